@@ -1,0 +1,25 @@
+//! Tiltak's domain: an organisation's yearly action programme, its reporting rounds and the rules
+//! that act on them. Nothing here knows about HTTP, SQL or files; those live in the other crates.
+
+pub mod entities;
+pub mod organisation;
+pub mod programme;
+pub mod round;
+pub mod status;
+
+pub use entities::{BoardDecision, Event, Partner, Project, WorkingGroup};
+pub use organisation::{Language, Organisation, OrganisationSlug};
+pub use programme::{Area, Measure, MeasureId, Programme, ProgrammeError, Section};
+pub use round::{
+    Continuation, Decision, DecisionKind, MergeTarget, RoundInfo, RoundSlug, StatusEntry,
+};
+pub use status::{Status, StatusCategory, StatusKind, Vocabulary};
+
+/// A domain value that failed to parse: what was given and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: got {got:?}, expected {expected}")]
+pub struct ParseError {
+    pub what: &'static str,
+    pub got: String,
+    pub expected: &'static str,
+}

@@ -1,0 +1,131 @@
+//! Organisations: the public bodies that own programmes. An organisation is addressed by its slug
+//! in every URL, so the slug is validated once, at the edge, and cannot clash with the app's paths.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ParseError;
+
+/// Paths the web app uses for itself; an organisation may not take them as its slug.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "admin",
+    "api",
+    "assets",
+    "favicon.ico",
+    "health",
+    "login",
+    "logout",
+    "robots.txt",
+    "search",
+    "settings",
+    "static",
+    "account",
+    "users",
+    "openapi.json",
+    "docs",
+];
+
+/// A lowercase URL-safe name such as `osloregionen`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OrganisationSlug(String);
+
+impl OrganisationSlug {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let err = |expected| ParseError {
+            what: "organisation slug",
+            got: s.to_owned(),
+            expected,
+        };
+        if s.is_empty() || s.len() > 64 {
+            return Err(err("1 to 64 characters"));
+        }
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(err("only a-z, 0-9 and '-'"));
+        }
+        if s.starts_with('-') || s.ends_with('-') {
+            return Err(err("no '-' at the start or end"));
+        }
+        if RESERVED_SLUGS.contains(&s) {
+            return Err(err("a name the app does not use for its own pages"));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for OrganisationSlug {
+    type Error = ParseError;
+    fn try_from(s: String) -> Result<Self, ParseError> {
+        Self::parse(&s)
+    }
+}
+
+impl From<OrganisationSlug> for String {
+    fn from(s: OrganisationSlug) -> String {
+        s.0
+    }
+}
+
+impl std::fmt::Display for OrganisationSlug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The languages the user interface and the documents speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Norwegian bokmål, the default.
+    #[default]
+    Nb,
+    En,
+}
+
+impl Language {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "nb" | "no" | "nb-no" => Ok(Self::Nb),
+            "en" | "en-gb" | "en-us" => Ok(Self::En),
+            _ => Err(ParseError {
+                what: "language",
+                got: s.to_owned(),
+                expected: "nb or en",
+            }),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Nb => "nb",
+            Self::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub slug: OrganisationSlug,
+    pub name: String,
+    pub language: Language,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_checked() {
+        assert!(OrganisationSlug::parse("osloregionen").is_ok());
+        assert!(OrganisationSlug::parse("viken-2").is_ok());
+        for bad in ["", "Oslo", "login", "api", "a b", "-x", "x-", "æøå"] {
+            assert!(OrganisationSlug::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}
