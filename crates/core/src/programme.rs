@@ -77,8 +77,6 @@ pub enum ProgrammeError {
     MergeIntoSelf { measure: String },
     #[error("measure {0:?} has an empty title")]
     EmptyTitle(String),
-    #[error("a section has an empty title while it holds areas")]
-    EmptySectionTitle,
     #[error("year {0} is outside 1900–2200")]
     Year(i32),
 }
