@@ -10,9 +10,7 @@ pub mod status;
 pub use entities::{BoardDecision, Event, Partner, Project, WorkingGroup};
 pub use organisation::{Language, Organisation, OrganisationSlug};
 pub use programme::{Area, Measure, MeasureId, Programme, ProgrammeError, Section};
-pub use round::{
-    Continuation, Decision, DecisionKind, MergeTarget, RoundInfo, RoundSlug, StatusEntry,
-};
+pub use round::{Continuation, Decision, DecisionKind, MergeTarget, RoundInfo, RoundSlug, StatusEntry};
 pub use status::{Status, StatusCategory, StatusKind, Vocabulary};
 
 /// A domain value that failed to parse: what was given and what was expected.

@@ -31,18 +31,11 @@ pub struct OrganisationSlug(String);
 
 impl OrganisationSlug {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
-        let err = |expected| ParseError {
-            what: "organisation slug",
-            got: s.to_owned(),
-            expected,
-        };
+        let err = |expected| ParseError { what: "organisation slug", got: s.to_owned(), expected };
         if s.is_empty() || s.len() > 64 {
             return Err(err("1 to 64 characters"));
         }
-        if !s
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
+        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
             return Err(err("only a-z, 0-9 and '-'"));
         }
         if s.starts_with('-') || s.ends_with('-') {
@@ -93,11 +86,7 @@ impl Language {
         match s.trim().to_ascii_lowercase().as_str() {
             "nb" | "no" | "nb-no" => Ok(Self::Nb),
             "en" | "en-gb" | "en-us" => Ok(Self::En),
-            _ => Err(ParseError {
-                what: "language",
-                got: s.to_owned(),
-                expected: "nb or en",
-            }),
+            _ => Err(ParseError { what: "language", got: s.to_owned(), expected: "nb or en" }),
         }
     }
 

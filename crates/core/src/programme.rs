@@ -69,9 +69,7 @@ pub struct MeasurePath<'a> {
 pub enum ProgrammeError {
     #[error("measure id {0} is used more than once")]
     DuplicateId(MeasureId),
-    #[error(
-        "measure {measure:?} merges into id {target}, which is not a measure of this programme"
-    )]
+    #[error("measure {measure:?} merges into id {target}, which is not a measure of this programme")]
     UnknownMergeTarget { measure: String, target: MeasureId },
     #[error("measure {measure:?} merges into itself")]
     MergeIntoSelf { measure: String },
@@ -91,15 +89,7 @@ impl Programme {
             parents: &mut Vec<&'a str>,
             out: &mut Vec<(MeasurePath<'a>, &'a Measure)>,
         ) {
-            out.push((
-                MeasurePath {
-                    section,
-                    area,
-                    parents: parents.clone(),
-                    depth: parents.len(),
-                },
-                m,
-            ));
+            out.push((MeasurePath { section, area, parents: parents.clone(), depth: parents.len() }, m));
             parents.push(&m.title);
             for c in &m.children {
                 walk(c, section, area, parents, out);
@@ -146,13 +136,7 @@ impl Programme {
 
     /// Gives every measure without an id the next free one, in document order.
     pub fn assign_ids(&mut self) {
-        let mut next = self
-            .measures()
-            .iter()
-            .filter_map(|(_, m)| m.id)
-            .max()
-            .unwrap_or(0)
-            + 1;
+        let mut next = self.measures().iter().filter_map(|(_, m)| m.id).max().unwrap_or(0) + 1;
         self.for_each_measure_mut(|m| {
             if m.id.is_none() {
                 m.id = Some(next);
@@ -163,11 +147,8 @@ impl Programme {
 
     /// Fills in merge targets' titles from their ids (and ids from unique titles).
     pub fn resolve_merge_targets(&mut self) {
-        let by_id: HashMap<MeasureId, String> = self
-            .measures()
-            .iter()
-            .filter_map(|(_, m)| Some((m.id?, m.title.clone())))
-            .collect();
+        let by_id: HashMap<MeasureId, String> =
+            self.measures().iter().filter_map(|(_, m)| Some((m.id?, m.title.clone()))).collect();
         let mut by_title: HashMap<String, Vec<MeasureId>> = HashMap::new();
         for (id, title) in &by_id {
             by_title.entry(title.clone()).or_default().push(*id);
@@ -216,15 +197,10 @@ impl Programme {
                 && let Some(target) = into.id
             {
                 if Some(target) == m.id {
-                    return Err(ProgrammeError::MergeIntoSelf {
-                        measure: m.title.clone(),
-                    });
+                    return Err(ProgrammeError::MergeIntoSelf { measure: m.title.clone() });
                 }
                 if !seen.contains(&target) {
-                    return Err(ProgrammeError::UnknownMergeTarget {
-                        measure: m.title.clone(),
-                        target,
-                    });
+                    return Err(ProgrammeError::UnknownMergeTarget { measure: m.title.clone(), target });
                 }
             }
         }
@@ -238,11 +214,7 @@ mod tests {
     use crate::round::{Continuation, MergeTarget};
 
     fn measure(title: &str, children: Vec<Measure>) -> Measure {
-        Measure {
-            title: title.into(),
-            children,
-            ..Default::default()
-        }
+        Measure { title: title.into(), children, ..Default::default() }
     }
 
     fn sample() -> Programme {
@@ -295,28 +267,15 @@ mod tests {
         let mut p = sample();
         p.assign_ids();
         p.sections[0].measures[0].entry.continuation = Continuation {
-            decision: Decision::Merge {
-                into: MergeTarget {
-                    id: Some(99),
-                    title: String::new(),
-                },
-            },
+            decision: Decision::Merge { into: MergeTarget { id: Some(99), title: String::new() } },
             comment: "slås sammen".into(),
         };
-        assert!(matches!(
-            p.validate(),
-            Err(ProgrammeError::UnknownMergeTarget { target: 99, .. })
-        ));
-        p.sections[0].measures[0].entry.continuation.decision = Decision::Merge {
-            into: MergeTarget {
-                id: Some(2),
-                title: String::new(),
-            },
-        };
+        assert!(matches!(p.validate(), Err(ProgrammeError::UnknownMergeTarget { target: 99, .. })));
+        p.sections[0].measures[0].entry.continuation.decision =
+            Decision::Merge { into: MergeTarget { id: Some(2), title: String::new() } };
         p.resolve_merge_targets();
         assert!(p.validate().is_ok());
-        let Decision::Merge { into } = &p.sections[0].measures[0].entry.continuation.decision
-        else {
+        let Decision::Merge { into } = &p.sections[0].measures[0].entry.continuation.decision else {
             panic!()
         };
         assert_eq!(into.title, "Paraply:");

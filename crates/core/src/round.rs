@@ -24,16 +24,11 @@ impl RoundSlug {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         if !s.is_empty()
             && s.len() <= 80
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         {
             Ok(Self(s.to_owned()))
         } else {
-            Err(ParseError {
-                what: "round slug",
-                got: s.to_owned(),
-                expected: "a-z, 0-9 and '-'",
-            })
+            Err(ParseError { what: "round slug", got: s.to_owned(), expected: "a-z, 0-9 and '-'" })
         }
     }
 
@@ -49,11 +44,7 @@ pub fn iso_date(d: Date) -> String {
 
 pub fn parse_iso_date(s: &str) -> Result<Date, ParseError> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s, &fmt).map_err(|_| ParseError {
-        what: "date",
-        got: s.to_owned(),
-        expected: "YYYY-MM-DD",
-    })
+    Date::parse(s, &fmt).map_err(|_| ParseError { what: "date", got: s.to_owned(), expected: "YYYY-MM-DD" })
 }
 
 fn slugify(label: &str) -> String {
@@ -70,11 +61,7 @@ fn slugify(label: &str) -> String {
     }
     let parts: Vec<&str> = out.split('-').filter(|p| !p.is_empty()).collect();
     let slug = parts.join("-");
-    if slug.is_empty() {
-        "round".to_owned()
-    } else {
-        slug
-    }
+    if slug.is_empty() { "round".to_owned() } else { slug }
 }
 
 /// The label and date of a reporting round ("pr 2 sept", 2025-09-02).
@@ -105,9 +92,7 @@ mod opt_iso_date {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
         match Option::<String>::deserialize(d)? {
             None => Ok(None),
-            Some(s) => super::parse_iso_date(&s)
-                .map(Some)
-                .map_err(serde::de::Error::custom),
+            Some(s) => super::parse_iso_date(&s).map(Some).map_err(serde::de::Error::custom),
         }
     }
 }
@@ -158,13 +143,7 @@ pub enum DecisionKind {
 }
 
 impl DecisionKind {
-    pub const ALL: [DecisionKind; 5] = [
-        Self::Yes,
-        Self::No,
-        Self::Conditional,
-        Self::Merge,
-        Self::Undecided,
-    ];
+    pub const ALL: [DecisionKind; 5] = [Self::Yes, Self::No, Self::Conditional, Self::Merge, Self::Undecided];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -177,14 +156,11 @@ impl DecisionKind {
     }
 
     pub fn parse(s: &str) -> Result<Self, ParseError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.key() == s)
-            .ok_or_else(|| ParseError {
-                what: "continuation decision",
-                got: s.to_owned(),
-                expected: "yes, no, conditional, merge or undecided",
-            })
+        Self::ALL.into_iter().find(|k| k.key() == s).ok_or_else(|| ParseError {
+            what: "continuation decision",
+            got: s.to_owned(),
+            expected: "yes, no, conditional, merge or undecided",
+        })
     }
 }
 
@@ -238,22 +214,15 @@ impl TryFrom<ContinuationRepr> for Continuation {
             DecisionKind::Merge => {
                 if r.merge_into.is_none() && r.merge_into_id.is_none() {
                     return Err(
-                        "a merge decision needs merge_into (the target's title) or merge_into_id"
-                            .into(),
+                        "a merge decision needs merge_into (the target's title) or merge_into_id".into()
                     );
                 }
                 Decision::Merge {
-                    into: MergeTarget {
-                        id: r.merge_into_id,
-                        title: r.merge_into.unwrap_or_default(),
-                    },
+                    into: MergeTarget { id: r.merge_into_id, title: r.merge_into.unwrap_or_default() },
                 }
             }
         };
-        Ok(Continuation {
-            decision,
-            comment: r.comment,
-        })
+        Ok(Continuation { decision, comment: r.comment })
     }
 }
 
@@ -265,13 +234,7 @@ impl From<Continuation> for ContinuationRepr {
             Decision::Merge { into } => (None, Some(into.title), into.id),
             _ => (None, None, None),
         };
-        ContinuationRepr {
-            decision: kind,
-            comment: c.comment,
-            condition,
-            merge_into,
-            merge_into_id,
-        }
+        ContinuationRepr { decision: kind, comment: c.comment, condition, merge_into, merge_into_id }
     }
 }
 
@@ -282,23 +245,15 @@ mod tests {
     #[test]
     fn slug_is_the_date_or_the_label() {
         let d = parse_iso_date("2025-09-02").unwrap();
-        assert_eq!(
-            RoundSlug::for_round("pr 2 sept", Some(d)).as_str(),
-            "2025-09-02"
-        );
-        assert_eq!(
-            RoundSlug::for_round("Pr. 1. mai (utkast)", None).as_str(),
-            "pr-1-mai-utkast"
-        );
+        assert_eq!(RoundSlug::for_round("pr 2 sept", Some(d)).as_str(), "2025-09-02");
+        assert_eq!(RoundSlug::for_round("Pr. 1. mai (utkast)", None).as_str(), "pr-1-mai-utkast");
         assert_eq!(RoundSlug::for_round("Høst/vår", None).as_str(), "host-var");
     }
 
     #[test]
     fn continuation_wire_shape_round_trips_and_is_checked() {
         let c = Continuation {
-            decision: Decision::Conditional {
-                condition: "finansiering".into(),
-            },
+            decision: Decision::Conditional { condition: "finansiering".into() },
             comment: "Hvis finansiering".into(),
         };
         let repr: ContinuationRepr = c.clone().into();

@@ -16,12 +16,7 @@ pub enum StatusCategory {
 }
 
 impl StatusCategory {
-    pub const ALL: [StatusCategory; 4] = [
-        Self::NotStarted,
-        Self::InProgress,
-        Self::Done,
-        Self::Dropped,
-    ];
+    pub const ALL: [StatusCategory; 4] = [Self::NotStarted, Self::InProgress, Self::Done, Self::Dropped];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -33,14 +28,11 @@ impl StatusCategory {
     }
 
     pub fn parse(s: &str) -> Result<Self, ParseError> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.key() == s)
-            .ok_or_else(|| ParseError {
-                what: "status category",
-                got: s.to_owned(),
-                expected: "not_started, in_progress, done or dropped",
-            })
+        Self::ALL.into_iter().find(|c| c.key() == s).ok_or_else(|| ParseError {
+            what: "status category",
+            got: s.to_owned(),
+            expected: "not_started, in_progress, done or dropped",
+        })
     }
 }
 
@@ -80,29 +72,11 @@ impl Vocabulary {
         Self {
             kinds: vec![
                 kind("not_started", "Ikke påbegynt", &[], NotStarted, "#6b7280"),
-                kind(
-                    "started",
-                    "Påbegynt",
-                    &["Delvis påbegynt"],
-                    InProgress,
-                    "#2563eb",
-                ),
+                kind("started", "Påbegynt", &["Delvis påbegynt"], InProgress, "#2563eb"),
                 kind("ongoing", "Pågående", &[], InProgress, "#1d4ed8"),
-                kind(
-                    "partly_done",
-                    "Delvis gjennomført",
-                    &[],
-                    InProgress,
-                    "#0e7490",
-                ),
+                kind("partly_done", "Delvis gjennomført", &[], InProgress, "#0e7490"),
                 kind("done", "Gjennomført", &[], Done, "#15803d"),
-                kind(
-                    "will_not_be_done",
-                    "Blir ikke gjennomført",
-                    &[],
-                    Dropped,
-                    "#b91c1c",
-                ),
+                kind("will_not_be_done", "Blir ikke gjennomført", &[], Dropped, "#b91c1c"),
             ],
         }
     }
@@ -114,11 +88,9 @@ impl Vocabulary {
     /// The status a label means, matched case- and whitespace-insensitively.
     pub fn match_label(&self, label: &str) -> Option<&StatusKind> {
         let wanted = normalise_label(label);
-        self.kinds.iter().find(|k| {
-            std::iter::once(&k.label)
-                .chain(&k.aliases)
-                .any(|l| normalise_label(l) == wanted)
-        })
+        self.kinds
+            .iter()
+            .find(|k| std::iter::once(&k.label).chain(&k.aliases).any(|l| normalise_label(l) == wanted))
     }
 
     /// Every label and alias with its key, longest first, for readers that look for a label in text.
@@ -127,17 +99,10 @@ impl Vocabulary {
             .kinds
             .iter()
             .flat_map(|k| {
-                std::iter::once(&k.label)
-                    .chain(&k.aliases)
-                    .map(move |l| (normalise_label(l), k.key.as_str()))
+                std::iter::once(&k.label).chain(&k.aliases).map(move |l| (normalise_label(l), k.key.as_str()))
             })
             .collect();
-        all.sort_by(|a, b| {
-            b.0.chars()
-                .count()
-                .cmp(&a.0.chars().count())
-                .then(a.0.cmp(&b.0))
-        });
+        all.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
         all
     }
 
@@ -149,11 +114,7 @@ impl Vocabulary {
         match self.get(key) {
             Some(kind) => Ok(Status::Reported {
                 key: kind.key.clone(),
-                label: if label.trim().is_empty() {
-                    kind.label.clone()
-                } else {
-                    label.to_owned()
-                },
+                label: if label.trim().is_empty() { kind.label.clone() } else { label.to_owned() },
             }),
             None => Err(ParseError {
                 what: "status key",
@@ -216,11 +177,7 @@ struct StatusRepr {
 
 impl Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        StatusRepr {
-            key: self.key().to_owned(),
-            label: self.label().to_owned(),
-        }
-        .serialize(s)
+        StatusRepr { key: self.key().to_owned(), label: self.label().to_owned() }.serialize(s)
     }
 }
 
@@ -231,14 +188,9 @@ impl<'de> Deserialize<'de> for Status {
         if r.key == NO_STATUS_KEY {
             Ok(Status::None)
         } else if r.key.trim().is_empty() {
-            Err(serde::de::Error::custom(
-                "status key is empty; use \"none\" for not reported",
-            ))
+            Err(serde::de::Error::custom("status key is empty; use \"none\" for not reported"))
         } else {
-            Ok(Status::Reported {
-                key: r.key,
-                label: r.label,
-            })
+            Ok(Status::Reported { key: r.key, label: r.label })
         }
     }
 }
@@ -251,14 +203,8 @@ mod tests {
     fn labels_match_whatever_the_case_and_spacing() {
         let v = Vocabulary::default_nb();
         assert_eq!(v.match_label("pågående").unwrap().key, "ongoing");
-        assert_eq!(
-            v.match_label(" Delvis\u{a0} påbegynt ").unwrap().key,
-            "started"
-        );
-        assert_eq!(
-            v.match_label("BLIR IKKE gjennomført").unwrap().key,
-            "will_not_be_done"
-        );
+        assert_eq!(v.match_label(" Delvis\u{a0} påbegynt ").unwrap().key, "started");
+        assert_eq!(v.match_label("BLIR IKKE gjennomført").unwrap().key, "will_not_be_done");
         assert!(v.match_label("pågår").is_none());
     }
 

@@ -22,17 +22,10 @@ pub fn classify(
         let Some(at) = find_phrase(comment, phrase) else {
             continue;
         };
-        let target_text = comment[at + phrase.len()..]
-            .trim()
-            .trim_end_matches(['.', ' ']);
-        if phrases::MERGE_ABOVE
-            .iter()
-            .any(|p| starts_with_phrase(target_text, p))
-        {
+        let target_text = comment[at + phrase.len()..].trim().trim_end_matches(['.', ' ']);
+        if phrases::MERGE_ABOVE.iter().any(|p| starts_with_phrase(target_text, p)) {
             return match above {
-                Some((id, title)) => Decision::Merge {
-                    into: MergeTarget { id, title },
-                },
+                Some((id, title)) => Decision::Merge { into: MergeTarget { id, title } },
                 None => {
                     warn(format!(
                         "{comment:?} merges with the measure above, but none is above it; left undecided"
@@ -47,12 +40,7 @@ pub fn classify(
             .filter(|(_, t)| !wanted.is_empty() && t.to_lowercase().starts_with(&wanted))
             .collect();
         if let [(id, title)] = found.as_slice() {
-            return Decision::Merge {
-                into: MergeTarget {
-                    id: Some(*id),
-                    title: title.clone(),
-                },
-            };
+            return Decision::Merge { into: MergeTarget { id: Some(*id), title: title.clone() } };
         }
         warn(format!(
             "{comment:?} asks for a merge, but no single measure is titled {target_text:?}; left undecided"
@@ -95,75 +83,35 @@ mod tests {
     use tiltak_core::round::DecisionKind;
 
     fn kind(comment: &str) -> DecisionKind {
-        classify(
-            comment,
-            Some((Some(1), "Over".into())),
-            &[(1, "Over".into())],
-            &mut |_| {},
-        )
-        .kind()
+        classify(comment, Some((Some(1), "Over".into())), &[(1, "Over".into())], &mut |_| {}).kind()
     }
 
     #[test]
     fn clear_words_decide_and_anything_else_is_undecided() {
         assert_eq!(kind("ja"), DecisionKind::Yes);
         assert_eq!(kind("Ja, men må mindre forventinger"), DecisionKind::Yes);
-        assert_eq!(
-            kind("Nei, prosjektene vil legges inn som egne poster"),
-            DecisionKind::No
-        );
-        assert_eq!(
-            kind("Hvis finansiering. Godt grunnlag"),
-            DecisionKind::Conditional
-        );
+        assert_eq!(kind("Nei, prosjektene vil legges inn som egne poster"), DecisionKind::No);
+        assert_eq!(kind("Hvis finansiering. Godt grunnlag"), DecisionKind::Conditional);
         assert_eq!(kind("Bør slås sammen med den over. "), DecisionKind::Merge);
-        assert_eq!(
-            kind("innretning og hyppighet bør vurderes"),
-            DecisionKind::Undecided
-        );
+        assert_eq!(kind("innretning og hyppighet bør vurderes"), DecisionKind::Undecided);
         assert_eq!(kind("Prosjektperioden er 2025-26"), DecisionKind::Undecided);
-        assert_eq!(
-            kind("januar"),
-            DecisionKind::Undecided,
-            "'ja' must be a whole word"
-        );
+        assert_eq!(kind("januar"), DecisionKind::Undecided, "'ja' must be a whole word");
         assert_eq!(kind(""), DecisionKind::Undecided);
     }
 
     #[test]
     fn condition_is_the_first_sentence_after_the_keyword() {
-        let d = classify(
-            "Hvis finansiering. Godt grunnlag for nye strategier 2029-2033",
-            None,
-            &[],
-            &mut |_| {},
-        );
-        assert_eq!(
-            d,
-            Decision::Conditional {
-                condition: "finansiering".into()
-            }
-        );
-        let d = classify(
-            "Hvis det skal etableres nytt Team Oslo",
-            None,
-            &[],
-            &mut |_| {},
-        );
-        assert_eq!(
-            d,
-            Decision::Conditional {
-                condition: "det skal etableres nytt Team Oslo".into()
-            }
-        );
+        let d =
+            classify("Hvis finansiering. Godt grunnlag for nye strategier 2029-2033", None, &[], &mut |_| {});
+        assert_eq!(d, Decision::Conditional { condition: "finansiering".into() });
+        let d = classify("Hvis det skal etableres nytt Team Oslo", None, &[], &mut |_| {});
+        assert_eq!(d, Decision::Conditional { condition: "det skal etableres nytt Team Oslo".into() });
     }
 
     #[test]
     fn merge_without_a_measure_above_is_left_undecided_with_a_warning() {
         let mut warnings = Vec::new();
-        let d = classify("Bør slås sammen med den over", None, &[], &mut |w| {
-            warnings.push(w)
-        });
+        let d = classify("Bør slås sammen med den over", None, &[], &mut |w| warnings.push(w));
         assert_eq!(d, Decision::Undecided);
         assert_eq!(warnings.len(), 1);
         let d = classify(

@@ -2,7 +2,9 @@
 //! programme, in the JSON shape documented in the README.
 
 use serde::{Deserialize, Serialize};
-use tiltak_core::{Programme, RoundInfo, Section};
+use std::collections::BTreeMap;
+
+use tiltak_core::{MeasureId, Programme, RoundInfo, Section};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportDocument {
@@ -13,6 +15,9 @@ pub struct ReportDocument {
     pub sections: Vec<Section>,
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// The source line each measure was read from, for previews and messages; not part of the JSON.
+    #[serde(skip)]
+    pub source_lines: BTreeMap<MeasureId, usize>,
 }
 
 /// Something a reader was not sure of, with the line (or 0 when it concerns the whole document).
@@ -24,11 +29,7 @@ pub struct Warning {
 
 impl ReportDocument {
     pub fn programme(&self) -> Programme {
-        Programme {
-            year: self.year,
-            title: self.title.clone(),
-            sections: self.sections.clone(),
-        }
+        Programme { year: self.year, title: self.title.clone(), sections: self.sections.clone() }
     }
 
     pub fn measure_count(&self) -> usize {

@@ -1,9 +1,14 @@
 //! Reading and writing Tiltak's programmes: the report text people have today, and JSON, Markdown
 //! and CSV. Every reader yields a [`ReportDocument`]; every writer takes one.
 
+pub mod csv_export;
 pub mod decision;
 pub mod document;
+pub mod json;
+pub mod labels;
+pub mod markdown;
 pub mod phrases;
 pub mod report_text;
 
 pub use document::{ReportDocument, Warning};
+pub use labels::Labels;

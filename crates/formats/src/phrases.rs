@@ -23,14 +23,8 @@ pub const SECTION_TITLES: &[&str] = &[
 ];
 
 /// Words of the column-heading line (`Innsatsområde/tverrgående temaTiltak Status Beskrivelse …`).
-pub const COLUMN_HEADING_WORDS: &[&str] = &[
-    "tiltak",
-    "status",
-    "beskrivelse",
-    "videreføres",
-    "measure",
-    "description",
-];
+pub const COLUMN_HEADING_WORDS: &[&str] =
+    &["tiltak", "status", "beskrivelse", "videreføres", "measure", "description"];
 
 /// The fixed first part of the title line, `Status - <programme> - <round>`.
 pub const TITLE_KEYWORDS: &[&str] = &["status", "statusrapport", "status report"];
@@ -42,34 +36,18 @@ pub const NO: &[&str] = &["nei", "no"];
 /// … continue only if (the rest of the sentence is the condition).
 pub const CONDITIONAL: &[&str] = &["hvis", "dersom", "viss", "forutsatt at", "if", "only if"];
 /// A comment holding one of these asks to merge with another measure.
-pub const MERGE: &[&str] = &[
-    "slås sammen med",
-    "slå sammen med",
-    "slåast saman med",
-    "sammenslås med",
-    "merge with",
-];
+pub const MERGE: &[&str] =
+    &["slås sammen med", "slå sammen med", "slåast saman med", "sammenslås med", "merge with"];
 /// After a merge phrase: the measure just above.
-pub const MERGE_ABOVE: &[&str] = &[
-    "den over",
-    "den ovenfor",
-    "tiltaket over",
-    "tiltaket ovenfor",
-    "the one above",
-];
+pub const MERGE_ABOVE: &[&str] =
+    &["den over", "den ovenfor", "tiltaket over", "tiltaket ovenfor", "the one above"];
 /// A `no` whose comment says the work goes on as separate items (rollover flags it).
 pub const SEPARATE_ITEMS: &[&str] = &["egne poster", "egne tiltak", "separate items"];
 
 /// Words that begin the continuation column. At the start of a line any case counts; in the middle
 /// of a line `ja`/`nei` count in any case, the others only capitalised ("… ressurser Bør vurderes").
 pub const COMMENT_OPENERS_ANY_CASE: &[&str] = &["ja", "nei"];
-pub const COMMENT_OPENERS: &[&str] = &[
-    "hvis",
-    "dersom",
-    "bør",
-    "prosjektperioden",
-    "prosjektperiode",
-];
+pub const COMMENT_OPENERS: &[&str] = &["hvis", "dersom", "bør", "prosjektperioden", "prosjektperiode"];
 
 /// Month names and abbreviations, for round labels such as "pr 2 sept".
 pub const MONTHS: &[(&str, u8)] = &[
@@ -113,11 +91,7 @@ pub fn is_section_title(s: &str) -> bool {
 /// Whether `text` starts with `phrase` as whole words (case-insensitive).
 pub fn starts_with_phrase(text: &str, phrase: &str) -> bool {
     let lower = text.trim_start().to_lowercase();
-    lower.starts_with(phrase)
-        && lower[phrase.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric())
+    lower.starts_with(phrase) && lower[phrase.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// Where `phrase` occurs in `text` as whole words (byte offset into the lowercased text).
@@ -126,14 +100,8 @@ pub fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(pos) = lower[from..].find(phrase) {
         let at = from + pos;
-        let before_ok = lower[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = lower[at + phrase.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
+        let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = lower[at + phrase.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
         if before_ok && after_ok {
             return Some(at);
         }

@@ -10,9 +10,11 @@
 //! - `*` starts a measure; a measure whose title ends in `:` is an umbrella over those that follow;
 //! - a short line without status, followed by a measure, is an area; section names come from a table.
 
+use std::collections::BTreeMap;
 use tiltak_core::round::{Continuation, Decision, StatusEntry};
 use tiltak_core::status::{Status, Vocabulary};
-use tiltak_core::{Area, Measure, Programme, RoundInfo, Section};
+
+use tiltak_core::{Area, Measure, MeasureId, Programme, RoundInfo, Section};
 use time::{Date, Month};
 
 use crate::document::{ReportDocument, Warning};
@@ -33,9 +35,7 @@ pub enum TextError {
     NoTitle { line: usize, found: String },
     #[error("line {line}: the title {title:?} has no year; give --year")]
     NoYear { line: usize, title: String },
-    #[error(
-        "no measures found: expected rows that start with \"*\" or carry a status such as \"Pågående\""
-    )]
+    #[error("no measures found: expected rows that start with \"*\" or carry a status such as \"Pågående\"")]
     NoMeasures,
 }
 
@@ -55,11 +55,7 @@ pub fn parse_bytes(
     options: &TextOptions,
 ) -> Result<ReportDocument, TextError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
         TextError::NotUtf8 { line }
     })?;
     parse(text, vocabulary, options)
@@ -74,20 +70,13 @@ pub fn parse(
     if text.trim().is_empty() {
         return Err(TextError::Empty);
     }
-    let lines: Vec<Line> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| Line::new(i + 1, l))
-        .collect();
+    let lines: Vec<Line> = text.lines().enumerate().map(|(i, l)| Line::new(i + 1, l)).collect();
     let mut reader = Reader::new(&lines, vocabulary);
     let header = reader.title_line()?;
     let year = match options.year.or(header.year) {
         Some(y) => y,
         None => {
-            return Err(TextError::NoYear {
-                line: header.line,
-                title: header.title,
-            });
+            return Err(TextError::NoYear { line: header.line, title: header.title });
         }
     };
     reader.rows();
@@ -96,13 +85,10 @@ pub fn parse(
     }
     let label = options.round_label.clone().unwrap_or(header.round_label);
     let date = options.round_date.or_else(|| date_from_label(&label, year));
-    let mut programme = Programme {
-        year,
-        title: header.title,
-        sections: reader.sections,
-    };
+    let mut programme = Programme { year, title: header.title, sections: reader.sections };
     programme.assign_ids();
-    resolve_merges(&mut programme, &mut reader.warnings);
+    let source_lines: BTreeMap<MeasureId, usize> = (1..).zip(reader.row_lines.iter().copied()).collect();
+    resolve_merges(&mut programme, &source_lines, &mut reader.warnings);
     Ok(ReportDocument {
         organisation: options.organisation.clone(),
         title: programme.title,
@@ -110,6 +96,7 @@ pub fn parse(
         round: RoundInfo { label, date },
         sections: programme.sections,
         warnings: reader.warnings,
+        source_lines,
     })
 }
 
@@ -174,10 +161,7 @@ impl Line {
                     parts.last_mut().expect("parts is never empty").push(' ');
                 }
             } else {
-                parts
-                    .last_mut()
-                    .expect("parts is never empty")
-                    .push(chars[i]);
+                parts.last_mut().expect("parts is never empty").push(chars[i]);
                 i += 1;
             }
         }
@@ -187,11 +171,7 @@ impl Line {
         let hyphen = !ends_plain_space
             && trimmed_end.len() == raw.len()
             && trimmed_end.ends_with('-')
-            && trimmed_end
-                .trim_end_matches('-')
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
+            && trimmed_end.trim_end_matches('-').chars().next_back().is_some_and(char::is_alphanumeric);
         let blank = raw.trim().is_empty();
         let mut bullet = false;
         if let Some(first) = parts.first_mut()
@@ -200,15 +180,7 @@ impl Line {
             bullet = true;
             *first = rest.trim_start().to_owned();
         }
-        Line {
-            no,
-            parts,
-            marker_end,
-            soft: ends_plain_space || hyphen,
-            hyphen,
-            blank,
-            bullet,
-        }
+        Line { no, parts, marker_end, soft: ends_plain_space || hyphen, hyphen, blank, bullet }
     }
 
     fn text(&self) -> String {
@@ -255,6 +227,8 @@ struct Reader<'a> {
     /// Index of the open umbrella measure in the current container.
     umbrella: Option<usize>,
     measure_count: usize,
+    /// The first source line of each measure, in document order (which is id order).
+    row_lines: Vec<usize>,
     warnings: Vec<Warning>,
     /// Where the last row's cells stand, for text that a later line adds to it.
     last: Option<LastRow>,
@@ -272,12 +246,7 @@ impl<'a> Reader<'a> {
         let labels = vocabulary
             .labels_longest_first()
             .into_iter()
-            .map(|(label, key)| {
-                (
-                    label.split(' ').map(str::to_owned).collect(),
-                    key.to_owned(),
-                )
-            })
+            .map(|(label, key)| (label.split(' ').map(str::to_owned).collect(), key.to_owned()))
             .collect();
         Reader {
             lines,
@@ -287,6 +256,7 @@ impl<'a> Reader<'a> {
             in_area: false,
             umbrella: None,
             measure_count: 0,
+            row_lines: Vec::new(),
             warnings: Vec::new(),
             last: None,
         }
@@ -312,19 +282,11 @@ impl<'a> Reader<'a> {
         let text = line.text();
         let parts: Vec<&str> = text.split([' ']).collect();
         let joined = parts.join(" ");
-        let pieces: Vec<&str> = joined
-            .split(" - ")
-            .flat_map(|p| p.split(" – "))
-            .map(str::trim)
-            .collect();
-        let keyword_ok = pieces
-            .first()
-            .is_some_and(|p| phrases::TITLE_KEYWORDS.contains(&p.to_lowercase().as_str()));
+        let pieces: Vec<&str> = joined.split(" - ").flat_map(|p| p.split(" – ")).map(str::trim).collect();
+        let keyword_ok =
+            pieces.first().is_some_and(|p| phrases::TITLE_KEYWORDS.contains(&p.to_lowercase().as_str()));
         if pieces.len() < 3 || !keyword_ok {
-            return Err(TextError::NoTitle {
-                line: line.no,
-                found: text.chars().take(80).collect(),
-            });
+            return Err(TextError::NoTitle { line: line.no, found: text.chars().take(80).collect() });
         }
         let title = pieces[1..pieces.len() - 1].join(" - ");
         let round_label = pieces[pieces.len() - 1].to_owned();
@@ -333,20 +295,12 @@ impl<'a> Reader<'a> {
             .filter_map(|w| w.parse::<i32>().ok())
             .filter(|y| (1900..=2200).contains(y))
             .last();
-        let header = Header {
-            line: line.no,
-            title,
-            round_label,
-            year,
-        };
+        let header = Header { line: line.no, title, round_label, year };
         self.pos += 1;
         self.skip_blank();
         if self.pos < self.lines.len() {
             let heading = self.lines[self.pos].text().to_lowercase();
-            let hits = phrases::COLUMN_HEADING_WORDS
-                .iter()
-                .filter(|w| heading.contains(*w))
-                .count();
+            let hits = phrases::COLUMN_HEADING_WORDS.iter().filter(|w| heading.contains(*w)).count();
             if hits >= 3 {
                 self.pos += 1;
             } else {
@@ -374,11 +328,7 @@ impl<'a> Reader<'a> {
                     .zip(&words[start..start + label.len()])
                     .all(|(l, (s, e))| text[*s..*e].to_lowercase() == *l);
                 if matches {
-                    return Some((
-                        words[start].0,
-                        words[start + label.len() - 1].1,
-                        key.clone(),
-                    ));
+                    return Some((words[start].0, words[start + label.len() - 1].1, key.clone()));
                 }
             }
         }
@@ -450,10 +400,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             if phrases::is_section_title(&line.text()) {
-                self.sections.push(Section {
-                    title: line.text(),
-                    ..Default::default()
-                });
+                self.sections.push(Section { title: line.text(), ..Default::default() });
                 self.in_area = false;
                 self.umbrella = None;
                 self.last = None;
@@ -476,34 +423,32 @@ impl<'a> Reader<'a> {
         }
         let (heading, end) = self.paragraph(i);
         let next = self.next_non_blank(end + 1);
-        let followed_by_row = next.is_none_or(|n| {
-            self.is_measure_start(n) || phrases::is_section_title(&self.lines[n].text())
-        });
-        let heading_like = end - i < 3 && heading.chars().count() <= 90 && !heading.ends_with('.');
+        let followed_by_row =
+            next.is_none_or(|n| self.is_measure_start(n) || phrases::is_section_title(&self.lines[n].text()));
+        let heading_like = end - i < 6 && heading.chars().count() <= 90 && !heading.ends_with('.');
         if followed_by_row && heading_like || self.last.is_none() {
             if !heading_like {
-                self.warn(
-                    no,
-                    format!("read {heading:?} as an area heading, although it is long for one"),
-                );
+                self.warn(no, format!("read {heading:?} as an area heading, although it is long for one"));
             }
             self.open_area(heading);
             self.pos = end + 1;
             return;
         }
         let last = self.last.expect("checked above");
-        let cell = if !last.has_status && !last.has_description {
-            Cell::Description
-        } else {
-            Cell::Comment
-        };
+        let cell = if !last.has_status && !last.has_description { Cell::Description } else { Cell::Comment };
         let text = self.read_cell(i, cell, text).0;
         let what = match cell {
             Cell::Description => "description (the row above has no status)",
             Cell::Comment => "continuation comment",
         };
         if cell == Cell::Comment && last.has_comment {
-            self.warn(no, format!("text with no place of its own was added to the continuation comment above: {:?}", short(&text)));
+            self.warn(
+                no,
+                format!(
+                    "text with no place of its own was added to the continuation comment above: {:?}",
+                    short(&text)
+                ),
+            );
         } else {
             self.warn(
                 no,
@@ -519,15 +464,15 @@ impl<'a> Reader<'a> {
     fn open_area(&mut self, title: String) {
         if self.sections.is_empty() {
             let no = self.lines[self.pos].no;
-            self.warn(no, "an area comes before any known section heading; it was put in a section without a title".into());
+            self.warn(
+                no,
+                "an area comes before any known section heading; it was put in a section without a title"
+                    .into(),
+            );
             self.sections.push(Section::default());
         }
         let section = self.sections.last_mut().expect("a section exists");
-        section.areas.push(Area {
-            title,
-            owner: None,
-            measures: Vec::new(),
-        });
+        section.areas.push(Area { title, owner: None, measures: Vec::new() });
         self.in_area = true;
         self.umbrella = None;
         self.last = None;
@@ -554,17 +499,9 @@ impl<'a> Reader<'a> {
         let in_area = self.in_area;
         let umbrella = self.umbrella;
         let section = self.sections.last_mut()?;
-        let container = if in_area {
-            &mut section.areas.last_mut()?.measures
-        } else {
-            &mut section.measures
-        };
+        let container = if in_area { &mut section.areas.last_mut()?.measures } else { &mut section.measures };
         let top = container.last_mut()?;
-        if umbrella.is_some() && !top.children.is_empty() {
-            top.children.last_mut()
-        } else {
-            Some(top)
-        }
+        if umbrella.is_some() && !top.children.is_empty() { top.children.last_mut() } else { Some(top) }
     }
 
     /// Reads one measure's row starting at `self.pos`: title, status, description, comment.
@@ -595,9 +532,10 @@ impl<'a> Reader<'a> {
             }
             join_into(&mut row.title, &text, hyphen_before);
             let wraps = l.soft_title()
-                && self.lines.get(j + 1).is_some_and(|n| {
-                    !n.blank && !n.bullet && !phrases::is_section_title(&n.text())
-                });
+                && self
+                    .lines
+                    .get(j + 1)
+                    .is_some_and(|n| !n.blank && !n.bullet && !phrases::is_section_title(&n.text()));
             if !wraps {
                 break None;
             }
@@ -626,10 +564,7 @@ impl<'a> Reader<'a> {
     fn take_status(&self, row: &mut Row, text: &str) -> String {
         match self.status_at_start(text) {
             Some((s, e, key)) => {
-                row.status = Status::Reported {
-                    key,
-                    label: text[s..e].to_owned(),
-                };
+                row.status = Status::Reported { key, label: text[s..e].to_owned() };
                 text[e..].trim().to_owned()
             }
             None => text.trim().to_owned(),
@@ -640,9 +575,7 @@ impl<'a> Reader<'a> {
     fn read_cells(&mut self, row: &mut Row, line: usize, rest: String) {
         if let Some(at) = find_opener(&rest, false) {
             row.description = rest[..at].trim().to_owned();
-            row.comment = self
-                .read_cell(line, Cell::Comment, rest[at..].trim().to_owned())
-                .0;
+            row.comment = self.read_cell(line, Cell::Comment, rest[at..].trim().to_owned()).0;
             return;
         }
         let (description, comment_start) = self.read_cell(line, Cell::Description, rest);
@@ -663,12 +596,7 @@ impl<'a> Reader<'a> {
     /// Reads one cell that begins with `first` on line index `line` and goes on while the layout
     /// says it wraps. Leaves `self.pos` after the cell's last line. A description also returns
     /// where the comment column begins, when it runs into one.
-    fn read_cell(
-        &mut self,
-        line: usize,
-        cell: Cell,
-        first: String,
-    ) -> (String, Option<(usize, String)>) {
+    fn read_cell(&mut self, line: usize, cell: Cell, first: String) -> (String, Option<(usize, String)>) {
         let mut out = first;
         let mut j = line;
         loop {
@@ -698,12 +626,7 @@ impl<'a> Reader<'a> {
                     return (out.trim().to_owned(), Some((n, text)));
                 }
                 if let Some(at) = find_opener(&text, true) {
-                    join_line(
-                        &mut out,
-                        text[..at].trim_end(),
-                        l.hyphen && n == j + 1,
-                        !l.soft,
-                    );
+                    join_line(&mut out, text[..at].trim_end(), l.hyphen && n == j + 1, !l.soft);
                     return (out.trim().to_owned(), Some((n, text[at..].to_owned())));
                 }
             }
@@ -715,7 +638,11 @@ impl<'a> Reader<'a> {
     /// Puts a row in the tree: under the open umbrella, or as a measure of the area (or section).
     fn place(&mut self, row: Row) {
         if self.sections.is_empty() {
-            self.warn(row.line, "a measure comes before any known section heading; it was put in a section without a title".into());
+            self.warn(
+                row.line,
+                "a measure comes before any known section heading; it was put in a section without a title"
+                    .into(),
+            );
             self.sections.push(Section::default());
         }
         let umbrella_title = row.title.trim_end().ends_with(':');
@@ -724,10 +651,7 @@ impl<'a> Reader<'a> {
             entry: StatusEntry {
                 status: row.status.clone(),
                 description: row.description.clone(),
-                continuation: Continuation {
-                    decision: Decision::Undecided,
-                    comment: row.comment.clone(),
-                },
+                continuation: Continuation { decision: Decision::Undecided, comment: row.comment.clone() },
             },
             ..Default::default()
         };
@@ -737,6 +661,7 @@ impl<'a> Reader<'a> {
             has_comment: !row.comment.is_empty(),
         });
         self.measure_count += 1;
+        self.row_lines.push(row.line);
         let in_area = self.in_area;
         let section = self.sections.last_mut().expect("a section exists");
         let container = if in_area {
@@ -768,34 +693,37 @@ impl<'a> Reader<'a> {
 }
 
 /// Turns each comment into its decision; "den over" means the measure just above (its sibling).
-fn resolve_merges(programme: &mut Programme, warnings: &mut Vec<Warning>) {
-    fn walk(siblings: &mut [Measure], titles: &[(u32, String)], warnings: &mut Vec<Warning>) {
+fn resolve_merges(
+    programme: &mut Programme,
+    lines: &BTreeMap<MeasureId, usize>,
+    warnings: &mut Vec<Warning>,
+) {
+    struct Ctx<'a> {
+        titles: Vec<(MeasureId, String)>,
+        lines: &'a BTreeMap<MeasureId, usize>,
+        warnings: &'a mut Vec<Warning>,
+    }
+    fn walk(siblings: &mut [Measure], ctx: &mut Ctx<'_>) {
         for i in 0..siblings.len() {
             let above = (i > 0).then(|| (siblings[i - 1].id, siblings[i - 1].title.clone()));
             let m = &mut siblings[i];
+            let line = m.id.and_then(|id| ctx.lines.get(&id).copied()).unwrap_or(0);
+            let warnings = &mut *ctx.warnings;
             m.entry.continuation.decision = crate::decision::classify(
                 &m.entry.continuation.comment,
                 above,
-                titles,
-                &mut |msg| {
-                    warnings.push(Warning {
-                        line: 0,
-                        message: msg,
-                    });
-                },
+                &ctx.titles,
+                &mut |message| warnings.push(Warning { line, message }),
             );
-            walk(&mut m.children, titles, warnings);
+            walk(&mut m.children, ctx);
         }
     }
-    let titles: Vec<(u32, String)> = programme
-        .measures()
-        .iter()
-        .filter_map(|(_, m)| Some((m.id?, m.title.clone())))
-        .collect();
+    let titles = programme.measures().iter().filter_map(|(_, m)| Some((m.id?, m.title.clone()))).collect();
+    let mut ctx = Ctx { titles, lines, warnings };
     for s in &mut programme.sections {
-        walk(&mut s.measures, &titles, warnings);
+        walk(&mut s.measures, &mut ctx);
         for a in &mut s.areas {
-            walk(&mut a.measures, &titles, warnings);
+            walk(&mut a.measures, &mut ctx);
         }
     }
 }
@@ -860,20 +788,14 @@ fn starts_with_opener(text: &str) -> bool {
 /// Byte offset of the first word that opens the continuation column. At a line's start any case
 /// counts; later in the line only `ja`/`nei` in any case and the other openers capitalised.
 fn find_opener(text: &str, at_line_start: bool) -> Option<usize> {
-    word_spans(text)
-        .into_iter()
-        .enumerate()
-        .find_map(|(i, (s, e))| {
-            let word = &text[s..e];
-            let bare = bare_word(word);
-            let any_case = phrases::COMMENT_OPENERS_ANY_CASE.contains(&bare.as_str());
-            let other = phrases::COMMENT_OPENERS.contains(&bare.as_str());
-            let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-            let hit = if i == 0 && at_line_start {
-                any_case || other
-            } else {
-                any_case || (other && capitalised)
-            };
-            hit.then_some(s)
-        })
+    word_spans(text).into_iter().enumerate().find_map(|(i, (s, e))| {
+        let word = &text[s..e];
+        let bare = bare_word(word);
+        let any_case = phrases::COMMENT_OPENERS_ANY_CASE.contains(&bare.as_str());
+        let other = phrases::COMMENT_OPENERS.contains(&bare.as_str());
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        let hit =
+            if i == 0 && at_line_start { any_case || other } else { any_case || (other && capitalised) };
+        hit.then_some(s)
+    })
 }

@@ -1,0 +1,65 @@
+//! The status report as Markdown, in the five-column layout of the board papers.
+
+use tiltak_core::Measure;
+
+use crate::document::ReportDocument;
+use crate::labels::Labels;
+
+pub fn write(doc: &ReportDocument, labels: &Labels) -> String {
+    let mut out = format!("# {}\n", labels.report_title(&doc.title, &doc.round.label));
+    for section in &doc.sections {
+        out.push_str(&format!("\n## {}\n\n", cell(&section.title)));
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|\n",
+            labels.area,
+            labels.measure,
+            labels.status,
+            labels.description,
+            labels.continue_next_year(doc.year)
+        ));
+        let mut rows = Vec::new();
+        for m in &section.measures {
+            rows_of(m, 0, "", &mut rows);
+        }
+        for area in &section.areas {
+            let mut first = true;
+            for m in &area.measures {
+                rows_of(m, 0, if first { &area.title } else { "" }, &mut rows);
+                first = false;
+            }
+            if area.measures.is_empty() {
+                rows.push(format!("| {} |  |  |  |  |", cell(&area.title)));
+            }
+        }
+        for r in rows {
+            out.push_str(&r);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn rows_of(m: &Measure, depth: usize, area: &str, rows: &mut Vec<String>) {
+    let indent = "&emsp;".repeat(depth);
+    let bullet = if depth > 0 { "• " } else { "" };
+    rows.push(format!(
+        "| {} | {indent}{bullet}{} | {} | {} | {} |",
+        cell(area),
+        cell(&m.title),
+        cell(m.entry.status.label()),
+        cell(&m.entry.description),
+        cell(&m.entry.continuation.comment)
+    ));
+    for c in &m.children {
+        rows_of(c, depth + 1, "", rows);
+    }
+}
+
+/// A table cell: pipes escaped, line breaks as `<br>`, HTML-significant characters escaped.
+fn cell(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', "<br>")
+}

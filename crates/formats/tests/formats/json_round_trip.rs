@@ -1,0 +1,41 @@
+//! JSON written and read back is the same document, byte for byte.
+
+use tiltak_core::Vocabulary;
+use tiltak_formats::json;
+
+use crate::common::sample;
+
+#[test]
+fn json_reads_back_to_the_same_bytes() {
+    let first = json::write(&sample());
+    let doc = json::read(first.as_bytes(), &Vocabulary::default_nb()).unwrap();
+    let second = json::write(&doc);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let v: serde_json::Value = serde_json::from_str(&json::write(&sample())).unwrap();
+    for key in ["organisation", "title", "year", "round", "sections", "warnings"] {
+        assert!(v.get(key).is_some(), "top-level {key}");
+    }
+    assert_eq!(v["round"]["label"], "pr 2 sept");
+    assert_eq!(v["round"]["date"], "2025-09-02");
+    let m = &v["sections"][2]["areas"][1]["measures"][0];
+    assert_eq!(m["status"]["key"], "ongoing");
+    assert_eq!(m["status"]["label"], "Pågående");
+    assert_eq!(m["continuation"]["decision"], "yes");
+    assert!(m["continuation"]["comment"].is_string());
+    assert!(m["continuation"].get("condition").is_some());
+    assert!(m["continuation"].get("merge_into").is_some());
+    assert_eq!(m["children"].as_array().unwrap().len(), 5);
+    assert!(v["warnings"][0]["line"].is_u64());
+}
+
+#[test]
+fn measures_without_ids_get_the_next_free_ones() {
+    let mut v: serde_json::Value = serde_json::from_str(&json::write(&sample())).unwrap();
+    v["sections"][0]["areas"][0]["measures"][0]["id"] = serde_json::Value::Null;
+    let doc = json::read(v.to_string().as_bytes(), &Vocabulary::default_nb()).unwrap();
+    assert_eq!(doc.sections[0].areas[0].measures[0].id, Some(61));
+}
