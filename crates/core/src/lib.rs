@@ -4,12 +4,14 @@
 pub mod entities;
 pub mod organisation;
 pub mod programme;
+pub mod report;
 pub mod round;
 pub mod status;
 
 pub use entities::{BoardDecision, Event, Partner, Project, WorkingGroup};
 pub use organisation::{Language, Organisation, OrganisationSlug};
 pub use programme::{Area, Measure, MeasureId, Programme, ProgrammeError, Section};
+pub use report::StatusReport;
 pub use round::{Continuation, Decision, DecisionKind, MergeTarget, RoundInfo, RoundSlug, StatusEntry};
 pub use status::{Status, StatusCategory, StatusKind, Vocabulary};
 

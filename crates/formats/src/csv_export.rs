@@ -4,7 +4,7 @@
 
 use tiltak_core::Measure;
 
-use crate::document::ReportDocument;
+use tiltak_core::StatusReport;
 
 pub const COLUMNS: &[&str] = &[
     "id",
@@ -23,7 +23,7 @@ pub const COLUMNS: &[&str] = &[
     "path",
 ];
 
-pub fn write(doc: &ReportDocument) -> String {
+pub fn write(doc: &StatusReport) -> String {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     w.write_record(COLUMNS).expect("writing to memory");
     for section in &doc.sections {

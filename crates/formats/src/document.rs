@@ -1,18 +1,16 @@
-//! The document every reader produces and every writer takes: one round's status report of a
-//! programme, in the JSON shape documented in the README.
+//! What a reader yields: a status report, with the reader's warnings and where each measure was read.
+
+use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use tiltak_core::{MeasureId, StatusReport};
 
-use tiltak_core::{MeasureId, Programme, RoundInfo, Section};
-
+/// A status report as read from a file: the JSON shape documented in the README.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportDocument {
-    pub organisation: String,
-    pub title: String,
-    pub year: i32,
-    pub round: RoundInfo,
-    pub sections: Vec<Section>,
+    #[serde(flatten)]
+    pub report: StatusReport,
     #[serde(default)]
     pub warnings: Vec<Warning>,
     /// The source line each measure was read from, for previews and messages; not part of the JSON.
@@ -27,12 +25,21 @@ pub struct Warning {
     pub message: String,
 }
 
-impl ReportDocument {
-    pub fn programme(&self) -> Programme {
-        Programme { year: self.year, title: self.title.clone(), sections: self.sections.clone() }
+impl From<StatusReport> for ReportDocument {
+    fn from(report: StatusReport) -> Self {
+        ReportDocument { report, warnings: Vec::new(), source_lines: BTreeMap::new() }
     }
+}
 
-    pub fn measure_count(&self) -> usize {
-        self.programme().measure_count()
+impl Deref for ReportDocument {
+    type Target = StatusReport;
+    fn deref(&self) -> &StatusReport {
+        &self.report
+    }
+}
+
+impl DerefMut for ReportDocument {
+    fn deref_mut(&mut self) -> &mut StatusReport {
+        &mut self.report
     }
 }

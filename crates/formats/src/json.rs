@@ -2,7 +2,7 @@
 //! --format json` writes, read back with errors that name the JSON path.
 
 use tiltak_core::status::Vocabulary;
-use tiltak_core::{Measure, ProgrammeError};
+use tiltak_core::{Measure, ProgrammeError, StatusReport};
 
 use crate::document::ReportDocument;
 
@@ -26,9 +26,21 @@ pub fn write(doc: &ReportDocument) -> String {
 /// Reads a document and checks it against the organisation's vocabulary and the tree's rules.
 /// Measures without an id get the next free one; merge targets are resolved by id (or unique title).
 pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<ReportDocument, JsonError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let mut doc: ReportDocument = serde_path_to_error::deserialize(de)
-        .map_err(|e| JsonError::Shape { path: e.path().to_string(), message: e.inner().to_string() })?;
+    // Read the report itself first: a flattened wrapper would hide the path of an error.
+    let shape = |e: serde_path_to_error::Error<serde_json::Error>| JsonError::Shape {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    };
+    let report: StatusReport =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(shape)?;
+    #[derive(serde::Deserialize)]
+    struct Warnings {
+        #[serde(default)]
+        warnings: Vec<crate::Warning>,
+    }
+    let Warnings { warnings } =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(shape)?;
+    let mut doc = ReportDocument { report, warnings, source_lines: Default::default() };
     for (si, s) in doc.sections.iter().enumerate() {
         for (mi, m) in s.measures.iter().enumerate() {
             check_measure(m, &format!("sections[{si}].measures[{mi}]"), vocabulary)?;
@@ -45,12 +57,12 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<ReportDocument, Jso
             }
         }
     }
-    let mut programme = doc.programme();
+    let mut programme = doc.report.programme();
     programme.validate()?;
     programme.assign_ids();
     programme.resolve_merge_targets();
     programme.validate()?;
-    doc.sections = programme.sections;
+    doc.report.sections = programme.sections;
     Ok(doc)
 }
 

@@ -2,10 +2,10 @@
 
 use tiltak_core::Measure;
 
-use crate::document::ReportDocument;
 use crate::labels::Labels;
+use tiltak_core::StatusReport;
 
-pub fn write(doc: &ReportDocument, labels: &Labels) -> String {
+pub fn write(doc: &StatusReport, labels: &Labels) -> String {
     let mut out = format!("# {}\n", labels.report_title(&doc.title, &doc.round.label));
     for section in &doc.sections {
         out.push_str(&format!("\n## {}\n\n", cell(&section.title)));

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use tiltak_core::round::{Continuation, Decision, StatusEntry};
 use tiltak_core::status::{Status, Vocabulary};
 
-use tiltak_core::{Area, Measure, MeasureId, Programme, RoundInfo, Section};
+use tiltak_core::{Area, Measure, MeasureId, Programme, RoundInfo, Section, StatusReport};
 use time::{Date, Month};
 
 use crate::document::{ReportDocument, Warning};
@@ -90,11 +90,13 @@ pub fn parse(
     let source_lines: BTreeMap<MeasureId, usize> = (1..).zip(reader.row_lines.iter().copied()).collect();
     resolve_merges(&mut programme, &source_lines, &mut reader.warnings);
     Ok(ReportDocument {
-        organisation: options.organisation.clone(),
-        title: programme.title,
-        year,
-        round: RoundInfo { label, date },
-        sections: programme.sections,
+        report: StatusReport {
+            organisation: options.organisation.clone(),
+            title: programme.title,
+            year,
+            round: RoundInfo { label, date },
+            sections: programme.sections,
+        },
         warnings: reader.warnings,
         source_lines,
     })
