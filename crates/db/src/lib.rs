@@ -1,1 +1,178 @@
+//! Tiltak's store: one repository API over SQLite (one file, the default) and PostgreSQL, through
+//! sqlx's Any driver. The backend is chosen by the URL; migrations for each live in `migrations/`.
+//! Every write runs in one transaction: it all lands or none of it does.
 
+mod organisations;
+mod reports;
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use organisations::OrganisationRow;
+pub use reports::{IdSource, OnExisting, ProgrammeRow, RoundRow, Saved};
+
+/// The default database of `tiltak serve` and the CLI: a SQLite file under `./data`.
+pub const DEFAULT_URL: &str = "sqlite://data/tiltak.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database URL {0:?}: expected sqlite://PATH or postgres://…")]
+    Url(String),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The store. Cheap to clone: it holds a connection pool.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects, creating a SQLite file (and its folder) when missing, and runs the migrations.
+    pub async fn connect(url: &str) -> DbResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(DbError::Url(url.to_owned()));
+        };
+        let mut url = url.to_owned();
+        if backend == Backend::Sqlite {
+            let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or_default();
+            if !path.is_empty() && path != ":memory:" {
+                if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| DbError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+                }
+            }
+            if !url.contains('?') {
+                url.push_str("?mode=rwc");
+            }
+        }
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        match backend {
+            Backend::Sqlite => {
+                sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+                sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            }
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Now, as stored: RFC 3339 in UTC.
+pub(crate) fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("the current time formats")
+}
+
+pub mod testing {
+    //! Fresh databases for tests: a SQLite file in a temporary folder always, and a new PostgreSQL
+    //! database when `TILTAK_TEST_DATABASE_URL` names a server to make it on.
+
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use sqlx::Connection;
+
+    use crate::{Db, DbResult};
+
+    pub const POSTGRES_ENV: &str = "TILTAK_TEST_DATABASE_URL";
+
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+    fn unique(prefix: &str) -> String {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        format!("{prefix}_{}_{nanos}_{n}", std::process::id())
+    }
+
+    /// A new, empty SQLite database in the system's temporary folder.
+    pub async fn sqlite() -> DbResult<Db> {
+        let path = std::env::temp_dir().join("tiltak-tests").join(format!("{}.db", unique("t")));
+        Db::connect(&format!("sqlite://{}", path.display())).await
+    }
+
+    /// A new, empty PostgreSQL database, if the environment names a server.
+    pub async fn postgres() -> DbResult<Option<Db>> {
+        let Ok(admin_url) = std::env::var(POSTGRES_ENV) else { return Ok(None) };
+        sqlx::any::install_default_drivers();
+        let name = unique("tiltak_test");
+        let mut conn = sqlx::AnyConnection::connect(&admin_url).await?;
+        // The name is made here from digits and a fixed prefix, never from input.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await?;
+        conn.close().await?;
+        let (base, query) = match admin_url.split_once('?') {
+            Some((b, q)) => (b, format!("?{q}")),
+            None => (admin_url.as_str(), String::new()),
+        };
+        let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+        let server = match base[scheme_end..].find('/') {
+            Some(slash) => &base[..scheme_end + slash],
+            None => base,
+        };
+        Db::connect(&format!("{server}/{name}{query}")).await.map(Some)
+    }
+
+    /// Every backend this run can test: SQLite, and PostgreSQL when configured.
+    pub async fn all() -> Vec<Db> {
+        let mut dbs = vec![sqlite().await.expect("a SQLite test database")];
+        if let Some(pg) =
+            postgres().await.expect("a PostgreSQL test database (check TILTAK_TEST_DATABASE_URL)")
+        {
+            dbs.push(pg);
+        }
+        dbs
+    }
+}

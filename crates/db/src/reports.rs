@@ -1,0 +1,737 @@
+//! Saving a status report (a programme's tree and one round's entries) and loading it back.
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tiltak_core::round::{Continuation, Decision, MergeTarget, RoundSlug, StatusEntry, parse_iso_date};
+use tiltak_core::status::Vocabulary;
+use tiltak_core::{Area, Measure, MeasureId, RoundInfo, Section, Status, StatusReport};
+
+use crate::{Db, DbError, DbResult, OrganisationRow, now};
+
+/// What to do when the round being saved already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExisting {
+    Refuse,
+    Replace,
+}
+
+/// How the measures of a report are matched to those already in the programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdSource {
+    /// The report's ids are the programme's measure ids (JSON written by Tiltak).
+    Document,
+    /// The report's ids are only its reading order (report text): match by place and title.
+    Place,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub programme_id: i64,
+    pub round_id: i64,
+    pub created_programme: bool,
+    pub replaced_round: bool,
+    pub measures: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeRow {
+    pub id: i64,
+    pub year: i32,
+    pub title: String,
+    pub state: String,
+    pub published: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundRow {
+    pub id: i64,
+    pub label: String,
+    pub slug: String,
+    pub date: Option<String>,
+    pub deadline: Option<String>,
+    pub frozen: bool,
+    pub public: bool,
+}
+
+/// A measure already in the programme, as the matching step sees it.
+struct Existing {
+    id: i64,
+    number: i64,
+    /// (section title, area title, parent's db id, title)
+    place: (String, Option<String>, Option<i64>, String),
+}
+
+struct SaveCtx<'a> {
+    programme_id: i64,
+    organisation_id: i64,
+    ids: IdSource,
+    previous_programme: Option<i64>,
+    by_number: HashMap<i64, usize>,
+    existing: Vec<Existing>,
+    used: Vec<bool>,
+    next_number: i64,
+    /// Document id → database id, for merge targets.
+    db_ids: HashMap<MeasureId, i64>,
+    entries: Vec<(i64, &'a Measure)>,
+}
+
+impl Db {
+    /// Saves a report in one transaction: the programme (created or updated), its tree, the round
+    /// and one entry per measure. A round that exists is refused, or replaced with `Replace`.
+    pub async fn save_report(
+        &self,
+        org: &OrganisationRow,
+        report: &StatusReport,
+        ids: IdSource,
+        on_existing: OnExisting,
+    ) -> DbResult<Saved> {
+        let vocabulary = self.vocabulary(org.id).await?;
+        check_statuses(report, &vocabulary)?;
+        let programme = report.programme();
+        programme.validate().map_err(|e| DbError::Invalid(e.to_string()))?;
+
+        let mut tx = self.pool.begin().await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
+                .bind(org.id)
+                .bind(i64::from(report.year))
+                .fetch_optional(&mut *tx)
+                .await?;
+        let created_programme = found.is_none();
+        let programme_id = match found {
+            Some(id) => {
+                sqlx::query("UPDATE programmes SET title = $1, version = version + 1 WHERE id = $2")
+                    .bind(&report.title)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                id
+            }
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO programmes (organisation_id, year, title, state, published, created_at)
+                     VALUES ($1, $2, $3, 'adopted', 0, $4) RETURNING id",
+                )
+                .bind(org.id)
+                .bind(i64::from(report.year))
+                .bind(&report.title)
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+
+        let (round_id, replaced_round) =
+            upsert_round(&mut tx, programme_id, org, report, on_existing).await?;
+
+        let previous_programme: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
+                .bind(org.id)
+                .bind(i64::from(report.year) - 1)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let existing = existing_measures(&mut tx, programme_id).await?;
+        let next_number = existing.iter().map(|e| e.number).max().unwrap_or(0) + 1;
+        let mut ctx = SaveCtx {
+            programme_id,
+            organisation_id: org.id,
+            ids,
+            previous_programme,
+            by_number: existing.iter().enumerate().map(|(i, e)| (e.number, i)).collect(),
+            used: vec![false; existing.len()],
+            existing,
+            next_number,
+            db_ids: HashMap::new(),
+            entries: Vec::new(),
+        };
+        if ids == IdSource::Document {
+            // Ids the document gives to new measures are kept; others continue after the highest.
+            let highest = programme.measures().iter().filter_map(|(_, m)| m.id).max().unwrap_or(0);
+            ctx.next_number = ctx.next_number.max(i64::from(highest) + 1);
+        }
+
+        let mut section_rows: Vec<(i64, String)> =
+            sqlx::query("SELECT id, title FROM sections WHERE programme_id = $1 ORDER BY position, id")
+                .bind(programme_id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
+                .collect::<DbResult<_>>()?;
+        for (si, section) in report.sections.iter().enumerate() {
+            let section_id = match section_rows.iter().position(|(_, t)| *t == section.title) {
+                Some(i) => section_rows.remove(i).0,
+                None => sqlx::query_scalar(
+                    "INSERT INTO sections (programme_id, position, title) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(programme_id)
+                .bind(si as i64)
+                .bind(&section.title)
+                .fetch_one(&mut *tx)
+                .await?,
+            };
+            sqlx::query("UPDATE sections SET position = $1 WHERE id = $2")
+                .bind(si as i64)
+                .bind(section_id)
+                .execute(&mut *tx)
+                .await?;
+            for (mi, m) in section.measures.iter().enumerate() {
+                save_measure(&mut tx, &mut ctx, m, (section_id, &section.title), None, None, mi).await?;
+            }
+            let mut area_rows: Vec<(i64, String)> =
+                sqlx::query("SELECT id, title FROM areas WHERE section_id = $1 ORDER BY position, id")
+                    .bind(section_id)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
+                    .collect::<DbResult<_>>()?;
+            for (ai, area) in section.areas.iter().enumerate() {
+                let group = working_group(&mut tx, org.id, area.owner.as_deref()).await?;
+                let area_id = match area_rows.iter().position(|(_, t)| *t == area.title) {
+                    Some(i) => area_rows.remove(i).0,
+                    None => sqlx::query_scalar(
+                        "INSERT INTO areas (section_id, position, title) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(section_id)
+                    .bind(ai as i64)
+                    .bind(&area.title)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                };
+                sqlx::query("UPDATE areas SET position = $1, working_group_id = $2 WHERE id = $3")
+                    .bind(ai as i64)
+                    .bind(group)
+                    .bind(area_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for (mi, m) in area.measures.iter().enumerate() {
+                    save_measure(
+                        &mut tx,
+                        &mut ctx,
+                        m,
+                        (section_id, &section.title),
+                        Some((area_id, &area.title)),
+                        None,
+                        mi,
+                    )
+                    .await?;
+                }
+            }
+        }
+
+        let stamp = now();
+        for (measure_id, m) in &ctx.entries {
+            let e = &m.entry;
+            let (condition, merge_id, merge_title) = match &e.continuation.decision {
+                Decision::Conditional { condition } => (Some(condition.clone()), None, None),
+                Decision::Merge { into } => {
+                    (None, into.id.and_then(|id| ctx.db_ids.get(&id).copied()), Some(into.title.clone()))
+                }
+                _ => (None, None, None),
+            };
+            let status_key = match &e.status {
+                Status::None => None,
+                Status::Reported { key, .. } => Some(key.clone()),
+            };
+            sqlx::query(
+                "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
+                     condition, merge_into_id, merge_into_title, comment, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(round_id)
+            .bind(*measure_id)
+            .bind(status_key)
+            .bind(e.status.label())
+            .bind(&e.description)
+            .bind(e.continuation.decision.kind().key())
+            .bind(condition)
+            .bind(merge_id)
+            .bind(merge_title)
+            .bind(&e.continuation.comment)
+            .bind(&stamp)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let measures = ctx.entries.len();
+        tx.commit().await?;
+        Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures })
+    }
+
+    pub async fn programmes(&self, organisation_id: i64) -> DbResult<Vec<ProgrammeRow>> {
+        let rows = sqlx::query(
+            "SELECT id, year, title, state, published FROM programmes WHERE organisation_id = $1 ORDER BY year DESC",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(programme_row).collect()
+    }
+
+    pub async fn programme(&self, organisation_id: i64, year: i32) -> DbResult<Option<ProgrammeRow>> {
+        let row = sqlx::query(
+            "SELECT id, year, title, state, published FROM programmes WHERE organisation_id = $1 AND year = $2",
+        )
+        .bind(organisation_id)
+        .bind(i64::from(year))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(programme_row).transpose()
+    }
+
+    /// The rounds of a programme, oldest first.
+    pub async fn rounds(&self, programme_id: i64) -> DbResult<Vec<RoundRow>> {
+        let rows = sqlx::query(
+            "SELECT id, label, slug, date, deadline, frozen, public FROM reporting_rounds WHERE programme_id = $1
+             ORDER BY CASE WHEN date IS NULL THEN 1 ELSE 0 END, date, id",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoundRow {
+                    id: r.try_get("id")?,
+                    label: r.try_get("label")?,
+                    slug: r.try_get("slug")?,
+                    date: r.try_get("date")?,
+                    deadline: r.try_get("deadline")?,
+                    frozen: r.try_get::<i64, _>("frozen")? != 0,
+                    public: r.try_get::<i64, _>("public")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// Loads a programme's report in one round: the round with this label or slug, or the latest.
+    pub async fn load_report(
+        &self,
+        org: &OrganisationRow,
+        year: i32,
+        round: Option<&str>,
+    ) -> DbResult<StatusReport> {
+        let programme = self
+            .programme(org.id, year)
+            .await?
+            .ok_or_else(|| DbError::NotFound(format!("programme {year} of {:?}", org.slug)))?;
+        let rounds = self.rounds(programme.id).await?;
+        let round = match round {
+            Some(wanted) => {
+                rounds.iter().find(|r| r.label == wanted || r.slug == wanted).ok_or_else(|| {
+                    DbError::NotFound(format!(
+                        "round {wanted:?} of programme {year} (rounds: {})",
+                        rounds.iter().map(|r| format!("{:?}", r.label)).collect::<Vec<_>>().join(", ")
+                    ))
+                })?
+            }
+            None => rounds
+                .last()
+                .ok_or_else(|| DbError::NotFound(format!("a reporting round of programme {year}")))?,
+        };
+        let date = round
+            .date
+            .as_deref()
+            .map(parse_iso_date)
+            .transpose()
+            .map_err(|e| DbError::Invalid(e.to_string()))?;
+        let sections = self.load_tree(programme.id, round.id).await?;
+        Ok(StatusReport {
+            organisation: org.slug.clone(),
+            title: programme.title,
+            year,
+            round: RoundInfo { label: round.label.clone(), date },
+            sections,
+        })
+    }
+
+    /// The tree of a programme with each measure's entry in `round_id` (empty where it has none).
+    async fn load_tree(&self, programme_id: i64, round_id: i64) -> DbResult<Vec<Section>> {
+        let section_rows =
+            sqlx::query("SELECT id, title FROM sections WHERE programme_id = $1 ORDER BY position, id")
+                .bind(programme_id)
+                .fetch_all(&self.pool)
+                .await?;
+        let area_rows = sqlx::query(
+            "SELECT a.id, a.section_id, a.title, g.name AS owner FROM areas a
+             JOIN sections s ON s.id = a.section_id
+             LEFT JOIN working_groups g ON g.id = a.working_group_id
+             WHERE s.programme_id = $1 ORDER BY a.position, a.id",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let measure_rows = sqlx::query(
+            "SELECT m.id, m.number, m.section_id, m.area_id, m.parent_id, m.title, g.name AS owner,
+                    prev.number AS continues_number,
+                    e.status_key, e.status_label, e.description, e.decision, e.condition, e.comment,
+                    e.merge_into_title, target.number AS merge_number, target.title AS merge_title
+             FROM measures m
+             LEFT JOIN working_groups g ON g.id = m.working_group_id
+             LEFT JOIN measures prev ON prev.id = m.continues_id
+             LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = $2
+             LEFT JOIN measures target ON target.id = e.merge_into_id
+             WHERE m.programme_id = $1 ORDER BY m.position, m.id",
+        )
+        .bind(programme_id)
+        .bind(round_id)
+        .fetch_all(&self.pool)
+        .await?;
+
+        struct Loaded {
+            section_id: i64,
+            area_id: Option<i64>,
+            parent_id: Option<i64>,
+            measure: Measure,
+        }
+        let mut loaded: Vec<(i64, Loaded)> = Vec::with_capacity(measure_rows.len());
+        for r in &measure_rows {
+            loaded.push((
+                r.try_get("id")?,
+                Loaded {
+                    section_id: r.try_get("section_id")?,
+                    area_id: r.try_get("area_id")?,
+                    parent_id: r.try_get("parent_id")?,
+                    measure: measure_from_row(r)?,
+                },
+            ));
+        }
+        // Attach children to parents, deepest first, keeping each list in position order.
+        let mut by_id: HashMap<i64, Loaded> = HashMap::new();
+        let order: Vec<i64> = loaded.iter().map(|(id, _)| *id).collect();
+        for (id, l) in loaded {
+            by_id.insert(id, l);
+        }
+        let mut children_of: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut roots = Vec::new();
+        for id in &order {
+            match by_id[id].parent_id {
+                Some(p) if by_id.contains_key(&p) => children_of.entry(p).or_default().push(*id),
+                _ => roots.push(*id),
+            }
+        }
+        fn build(id: i64, by_id: &mut HashMap<i64, Loaded>, children_of: &HashMap<i64, Vec<i64>>) -> Measure {
+            let kids: Vec<Measure> = children_of
+                .get(&id)
+                .map(|ks| ks.iter().map(|k| build(*k, by_id, children_of)).collect())
+                .unwrap_or_default();
+            let mut m = by_id.get(&id).expect("measure loaded").measure.clone();
+            m.children = kids;
+            m
+        }
+        let mut sections: Vec<(i64, Section)> = section_rows
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, Section { title: r.try_get("title")?, ..Default::default() })))
+            .collect::<DbResult<_>>()?;
+        let mut area_index: HashMap<i64, (usize, usize)> = HashMap::new();
+        for r in &area_rows {
+            let section_id: i64 = r.try_get("section_id")?;
+            let Some(si) = sections.iter().position(|(id, _)| *id == section_id) else { continue };
+            let area = Area { title: r.try_get("title")?, owner: r.try_get("owner")?, measures: Vec::new() };
+            sections[si].1.areas.push(area);
+            area_index.insert(r.try_get("id")?, (si, sections[si].1.areas.len() - 1));
+        }
+        for id in roots {
+            let measure = build(id, &mut by_id, &children_of);
+            let l = &by_id[&id];
+            if let Some(area_id) = l.area_id {
+                if let Some((si, ai)) = area_index.get(&area_id) {
+                    sections[*si].1.areas[*ai].measures.push(measure);
+                }
+            } else if let Some(si) = sections.iter().position(|(sid, _)| *sid == l.section_id) {
+                sections[si].1.measures.push(measure);
+            }
+        }
+        Ok(sections.into_iter().map(|(_, s)| s).collect())
+    }
+}
+
+fn programme_row(r: &AnyRow) -> DbResult<ProgrammeRow> {
+    Ok(ProgrammeRow {
+        id: r.try_get("id")?,
+        year: r.try_get::<i64, _>("year")? as i32,
+        title: r.try_get("title")?,
+        state: r.try_get("state")?,
+        published: r.try_get::<i64, _>("published")? != 0,
+    })
+}
+
+fn measure_from_row(r: &AnyRow) -> DbResult<Measure> {
+    let status_key: Option<String> = r.try_get("status_key")?;
+    let status = match status_key {
+        Some(key) => Status::Reported {
+            key,
+            label: r.try_get::<Option<String>, _>("status_label")?.unwrap_or_default(),
+        },
+        None => Status::None,
+    };
+    let decision: Option<String> = r.try_get("decision")?;
+    let decision = match decision.as_deref() {
+        Some("yes") => Decision::Yes,
+        Some("no") => Decision::No,
+        Some("conditional") => Decision::Conditional {
+            condition: r.try_get::<Option<String>, _>("condition")?.unwrap_or_default(),
+        },
+        Some("merge") => {
+            let number: Option<i64> = r.try_get("merge_number")?;
+            let title: Option<String> = r.try_get("merge_title")?;
+            let written: Option<String> = r.try_get("merge_into_title")?;
+            Decision::Merge {
+                into: MergeTarget {
+                    id: number.map(|n| n as MeasureId),
+                    title: title.or(written).unwrap_or_default(),
+                },
+            }
+        }
+        _ => Decision::Undecided,
+    };
+    Ok(Measure {
+        id: Some(r.try_get::<i64, _>("number")? as MeasureId),
+        title: r.try_get("title")?,
+        owner: r.try_get("owner")?,
+        continues: r.try_get::<Option<i64>, _>("continues_number")?.map(|n| n as MeasureId),
+        entry: StatusEntry {
+            status,
+            description: r.try_get::<Option<String>, _>("description")?.unwrap_or_default(),
+            continuation: Continuation {
+                decision,
+                comment: r.try_get::<Option<String>, _>("comment")?.unwrap_or_default(),
+            },
+        },
+        children: Vec::new(),
+    })
+}
+
+fn check_statuses(report: &StatusReport, vocabulary: &Vocabulary) -> DbResult<()> {
+    for (path, m) in report.programme().measures() {
+        if let Status::Reported { key, .. } = &m.entry.status
+            && vocabulary.get(key).is_none()
+        {
+            return Err(DbError::Invalid(format!(
+                "measure {:?} in {}: status {key:?} is not in the organisation's vocabulary ({})",
+                m.title,
+                path.area.unwrap_or(path.section),
+                vocabulary.kinds.iter().map(|k| k.key.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+async fn upsert_round(
+    tx: &mut Transaction<'_, Any>,
+    programme_id: i64,
+    org: &OrganisationRow,
+    report: &StatusReport,
+    on_existing: OnExisting,
+) -> DbResult<(i64, bool)> {
+    let date = report.round.date.map(tiltak_core::round::iso_date);
+    let existing: Option<(i64, i64)> =
+        sqlx::query("SELECT id, frozen FROM reporting_rounds WHERE programme_id = $1 AND label = $2")
+            .bind(programme_id)
+            .bind(&report.round.label)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| Ok::<_, DbError>((r.try_get("id")?, r.try_get("frozen")?)))
+            .transpose()?;
+    if let Some((id, frozen)) = existing {
+        if on_existing == OnExisting::Refuse {
+            return Err(DbError::Conflict(format!(
+                "round {:?} of programme {} already exists for {:?}; use --replace to replace it",
+                report.round.label, report.year, org.slug
+            )));
+        }
+        if frozen != 0 {
+            return Err(DbError::Conflict(format!(
+                "round {:?} is frozen and cannot be replaced",
+                report.round.label
+            )));
+        }
+        sqlx::query("DELETE FROM status_entries WHERE round_id = $1").bind(id).execute(&mut **tx).await?;
+        sqlx::query("UPDATE reporting_rounds SET date = $1, version = version + 1 WHERE id = $2")
+            .bind(date)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        return Ok((id, true));
+    }
+    let base = RoundSlug::for_round(&report.round.label, report.round.date).as_str().to_owned();
+    let taken: Vec<String> = sqlx::query_scalar("SELECT slug FROM reporting_rounds WHERE programme_id = $1")
+        .bind(programme_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let slug = (1..)
+        .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+        .find(|s| !taken.contains(s))
+        .expect("an unused slug exists");
+    let id = sqlx::query_scalar(
+        "INSERT INTO reporting_rounds (programme_id, label, slug, date, frozen, public, created_at)
+         VALUES ($1, $2, $3, $4, 0, 1, $5) RETURNING id",
+    )
+    .bind(programme_id)
+    .bind(&report.round.label)
+    .bind(slug)
+    .bind(date)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((id, false))
+}
+
+async fn existing_measures(tx: &mut Transaction<'_, Any>, programme_id: i64) -> DbResult<Vec<Existing>> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.number, m.parent_id, m.title, s.title AS section, a.title AS area
+         FROM measures m JOIN sections s ON s.id = m.section_id LEFT JOIN areas a ON a.id = m.area_id
+         WHERE m.programme_id = $1 ORDER BY m.position, m.id",
+    )
+    .bind(programme_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Existing {
+                id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                place: (
+                    r.try_get("section")?,
+                    r.try_get("area")?,
+                    r.try_get("parent_id")?,
+                    r.try_get("title")?,
+                ),
+            })
+        })
+        .collect()
+}
+
+async fn working_group(
+    tx: &mut Transaction<'_, Any>,
+    organisation_id: i64,
+    name: Option<&str>,
+) -> DbResult<Option<i64>> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM working_groups WHERE organisation_id = $1 AND name = $2")
+            .bind(organisation_id)
+            .bind(name)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some(id) = found {
+        return Ok(Some(id));
+    }
+    let id =
+        sqlx::query_scalar("INSERT INTO working_groups (organisation_id, name) VALUES ($1, $2) RETURNING id")
+            .bind(organisation_id)
+            .bind(name)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(Some(id))
+}
+
+/// Saves one measure and its sub-measures, matched to an existing measure or created.
+fn save_measure<'a, 'c>(
+    tx: &'c mut Transaction<'_, Any>,
+    ctx: &'c mut SaveCtx<'a>,
+    m: &'a Measure,
+    section: (i64, &'c str),
+    area: Option<(i64, &'c str)>,
+    parent: Option<i64>,
+    position: usize,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = DbResult<()>> + Send + 'c>>
+where
+    'a: 'c,
+{
+    Box::pin(async move {
+        let matched = match ctx.ids {
+            IdSource::Document => {
+                m.id.and_then(|id| ctx.by_number.get(&i64::from(id)).copied()).filter(|i| !ctx.used[*i])
+            }
+            IdSource::Place => {
+                let place = (section.1.to_owned(), area.map(|a| a.1.to_owned()), parent, m.title.clone());
+                ctx.existing.iter().enumerate().position(|(i, e)| !ctx.used[i] && e.place == place)
+            }
+        };
+        let group = working_group(tx, ctx.organisation_id, m.owner.as_deref()).await?;
+        let continues = match (m.continues, ctx.previous_programme) {
+            (Some(number), Some(prev)) => {
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM measures WHERE programme_id = $1 AND number = $2")
+                        .bind(prev)
+                        .bind(i64::from(number))
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                Some(found.ok_or_else(|| {
+                    DbError::Invalid(format!(
+                        "measure {:?} continues measure {number} of last year, which does not exist",
+                        m.title
+                    ))
+                })?)
+            }
+            (Some(number), None) => {
+                return Err(DbError::Invalid(format!(
+                    "measure {:?} continues measure {number} of last year, but there is no programme for last year",
+                    m.title
+                )));
+            }
+            _ => None,
+        };
+        let id = match matched {
+            Some(i) => {
+                ctx.used[i] = true;
+                let id = ctx.existing[i].id;
+                sqlx::query(
+                    "UPDATE measures SET section_id = $1, area_id = $2, parent_id = $3, position = $4, title = $5,
+                         working_group_id = $6, continues_id = $7, version = version + 1 WHERE id = $8",
+                )
+                .bind(section.0)
+                .bind(area.map(|a| a.0))
+                .bind(parent)
+                .bind(position as i64)
+                .bind(&m.title)
+                .bind(group)
+                .bind(continues)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+                id
+            }
+            None => {
+                let wanted =
+                    m.id.map(i64::from)
+                        .filter(|n| ctx.ids == IdSource::Document && !ctx.by_number.contains_key(n));
+                let number = match wanted {
+                    Some(n) => n,
+                    None => {
+                        ctx.next_number += 1;
+                        ctx.next_number - 1
+                    }
+                };
+                ctx.by_number.insert(number, usize::MAX);
+                sqlx::query_scalar(
+                    "INSERT INTO measures (programme_id, number, section_id, area_id, parent_id, position, title,
+                         working_group_id, continues_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(ctx.programme_id)
+                .bind(number)
+                .bind(section.0)
+                .bind(area.map(|a| a.0))
+                .bind(parent)
+                .bind(position as i64)
+                .bind(&m.title)
+                .bind(group)
+                .bind(continues)
+                .fetch_one(&mut **tx)
+                .await?
+            }
+        };
+        if let Some(doc_id) = m.id {
+            ctx.db_ids.insert(doc_id, id);
+        }
+        ctx.entries.push((id, m));
+        for (ci, child) in m.children.iter().enumerate() {
+            save_measure(tx, ctx, child, section, area, Some(id), ci).await?;
+        }
+        Ok(())
+    })
+}
