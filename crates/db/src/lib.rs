@@ -62,11 +62,12 @@ impl Db {
         if backend == Backend::Sqlite {
             let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
             let path = path.split('?').next().unwrap_or_default();
-            if !path.is_empty() && path != ":memory:" {
-                if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| DbError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
-                }
+            if !path.is_empty()
+                && path != ":memory:"
+                && let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DbError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
             }
             if !url.contains('?') {
                 url.push_str("?mode=rwc");
@@ -144,8 +145,8 @@ pub mod testing {
         Db::connect(&format!("sqlite://{}", path.display())).await
     }
 
-    /// A new, empty PostgreSQL database, if the environment names a server.
-    pub async fn postgres() -> DbResult<Option<Db>> {
+    /// The URL of a new, empty PostgreSQL database, if the environment names a server.
+    pub async fn postgres_url() -> DbResult<Option<String>> {
         let Ok(admin_url) = std::env::var(POSTGRES_ENV) else { return Ok(None) };
         sqlx::any::install_default_drivers();
         let name = unique("tiltak_test");
@@ -162,7 +163,15 @@ pub mod testing {
             Some(slash) => &base[..scheme_end + slash],
             None => base,
         };
-        Db::connect(&format!("{server}/{name}{query}")).await.map(Some)
+        Ok(Some(format!("{server}/{name}{query}")))
+    }
+
+    /// A new, empty PostgreSQL database, if the environment names a server.
+    pub async fn postgres() -> DbResult<Option<Db>> {
+        match postgres_url().await? {
+            Some(url) => Db::connect(&url).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Every backend this run can test: SQLite, and PostgreSQL when configured.

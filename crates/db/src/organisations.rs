@@ -1,6 +1,6 @@
 //! Organisations and their status vocabularies.
 
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use tiltak_core::status::{StatusCategory, StatusKind, Vocabulary};
 use tiltak_core::{Language, Organisation};
 
@@ -28,39 +28,9 @@ impl Db {
     /// Creates an organisation with the default vocabulary; refused if the slug is taken.
     pub async fn create_organisation(&self, org: &Organisation) -> DbResult<OrganisationRow> {
         let mut tx = self.pool.begin().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = $1")
-            .bind(org.slug.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_some() {
-            return Err(DbError::Conflict(format!("organisation {:?} already exists", org.slug.as_str())));
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO organisations (slug, name, language, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(org.slug.as_str())
-        .bind(&org.name)
-        .bind(org.language.code())
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await?;
-        for (position, kind) in Vocabulary::default_nb().kinds.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO status_kinds (organisation_id, key, label, aliases, category, colour, position)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(&kind.key)
-            .bind(&kind.label)
-            .bind(kind.aliases.join("\n"))
-            .bind(kind.category.key())
-            .bind(&kind.colour)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let row = insert_organisation(&mut tx, org).await?;
         tx.commit().await?;
-        Ok(OrganisationRow { id, slug: org.slug.to_string(), name: org.name.clone(), language: org.language })
+        Ok(row)
     }
 
     pub async fn organisation(&self, slug: &str) -> DbResult<Option<OrganisationRow>> {
@@ -103,4 +73,43 @@ impl Db {
             .collect::<DbResult<Vec<_>>>()?;
         Ok(Vocabulary { kinds })
     }
+}
+
+/// Inserts an organisation and its default vocabulary inside the caller's transaction.
+pub(crate) async fn insert_organisation(
+    tx: &mut AnyConnection,
+    org: &Organisation,
+) -> DbResult<OrganisationRow> {
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = $1")
+        .bind(org.slug.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_some() {
+        return Err(DbError::Conflict(format!("organisation {:?} already exists", org.slug.as_str())));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO organisations (slug, name, language, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(org.slug.as_str())
+    .bind(&org.name)
+    .bind(org.language.code())
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    for (position, kind) in Vocabulary::default_nb().kinds.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO status_kinds (organisation_id, key, label, aliases, category, colour, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(&kind.key)
+        .bind(&kind.label)
+        .bind(kind.aliases.join("\n"))
+        .bind(kind.category.key())
+        .bind(&kind.colour)
+        .bind(position as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(OrganisationRow { id, slug: org.slug.to_string(), name: org.name.clone(), language: org.language })
 }

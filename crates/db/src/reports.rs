@@ -3,11 +3,14 @@
 use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 use tiltak_core::round::{Continuation, Decision, MergeTarget, RoundSlug, StatusEntry, parse_iso_date};
 use tiltak_core::status::Vocabulary;
 use tiltak_core::{Area, Measure, MeasureId, RoundInfo, Section, Status, StatusReport};
 
+use tiltak_core::Organisation;
+
+use crate::organisations::insert_organisation;
 use crate::{Db, DbError, DbResult, OrganisationRow, now};
 
 /// What to do when the round being saved already exists.
@@ -88,176 +91,34 @@ impl Db {
         on_existing: OnExisting,
     ) -> DbResult<Saved> {
         let vocabulary = self.vocabulary(org.id).await?;
-        check_statuses(report, &vocabulary)?;
-        let programme = report.programme();
-        programme.validate().map_err(|e| DbError::Invalid(e.to_string()))?;
-
         let mut tx = self.pool.begin().await?;
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
-                .bind(org.id)
-                .bind(i64::from(report.year))
-                .fetch_optional(&mut *tx)
-                .await?;
-        let created_programme = found.is_none();
-        let programme_id = match found {
-            Some(id) => {
-                sqlx::query("UPDATE programmes SET title = $1, version = version + 1 WHERE id = $2")
-                    .bind(&report.title)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                id
-            }
-            None => {
-                sqlx::query_scalar(
-                    "INSERT INTO programmes (organisation_id, year, title, state, published, created_at)
-                     VALUES ($1, $2, $3, 'adopted', 0, $4) RETURNING id",
-                )
-                .bind(org.id)
-                .bind(i64::from(report.year))
-                .bind(&report.title)
-                .bind(now())
-                .fetch_one(&mut *tx)
-                .await?
-            }
-        };
-
-        let (round_id, replaced_round) =
-            upsert_round(&mut tx, programme_id, org, report, on_existing).await?;
-
-        let previous_programme: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
-                .bind(org.id)
-                .bind(i64::from(report.year) - 1)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let existing = existing_measures(&mut tx, programme_id).await?;
-        let next_number = existing.iter().map(|e| e.number).max().unwrap_or(0) + 1;
-        let mut ctx = SaveCtx {
-            programme_id,
-            organisation_id: org.id,
-            ids,
-            previous_programme,
-            by_number: existing.iter().enumerate().map(|(i, e)| (e.number, i)).collect(),
-            used: vec![false; existing.len()],
-            existing,
-            next_number,
-            db_ids: HashMap::new(),
-            entries: Vec::new(),
-        };
-        if ids == IdSource::Document {
-            // Ids the document gives to new measures are kept; others continue after the highest.
-            let highest = programme.measures().iter().filter_map(|(_, m)| m.id).max().unwrap_or(0);
-            ctx.next_number = ctx.next_number.max(i64::from(highest) + 1);
-        }
-
-        let mut section_rows: Vec<(i64, String)> =
-            sqlx::query("SELECT id, title FROM sections WHERE programme_id = $1 ORDER BY position, id")
-                .bind(programme_id)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
-                .collect::<DbResult<_>>()?;
-        for (si, section) in report.sections.iter().enumerate() {
-            let section_id = match section_rows.iter().position(|(_, t)| *t == section.title) {
-                Some(i) => section_rows.remove(i).0,
-                None => sqlx::query_scalar(
-                    "INSERT INTO sections (programme_id, position, title) VALUES ($1, $2, $3) RETURNING id",
-                )
-                .bind(programme_id)
-                .bind(si as i64)
-                .bind(&section.title)
-                .fetch_one(&mut *tx)
-                .await?,
-            };
-            sqlx::query("UPDATE sections SET position = $1 WHERE id = $2")
-                .bind(si as i64)
-                .bind(section_id)
-                .execute(&mut *tx)
-                .await?;
-            for (mi, m) in section.measures.iter().enumerate() {
-                save_measure(&mut tx, &mut ctx, m, (section_id, &section.title), None, None, mi).await?;
-            }
-            let mut area_rows: Vec<(i64, String)> =
-                sqlx::query("SELECT id, title FROM areas WHERE section_id = $1 ORDER BY position, id")
-                    .bind(section_id)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .iter()
-                    .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
-                    .collect::<DbResult<_>>()?;
-            for (ai, area) in section.areas.iter().enumerate() {
-                let group = working_group(&mut tx, org.id, area.owner.as_deref()).await?;
-                let area_id = match area_rows.iter().position(|(_, t)| *t == area.title) {
-                    Some(i) => area_rows.remove(i).0,
-                    None => sqlx::query_scalar(
-                        "INSERT INTO areas (section_id, position, title) VALUES ($1, $2, $3) RETURNING id",
-                    )
-                    .bind(section_id)
-                    .bind(ai as i64)
-                    .bind(&area.title)
-                    .fetch_one(&mut *tx)
-                    .await?,
-                };
-                sqlx::query("UPDATE areas SET position = $1, working_group_id = $2 WHERE id = $3")
-                    .bind(ai as i64)
-                    .bind(group)
-                    .bind(area_id)
-                    .execute(&mut *tx)
-                    .await?;
-                for (mi, m) in area.measures.iter().enumerate() {
-                    save_measure(
-                        &mut tx,
-                        &mut ctx,
-                        m,
-                        (section_id, &section.title),
-                        Some((area_id, &area.title)),
-                        None,
-                        mi,
-                    )
-                    .await?;
-                }
-            }
-        }
-
-        let stamp = now();
-        for (measure_id, m) in &ctx.entries {
-            let e = &m.entry;
-            let (condition, merge_id, merge_title) = match &e.continuation.decision {
-                Decision::Conditional { condition } => (Some(condition.clone()), None, None),
-                Decision::Merge { into } => {
-                    (None, into.id.and_then(|id| ctx.db_ids.get(&id).copied()), Some(into.title.clone()))
-                }
-                _ => (None, None, None),
-            };
-            let status_key = match &e.status {
-                Status::None => None,
-                Status::Reported { key, .. } => Some(key.clone()),
-            };
-            sqlx::query(
-                "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-                     condition, merge_into_id, merge_into_title, comment, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(round_id)
-            .bind(*measure_id)
-            .bind(status_key)
-            .bind(e.status.label())
-            .bind(&e.description)
-            .bind(e.continuation.decision.kind().key())
-            .bind(condition)
-            .bind(merge_id)
-            .bind(merge_title)
-            .bind(&e.continuation.comment)
-            .bind(&stamp)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let measures = ctx.entries.len();
+        let saved = save_in(&mut tx, org, &vocabulary, report, ids, on_existing).await?;
         tx.commit().await?;
-        Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures })
+        Ok(saved)
+    }
+
+    /// Like [`Db::save_report`], creating the organisation (with the default vocabulary) in the
+    /// same transaction when it does not exist yet: a refused import leaves no organisation behind.
+    pub async fn import_report(
+        &self,
+        organisation: &Organisation,
+        report: &StatusReport,
+        ids: IdSource,
+        on_existing: OnExisting,
+    ) -> DbResult<(OrganisationRow, Saved)> {
+        let existing = self.organisation(organisation.slug.as_str()).await?;
+        let vocabulary = match &existing {
+            Some(org) => self.vocabulary(org.id).await?,
+            None => Vocabulary::default_nb(),
+        };
+        let mut tx = self.pool.begin().await?;
+        let org = match existing {
+            Some(org) => org,
+            None => insert_organisation(&mut tx, organisation).await?,
+        };
+        let saved = save_in(&mut tx, &org, &vocabulary, report, ids, on_existing).await?;
+        tx.commit().await?;
+        Ok((org, saved))
     }
 
     pub async fn programmes(&self, organisation_id: i64) -> DbResult<Vec<ProgrammeRow>> {
@@ -447,6 +308,186 @@ impl Db {
     }
 }
 
+/// Saves a report inside the caller's transaction.
+async fn save_in(
+    tx: &mut AnyConnection,
+    org: &OrganisationRow,
+    vocabulary: &Vocabulary,
+    report: &StatusReport,
+    ids: IdSource,
+    on_existing: OnExisting,
+) -> DbResult<Saved> {
+    check_statuses(report, vocabulary)?;
+    let programme = report.programme();
+    programme.validate().map_err(|e| DbError::Invalid(e.to_string()))?;
+
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
+            .bind(org.id)
+            .bind(i64::from(report.year))
+            .fetch_optional(&mut *tx)
+            .await?;
+    let created_programme = found.is_none();
+    let programme_id = match found {
+        Some(id) => {
+            sqlx::query("UPDATE programmes SET title = $1, version = version + 1 WHERE id = $2")
+                .bind(&report.title)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+        None => {
+            sqlx::query_scalar(
+                "INSERT INTO programmes (organisation_id, year, title, state, published, created_at)
+                 VALUES ($1, $2, $3, 'adopted', 0, $4) RETURNING id",
+            )
+            .bind(org.id)
+            .bind(i64::from(report.year))
+            .bind(&report.title)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+
+    let (round_id, replaced_round) = upsert_round(&mut *tx, programme_id, org, report, on_existing).await?;
+
+    let previous_programme: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
+            .bind(org.id)
+            .bind(i64::from(report.year) - 1)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let existing = existing_measures(&mut *tx, programme_id).await?;
+    let next_number = existing.iter().map(|e| e.number).max().unwrap_or(0) + 1;
+    let mut ctx = SaveCtx {
+        programme_id,
+        organisation_id: org.id,
+        ids,
+        previous_programme,
+        by_number: existing.iter().enumerate().map(|(i, e)| (e.number, i)).collect(),
+        used: vec![false; existing.len()],
+        existing,
+        next_number,
+        db_ids: HashMap::new(),
+        entries: Vec::new(),
+    };
+    if ids == IdSource::Document {
+        // Ids the document gives to new measures are kept; others continue after the highest.
+        let highest = programme.measures().iter().filter_map(|(_, m)| m.id).max().unwrap_or(0);
+        ctx.next_number = ctx.next_number.max(i64::from(highest) + 1);
+    }
+
+    let mut section_rows: Vec<(i64, String)> =
+        sqlx::query("SELECT id, title FROM sections WHERE programme_id = $1 ORDER BY position, id")
+            .bind(programme_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
+            .collect::<DbResult<_>>()?;
+    for (si, section) in report.sections.iter().enumerate() {
+        let section_id =
+            match section_rows.iter().position(|(_, t)| *t == section.title) {
+                Some(i) => section_rows.remove(i).0,
+                None => sqlx::query_scalar(
+                    "INSERT INTO sections (programme_id, position, title) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(programme_id)
+                .bind(si as i64)
+                .bind(&section.title)
+                .fetch_one(&mut *tx)
+                .await?,
+            };
+        sqlx::query("UPDATE sections SET position = $1 WHERE id = $2")
+            .bind(si as i64)
+            .bind(section_id)
+            .execute(&mut *tx)
+            .await?;
+        for (mi, m) in section.measures.iter().enumerate() {
+            save_measure(&mut *tx, &mut ctx, m, (section_id, &section.title), None, None, mi).await?;
+        }
+        let mut area_rows: Vec<(i64, String)> =
+            sqlx::query("SELECT id, title FROM areas WHERE section_id = $1 ORDER BY position, id")
+                .bind(section_id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
+                .collect::<DbResult<_>>()?;
+        for (ai, area) in section.areas.iter().enumerate() {
+            let group = working_group(&mut *tx, org.id, area.owner.as_deref()).await?;
+            let area_id =
+                match area_rows.iter().position(|(_, t)| *t == area.title) {
+                    Some(i) => area_rows.remove(i).0,
+                    None => sqlx::query_scalar(
+                        "INSERT INTO areas (section_id, position, title) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(section_id)
+                    .bind(ai as i64)
+                    .bind(&area.title)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                };
+            sqlx::query("UPDATE areas SET position = $1, working_group_id = $2 WHERE id = $3")
+                .bind(ai as i64)
+                .bind(group)
+                .bind(area_id)
+                .execute(&mut *tx)
+                .await?;
+            for (mi, m) in area.measures.iter().enumerate() {
+                save_measure(
+                    &mut *tx,
+                    &mut ctx,
+                    m,
+                    (section_id, &section.title),
+                    Some((area_id, &area.title)),
+                    None,
+                    mi,
+                )
+                .await?;
+            }
+        }
+    }
+
+    let stamp = now();
+    for (measure_id, m) in &ctx.entries {
+        let e = &m.entry;
+        let (condition, merge_id, merge_title) = match &e.continuation.decision {
+            Decision::Conditional { condition } => (Some(condition.clone()), None, None),
+            Decision::Merge { into } => {
+                (None, into.id.and_then(|id| ctx.db_ids.get(&id).copied()), Some(into.title.clone()))
+            }
+            _ => (None, None, None),
+        };
+        let status_key = match &e.status {
+            Status::None => None,
+            Status::Reported { key, .. } => Some(key.clone()),
+        };
+        sqlx::query(
+            "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
+                 condition, merge_into_id, merge_into_title, comment, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(round_id)
+        .bind(*measure_id)
+        .bind(status_key)
+        .bind(e.status.label())
+        .bind(&e.description)
+        .bind(e.continuation.decision.kind().key())
+        .bind(condition)
+        .bind(merge_id)
+        .bind(merge_title)
+        .bind(&e.continuation.comment)
+        .bind(&stamp)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let measures = ctx.entries.len();
+    Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures })
+}
+
 fn programme_row(r: &AnyRow) -> DbResult<ProgrammeRow> {
     Ok(ProgrammeRow {
         id: r.try_get("id")?,
@@ -520,7 +561,7 @@ fn check_statuses(report: &StatusReport, vocabulary: &Vocabulary) -> DbResult<()
 }
 
 async fn upsert_round(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     programme_id: i64,
     org: &OrganisationRow,
     report: &StatusReport,
@@ -531,7 +572,7 @@ async fn upsert_round(
         sqlx::query("SELECT id, frozen FROM reporting_rounds WHERE programme_id = $1 AND label = $2")
             .bind(programme_id)
             .bind(&report.round.label)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?
             .map(|r| Ok::<_, DbError>((r.try_get("id")?, r.try_get("frozen")?)))
             .transpose()?;
@@ -548,18 +589,18 @@ async fn upsert_round(
                 report.round.label
             )));
         }
-        sqlx::query("DELETE FROM status_entries WHERE round_id = $1").bind(id).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM status_entries WHERE round_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query("UPDATE reporting_rounds SET date = $1, version = version + 1 WHERE id = $2")
             .bind(date)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         return Ok((id, true));
     }
     let base = RoundSlug::for_round(&report.round.label, report.round.date).as_str().to_owned();
     let taken: Vec<String> = sqlx::query_scalar("SELECT slug FROM reporting_rounds WHERE programme_id = $1")
         .bind(programme_id)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?;
     let slug = (1..)
         .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
@@ -574,19 +615,19 @@ async fn upsert_round(
     .bind(slug)
     .bind(date)
     .bind(now())
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     Ok((id, false))
 }
 
-async fn existing_measures(tx: &mut Transaction<'_, Any>, programme_id: i64) -> DbResult<Vec<Existing>> {
+async fn existing_measures(tx: &mut AnyConnection, programme_id: i64) -> DbResult<Vec<Existing>> {
     let rows = sqlx::query(
         "SELECT m.id, m.number, m.parent_id, m.title, s.title AS section, a.title AS area
          FROM measures m JOIN sections s ON s.id = m.section_id LEFT JOIN areas a ON a.id = m.area_id
          WHERE m.programme_id = $1 ORDER BY m.position, m.id",
     )
     .bind(programme_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?;
     rows.iter()
         .map(|r| {
@@ -605,7 +646,7 @@ async fn existing_measures(tx: &mut Transaction<'_, Any>, programme_id: i64) -> 
 }
 
 async fn working_group(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     organisation_id: i64,
     name: Option<&str>,
 ) -> DbResult<Option<i64>> {
@@ -614,7 +655,7 @@ async fn working_group(
         sqlx::query_scalar("SELECT id FROM working_groups WHERE organisation_id = $1 AND name = $2")
             .bind(organisation_id)
             .bind(name)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
     if let Some(id) = found {
         return Ok(Some(id));
@@ -623,14 +664,14 @@ async fn working_group(
         sqlx::query_scalar("INSERT INTO working_groups (organisation_id, name) VALUES ($1, $2) RETURNING id")
             .bind(organisation_id)
             .bind(name)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?;
     Ok(Some(id))
 }
 
 /// Saves one measure and its sub-measures, matched to an existing measure or created.
 fn save_measure<'a, 'c>(
-    tx: &'c mut Transaction<'_, Any>,
+    tx: &'c mut AnyConnection,
     ctx: &'c mut SaveCtx<'a>,
     m: &'a Measure,
     section: (i64, &'c str),
@@ -658,7 +699,7 @@ where
                     sqlx::query_scalar("SELECT id FROM measures WHERE programme_id = $1 AND number = $2")
                         .bind(prev)
                         .bind(i64::from(number))
-                        .fetch_optional(&mut **tx)
+                        .fetch_optional(&mut *tx)
                         .await?;
                 Some(found.ok_or_else(|| {
                     DbError::Invalid(format!(
@@ -691,7 +732,7 @@ where
                 .bind(group)
                 .bind(continues)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
                 id
             }
@@ -721,7 +762,7 @@ where
                 .bind(&m.title)
                 .bind(group)
                 .bind(continues)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await?
             }
         };

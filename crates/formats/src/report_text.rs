@@ -295,8 +295,7 @@ impl<'a> Reader<'a> {
         let year = title
             .split(|c: char| !c.is_ascii_digit())
             .filter_map(|w| w.parse::<i32>().ok())
-            .filter(|y| (1900..=2200).contains(y))
-            .last();
+            .rfind(|y| (1900..=2200).contains(y));
         let header = Header { line: line.no, title, round_label, year };
         self.pos += 1;
         self.skip_blank();

@@ -143,6 +143,24 @@ async fn a_failing_save_leaves_nothing_behind() {
 }
 
 #[tokio::test]
+async fn a_refused_import_creates_no_organisation() {
+    for db in testing::all().await {
+        let mut doc = sample();
+        doc.sections[0].areas[0].measures[0].continues = Some(3);
+        let organisation = Organisation {
+            slug: OrganisationSlug::parse("ny").unwrap(),
+            name: "Ny".into(),
+            language: Language::Nb,
+        };
+        assert!(db.import_report(&organisation, &doc, IdSource::Place, OnExisting::Refuse).await.is_err());
+        assert!(db.organisation("ny").await.unwrap().is_none());
+        let (org, saved) =
+            db.import_report(&organisation, &sample(), IdSource::Place, OnExisting::Refuse).await.unwrap();
+        assert_eq!((org.slug.as_str(), saved.measures), ("ny", 60));
+    }
+}
+
+#[tokio::test]
 async fn foreign_keys_are_enforced() {
     for db in testing::all().await {
         let result = sqlx::query("INSERT INTO sections (programme_id, position, title) VALUES (999, 0, 'x')")

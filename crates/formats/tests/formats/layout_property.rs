@@ -247,8 +247,7 @@ fn render_measure(m: &Measure, bullet: bool, rng: &mut Rng, out: &mut Vec<String
     } else if head.is_empty() {
         out.push(format!("{last_title}{marker}"));
     } else {
-        let sep = if nbsp { " " } else { " " };
-        out.push(format!("{last_title}{marker}{sep}{head}"));
+        out.push(format!("{last_title}{marker} {head}"));
         head.clear();
     }
     if !head.is_empty() {

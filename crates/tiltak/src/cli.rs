@@ -1,0 +1,91 @@
+//! The commands and their options.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tiltak_db::Db;
+
+#[derive(Debug, Parser)]
+#[command(name = "tiltak", version, about = "Plan, follow up and report a yearly action programme")]
+pub struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "TILTAK_DATABASE_URL", default_value = tiltak_db::DEFAULT_URL)]
+    pub database: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a status report (report text or Tiltak JSON) and save it as a programme's round.
+    Import(ImportArgs),
+    /// Write a programme's status report in one round.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file: report text (.txt) or Tiltak's JSON (.json).
+    pub file: PathBuf,
+    /// The organisation's slug; it is created if it does not exist.
+    #[arg(long)]
+    pub org: String,
+    /// The programme's year (default: from the title line).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// The round's label (default: from the title line, such as "pr 2 sept").
+    #[arg(long)]
+    pub round: Option<String>,
+    /// The round's date, YYYY-MM-DD (default: from the label).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Read and show, save nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace the round if it exists (otherwise a second import of a round is refused).
+    #[arg(long)]
+    pub replace: bool,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub org: String,
+    #[arg(long)]
+    pub year: i32,
+    /// The round's label or slug (default: the latest).
+    #[arg(long)]
+    pub round: Option<String>,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write here instead of to standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Headings' language (default: the organisation's).
+    #[arg(long)]
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Md,
+    Csv,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Import(args) => crate::import::run(&cli.database, args).await,
+        Command::Export(args) => crate::export::run(&Db::connect(&cli.database).await?, args).await,
+    }
+}

@@ -1,0 +1,182 @@
+//! `tiltak import`: a file in, a programme's round saved (or, with --dry-run, shown).
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use tiltak_core::round::parse_iso_date;
+use tiltak_core::{Language, Organisation, OrganisationSlug, Vocabulary};
+use tiltak_db::{Db, IdSource, OnExisting};
+use tiltak_formats::report_text::{self, TextOptions};
+use tiltak_formats::{ReportDocument, json};
+
+use crate::cli::{ImportArgs, OutputFormat};
+
+pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let slug = OrganisationSlug::parse(&args.org)?;
+    let file = args.file.display().to_string();
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {file}"))?;
+    let date = args.date.as_deref().map(parse_iso_date).transpose()?;
+
+    // A dry run saves nothing and makes no database: it reads the vocabulary only where one exists.
+    let db =
+        if args.dry_run && !database_exists(database) { None } else { Some(Db::connect(database).await?) };
+    let org = match &db {
+        Some(db) => db.organisation(slug.as_str()).await?,
+        None => None,
+    };
+    let vocabulary = match (&db, &org) {
+        (Some(db), Some(org)) => db.vocabulary(org.id).await?,
+        _ => Vocabulary::default_nb(),
+    };
+
+    let is_json = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let (mut doc, ids) = if is_json {
+        let doc = json::read(&bytes, &vocabulary).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        (doc, IdSource::Document)
+    } else {
+        let options = TextOptions {
+            organisation: slug.to_string(),
+            year: args.year,
+            round_label: args.round.clone(),
+            round_date: date,
+        };
+        let doc = report_text::parse_bytes(&bytes, &vocabulary, &options)
+            .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        (doc, IdSource::Place)
+    };
+    if is_json {
+        override_round(&mut doc, &args, date)?;
+    }
+    doc.report.organisation = slug.to_string();
+
+    if args.dry_run {
+        match args.format {
+            OutputFormat::Json => print!("{}", json::write(&doc)),
+            OutputFormat::Text => print!("{}", summary(&doc)),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    for w in &doc.warnings {
+        eprintln!("warning: {file}: line {}: {}", w.line, w.message);
+    }
+    let db = db.expect("a database is open unless dry-running");
+    let organisation = match &org {
+        Some(org) => Organisation { slug: slug.clone(), name: org.name.clone(), language: org.language },
+        None => Organisation { name: default_name(&slug), slug: slug.clone(), language: Language::Nb },
+    };
+    let on_existing = if args.replace { OnExisting::Replace } else { OnExisting::Refuse };
+    let (_, saved) = db
+        .import_report(&organisation, &doc, ids, on_existing)
+        .await
+        .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let verb = if saved.replaced_round { "Replaced" } else { "Imported" };
+    match args.format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::json!({
+                "organisation": slug.as_str(),
+                "year": doc.year,
+                "round": doc.round,
+                "measures": saved.measures,
+                "replaced": saved.replaced_round,
+                "warnings": doc.warnings,
+            })
+        ),
+        OutputFormat::Text => println!(
+            "{verb} {} measures into {} {}, round {:?}{} ({} warnings)",
+            saved.measures,
+            slug,
+            doc.year,
+            doc.round.label,
+            doc.round.date.map(|d| format!(" of {}", tiltak_core::round::iso_date(d))).unwrap_or_default(),
+            doc.warnings.len()
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn override_round(
+    doc: &mut ReportDocument,
+    args: &ImportArgs,
+    date: Option<time::Date>,
+) -> anyhow::Result<()> {
+    if let Some(year) = args.year
+        && year != doc.year
+    {
+        bail!("{}: the file is the programme of {}, not {year}", args.file.display(), doc.year);
+    }
+    if let Some(label) = &args.round {
+        doc.report.round.label = label.clone();
+    }
+    if date.is_some() {
+        doc.report.round.date = date;
+    }
+    Ok(())
+}
+
+fn database_exists(url: &str) -> bool {
+    match url.strip_prefix("sqlite:") {
+        Some(path) => {
+            let path = path.trim_start_matches("//").split('?').next().unwrap_or_default();
+            std::path::Path::new(path).exists()
+        }
+        None => true,
+    }
+}
+
+fn default_name(slug: &OrganisationSlug) -> String {
+    let s = slug.as_str().replace('-', " ");
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// What a person reads to check an import before saving it.
+fn summary(doc: &ReportDocument) -> String {
+    let mut out = format!(
+        "{} ({}), round {:?}{}\n{} measures\n",
+        doc.title,
+        doc.year,
+        doc.round.label,
+        doc.round.date.map(|d| format!(" of {}", tiltak_core::round::iso_date(d))).unwrap_or_default(),
+        doc.measure_count()
+    );
+    let programme = doc.programme();
+    let mut last_place = (String::new(), None::<String>);
+    for (path, m) in programme.measures() {
+        let place = (path.section.to_owned(), path.area.map(str::to_owned));
+        if place != last_place {
+            if place.0 != last_place.0 {
+                out.push_str(&format!("\n{}\n", path.section));
+            }
+            if let Some(area) = path.area {
+                out.push_str(&format!("  {area}\n"));
+            }
+            last_place = place;
+        }
+        let line =
+            m.id.and_then(|id| doc.source_lines.get(&id)).map(|l| format!("{l:>4}")).unwrap_or_default();
+        let status = if m.entry.status.label().is_empty() { "–" } else { m.entry.status.label() };
+        out.push_str(&format!(
+            "{line}  {}{} [{status}] → {}\n",
+            "  ".repeat(path.depth + 1),
+            truncate(&m.title, 70),
+            m.entry.continuation.decision.kind().key()
+        ));
+    }
+    if !doc.warnings.is_empty() {
+        out.push_str(&format!("\n{} warnings:\n", doc.warnings.len()));
+        for w in &doc.warnings {
+            out.push_str(&format!("  line {}: {}\n", w.line, w.message));
+        }
+    }
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}

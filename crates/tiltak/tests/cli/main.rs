@@ -1,0 +1,176 @@
+//! The `tiltak` binary end to end: import, export and their refusals, on SQLite and (when
+//! TILTAK_TEST_DATABASE_URL is set) PostgreSQL.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAMPLE: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/osloregionen-status-2025-pr-2-sept.txt");
+
+struct Run {
+    dir: PathBuf,
+    database: String,
+}
+
+impl Run {
+    fn sqlite(name: &str) -> Run {
+        let dir =
+            std::env::temp_dir().join("tiltak-cli-tests").join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let database = format!("sqlite://{}", dir.join("tiltak.db").display());
+        Run { dir, database }
+    }
+
+    fn tiltak(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_tiltak"))
+            .args(args)
+            .env("TILTAK_DATABASE_URL", &self.database)
+            .current_dir(&self.dir)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.tiltak(args);
+        assert!(out.status.success(), "tiltak {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.tiltak(args);
+        assert!(!out.status.success(), "tiltak {args:?} should fail");
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+}
+
+fn measures_in(json: &str) -> usize {
+    fn count(v: &serde_json::Value) -> usize {
+        v.as_array().map_or(0, |ms| ms.iter().map(|m| 1 + count(&m["children"])).sum())
+    }
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            count(&s["measures"])
+                + s["areas"].as_array().unwrap().iter().map(|a| count(&a["measures"])).sum::<usize>()
+        })
+        .sum()
+}
+
+#[test]
+fn dry_run_prints_the_parsed_programme_and_saves_nothing() {
+    let run = Run::sqlite("dry");
+    let json = run.ok(&["import", SAMPLE, "--org", "osloregionen", "--dry-run", "--format", "json"]);
+    assert_eq!(measures_in(&json), 60);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["organisation"], "osloregionen");
+    assert_eq!(v["round"]["label"], "pr 2 sept");
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 2);
+    assert!(!Path::new(&run.path("tiltak.db")).exists(), "a dry run makes no database");
+    let text = run.ok(&["import", SAMPLE, "--org", "osloregionen", "--dry-run"]);
+    assert!(text.contains("60 measures"), "{text}");
+    assert!(text.contains("line 174"), "{text}");
+}
+
+fn round_trip(run: &Run, fresh: &Run) -> String {
+    let out = run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    assert!(out.contains("Imported 60 measures"), "{out}");
+    let first = run.path("first.json");
+    run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json", "-o", &first]);
+    fresh.ok(&["import", &first, "--org", "osloregionen"]);
+    let second = fresh.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]);
+    let first = std::fs::read_to_string(&first).unwrap();
+    assert_eq!(first, second, "import → export → import → export changes nothing");
+    first
+}
+
+#[test]
+fn import_export_import_export_is_byte_identical_on_sqlite_and_postgres() {
+    let sqlite = round_trip(&Run::sqlite("rt-a"), &Run::sqlite("rt-b"));
+    if std::env::var(tiltak_db::testing::POSTGRES_ENV).is_ok() {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let make = |name: &str| {
+            let mut run = Run::sqlite(name);
+            run.database = rt.block_on(tiltak_db::testing::postgres_url()).unwrap().unwrap();
+            run
+        };
+        let postgres = round_trip(&make("pg-a"), &make("pg-b"));
+        assert_eq!(sqlite, postgres, "SQLite and PostgreSQL give the same JSON");
+    }
+}
+
+#[test]
+fn a_second_import_is_refused_and_replace_replaces() {
+    let run = Run::sqlite("twice");
+    run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    let err = run.fails(&["import", SAMPLE, "--org", "osloregionen"]);
+    assert!(err.contains("already exists") && err.contains("--replace"), "{err}");
+    let out = run.ok(&["import", SAMPLE, "--org", "osloregionen", "--replace"]);
+    assert!(out.starts_with("Replaced 60 measures"), "{out}");
+    let json = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]);
+    assert_eq!(measures_in(&json), 60);
+}
+
+#[test]
+fn bad_files_get_a_clear_message_a_failing_exit_code_and_change_nothing() {
+    let run = Run::sqlite("bad");
+    run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    let before = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "csv"]);
+
+    let cp1252 = run.path("cp1252.txt");
+    std::fs::write(&cp1252, b"Status - Plan 2026 - pr 1 mai\n\nInnsatsomr\xe5der\n* Tiltak P\xe5g\xe5ende\n")
+        .unwrap();
+    let err = run.fails(&["import", &cp1252, "--org", "osloregionen"]);
+    assert!(err.contains("cp1252.txt") && err.contains("line 3") && err.contains("UTF-8"), "{err}");
+
+    let empty = run.path("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    assert!(run.fails(&["import", &empty, "--org", "osloregionen"]).contains("empty"));
+
+    let other = run.path("other.txt");
+    std::fs::write(&other, "Referat fra styremøte\n\nTilstede: alle\n").unwrap();
+    let err = run.fails(&["import", &other, "--org", "osloregionen"]);
+    assert!(err.contains("line 1") && err.contains("Status - <programme> - <round>"), "{err}");
+
+    let json = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]);
+    let bad_json = run.path("bad.json");
+    std::fs::write(&bad_json, json.replacen("\"key\": \"ongoing\"", "\"key\": \"on_track\"", 1)).unwrap();
+    let err = run.fails(&["import", &bad_json, "--org", "osloregionen", "--replace"]);
+    assert!(err.contains("sections[0].areas[0].measures[0].status.key") && err.contains("on_track"), "{err}");
+
+    let after = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "csv"]);
+    assert_eq!(before, after, "nothing was saved by the refused imports");
+    let err = run.fails(&["export", "--org", "osloregionen", "--year", "2026", "--format", "json"]);
+    assert!(err.contains("programme 2026"), "{err}");
+}
+
+#[test]
+fn markdown_and_csv_exports_follow_the_report_layout() {
+    let run = Run::sqlite("md");
+    run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    let md = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "md"]);
+    assert!(md.starts_with("# Status – Osloregionens handlingsprogram 2025 – pr 2 sept"));
+    assert!(md.contains("| Bør videreføres 2026? |"));
+    let en =
+        run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "md", "--language", "en"]);
+    assert!(en.contains("| Continue in 2026? |"));
+    let csv = run.ok(&[
+        "export",
+        "--org",
+        "osloregionen",
+        "--year",
+        "2025",
+        "--round",
+        "2025-09-02",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(csv.lines().next().unwrap().split(',').next(), Some("id"));
+}
