@@ -1,8 +1,10 @@
 //! Tiltak's domain: an organisation's yearly action programme, its reporting rounds and the rules
 //! that act on them. Nothing here knows about HTTP, SQL or files; those live in the other crates.
 
+pub mod diff;
 pub mod entities;
 pub mod organisation;
+pub mod overview;
 pub mod programme;
 pub mod report;
 pub mod round;

@@ -2,16 +2,26 @@
 //! sqlx's Any driver. The backend is chosen by the URL; migrations for each live in `migrations/`.
 //! Every write runs in one transaction: it all lands or none of it does.
 
+pub mod changes;
+mod entries;
+mod measures;
 mod organisations;
 mod reports;
+mod rounds;
+pub mod search;
 
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use changes::ChangeRow;
+pub use entries::{EditableEntry, SaveEntryError, describe};
+pub use measures::{MeasureDetail, MeasureRef, Placement};
 pub use organisations::OrganisationRow;
 pub use reports::{IdSource, OnExisting, ProgrammeRow, RoundRow, Saved};
+pub use rounds::RoundProgress;
+pub use search::SearchHit;
 
 /// The default database of `tiltak serve` and the CLI: a SQLite file under `./data`.
 pub const DEFAULT_URL: &str = "sqlite://data/tiltak.db";

@@ -121,6 +121,16 @@ impl Db {
         Ok((org, saved))
     }
 
+    /// Shows a programme to the public, or hides it.
+    pub async fn set_published(&self, programme_id: i64, published: bool) -> DbResult<()> {
+        sqlx::query("UPDATE programmes SET published = $1, version = version + 1 WHERE id = $2")
+            .bind(i64::from(published))
+            .bind(programme_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn programmes(&self, organisation_id: i64) -> DbResult<Vec<ProgrammeRow>> {
         let rows = sqlx::query(
             "SELECT id, year, title, state, published FROM programmes WHERE organisation_id = $1 ORDER BY year DESC",
@@ -485,6 +495,15 @@ async fn save_in(
         .await?;
     }
     let measures = ctx.entries.len();
+    crate::search::refresh(tx, programme_id).await?;
+    let scope = crate::changes::Scope {
+        organisation_id: org.id,
+        programme_id: Some(programme_id),
+        round_id: Some(round_id),
+        measure_number: None,
+    };
+    let action = if replaced_round { "report.replace" } else { "report.import" };
+    crate::changes::log(tx, scope, "import", action, None, Some(format!("{measures} measures"))).await?;
     Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures })
 }
 

@@ -18,6 +18,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the web app. On an empty database the sample programme is loaded first.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TILTAK_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
     /// Read a status report (report text or Tiltak JSON) and save it as a programme's round.
     Import(ImportArgs),
     /// Write a programme's status report in one round.
@@ -85,6 +91,20 @@ pub enum ExportFormat {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Serve { listen } => {
+            let db = Db::connect(&cli.database).await?;
+            if tiltak_web::sample::load_if_empty(&db).await? {
+                tracing::info!(
+                    "empty database: loaded the sample programme as organisation \"osloregionen\""
+                );
+            }
+            tiltak_web::serve(db, listen, |addr| {
+                tracing::info!("Tiltak is listening on http://{addr}/");
+                println!("Tiltak: http://{addr}/");
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import(args) => crate::import::run(&cli.database, args).await,
         Command::Export(args) => crate::export::run(&Db::connect(&cli.database).await?, args).await,
     }

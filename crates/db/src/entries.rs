@@ -1,0 +1,249 @@
+//! Editing one measure's entry in an open round, with optimistic concurrency: a save names the
+//! version it started from and is refused, with the current values, if someone saved in between.
+
+use sqlx::Row;
+use tiltak_core::round::{Continuation, Decision, MergeTarget, StatusEntry};
+use tiltak_core::{MeasureId, Status};
+
+use crate::changes::{self, Scope};
+use crate::{Db, DbError, DbResult, RoundRow, now};
+
+/// An entry as the editor sees it: its values and the version to send back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditableEntry {
+    pub measure_id: i64,
+    pub number: MeasureId,
+    pub title: String,
+    pub entry: StatusEntry,
+    /// 0 when the measure has no entry in this round yet.
+    pub version: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveEntryError {
+    #[error("someone else saved this measure while you edited it")]
+    Stale { current: Box<EditableEntry>, changed_by: Option<String> },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for SaveEntryError {
+    fn from(e: sqlx::Error) -> Self {
+        SaveEntryError::Db(e.into())
+    }
+}
+
+impl Db {
+    pub async fn editable_entry(
+        &self,
+        programme_id: i64,
+        round_id: i64,
+        number: MeasureId,
+    ) -> DbResult<EditableEntry> {
+        let row = sqlx::query(
+            "SELECT m.id, m.number, m.title, e.status_key, e.status_label, e.description, e.decision, e.condition,
+                    e.comment, e.merge_into_title, t.number AS merge_number, t.title AS merge_title,
+                    COALESCE(e.version, 0) AS version
+             FROM measures m
+             LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = $2
+             LEFT JOIN measures t ON t.id = e.merge_into_id
+             WHERE m.programme_id = $1 AND m.number = $3",
+        )
+        .bind(programme_id)
+        .bind(round_id)
+        .bind(i64::from(number))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| DbError::NotFound(format!("measure {number}")))?;
+        let status = match row.try_get::<Option<String>, _>("status_key")? {
+            Some(key) => Status::Reported {
+                key,
+                label: row.try_get::<Option<String>, _>("status_label")?.unwrap_or_default(),
+            },
+            None => Status::None,
+        };
+        let decision = match row.try_get::<Option<String>, _>("decision")?.as_deref() {
+            Some("yes") => Decision::Yes,
+            Some("no") => Decision::No,
+            Some("conditional") => Decision::Conditional {
+                condition: row.try_get::<Option<String>, _>("condition")?.unwrap_or_default(),
+            },
+            Some("merge") => Decision::Merge {
+                into: MergeTarget {
+                    id: row.try_get::<Option<i64>, _>("merge_number")?.map(|n| n as MeasureId),
+                    title: row
+                        .try_get::<Option<String>, _>("merge_title")?
+                        .or(row.try_get::<Option<String>, _>("merge_into_title")?)
+                        .unwrap_or_default(),
+                },
+            },
+            _ => Decision::Undecided,
+        };
+        Ok(EditableEntry {
+            measure_id: row.try_get("id")?,
+            number,
+            title: row.try_get("title")?,
+            entry: StatusEntry {
+                status,
+                description: row.try_get::<Option<String>, _>("description")?.unwrap_or_default(),
+                continuation: Continuation {
+                    decision,
+                    comment: row.try_get::<Option<String>, _>("comment")?.unwrap_or_default(),
+                },
+            },
+            version: row.try_get("version")?,
+        })
+    }
+
+    /// Saves an entry if nobody saved since `expected_version`; the change is logged with its actor.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_entry(
+        &self,
+        organisation_id: i64,
+        programme_id: i64,
+        round: &RoundRow,
+        number: MeasureId,
+        entry: &StatusEntry,
+        expected_version: i64,
+        actor: &str,
+    ) -> Result<EditableEntry, SaveEntryError> {
+        if round.frozen {
+            return Err(DbError::Conflict(format!(
+                "round {:?} is frozen; open a new round to report",
+                round.label
+            ))
+            .into());
+        }
+        if let Status::Reported { key, .. } = &entry.status
+            && self.vocabulary(organisation_id).await?.get(key).is_none()
+        {
+            return Err(DbError::Invalid(format!("status {key:?} is not in the vocabulary")).into());
+        }
+        let current = self.editable_entry(programme_id, round.id, number).await?;
+        if current.version != expected_version {
+            let changed_by = self
+                .changes(programme_id, Some(i64::from(number)), 1)
+                .await?
+                .first()
+                .map(|c| c.actor.clone());
+            return Err(SaveEntryError::Stale { current: Box::new(current), changed_by });
+        }
+        let (condition, merge_id, merge_title) = match &entry.continuation.decision {
+            Decision::Conditional { condition } => {
+                if condition.trim().is_empty() {
+                    return Err(DbError::Invalid("a conditional decision needs its condition".into()).into());
+                }
+                (Some(condition.clone()), None, None)
+            }
+            Decision::Merge { into } => {
+                let target = into
+                    .id
+                    .ok_or_else(|| DbError::Invalid("a merge needs the measure to merge into".into()))?;
+                if target == number {
+                    return Err(DbError::Invalid("a measure cannot merge into itself".into()).into());
+                }
+                let found: Option<(i64, String)> =
+                    sqlx::query("SELECT id, title FROM measures WHERE programme_id = $1 AND number = $2")
+                        .bind(programme_id)
+                        .bind(i64::from(target))
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("title")?)))
+                        .transpose()?;
+                let (id, title) = found
+                    .ok_or_else(|| DbError::Invalid(format!("there is no measure {target} to merge into")))?;
+                (None, Some(id), Some(title))
+            }
+            _ => (None, None, None),
+        };
+        let status_key = match &entry.status {
+            Status::None => None,
+            Status::Reported { key, .. } => Some(key.clone()),
+        };
+        let mut tx = self.pool.begin().await?;
+        let changed = if current.version == 0 {
+            sqlx::query(
+                "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
+                     condition, merge_into_id, merge_into_title, comment, version, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11)",
+            )
+            .bind(round.id)
+            .bind(current.measure_id)
+            .bind(status_key)
+            .bind(entry.status.label())
+            .bind(&entry.description)
+            .bind(entry.continuation.decision.kind().key())
+            .bind(condition)
+            .bind(merge_id)
+            .bind(merge_title)
+            .bind(&entry.continuation.comment)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        } else {
+            // The version in the WHERE clause makes the check and the write one step.
+            sqlx::query(
+                "UPDATE status_entries SET status_key = $1, status_label = $2, description = $3, decision = $4,
+                     condition = $5, merge_into_id = $6, merge_into_title = $7, comment = $8, version = version + 1,
+                     updated_at = $9
+                 WHERE round_id = $10 AND measure_id = $11 AND version = $12",
+            )
+            .bind(status_key)
+            .bind(entry.status.label())
+            .bind(&entry.description)
+            .bind(entry.continuation.decision.kind().key())
+            .bind(condition)
+            .bind(merge_id)
+            .bind(merge_title)
+            .bind(&entry.continuation.comment)
+            .bind(now())
+            .bind(round.id)
+            .bind(current.measure_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        };
+        if changed != 1 {
+            drop(tx);
+            let current = self.editable_entry(programme_id, round.id, number).await?;
+            return Err(SaveEntryError::Stale { current: Box::new(current), changed_by: None });
+        }
+        let scope = Scope {
+            organisation_id,
+            programme_id: Some(programme_id),
+            round_id: Some(round.id),
+            measure_number: Some(i64::from(number)),
+        };
+        changes::log(
+            &mut tx,
+            scope,
+            actor,
+            "entry.update",
+            Some(describe(&current.entry)),
+            Some(describe(entry)),
+        )
+        .await?;
+        crate::search::refresh(&mut tx, programme_id).await?;
+        tx.commit().await?;
+        Ok(self.editable_entry(programme_id, round.id, number).await?)
+    }
+}
+
+/// An entry as one readable line for the change log.
+pub fn describe(e: &StatusEntry) -> String {
+    let decision = match &e.continuation.decision {
+        Decision::Conditional { condition } => format!("conditional ({condition})"),
+        Decision::Merge { into } => {
+            format!("merge into {}", into.id.map(|i| i.to_string()).unwrap_or(into.title.clone()))
+        }
+        d => d.kind().key().to_owned(),
+    };
+    format!(
+        "status: {}; description: {}; decision: {decision}; comment: {}",
+        if e.status.label().is_empty() { e.status.key() } else { e.status.label() },
+        e.description,
+        e.continuation.comment
+    )
+}

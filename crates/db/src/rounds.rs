@@ -1,0 +1,121 @@
+//! Reporting rounds: opening one from the previous round's values, freezing it, and how far it is.
+
+use sqlx::Row;
+use tiltak_core::round::{RoundSlug, iso_date};
+use time::Date;
+
+use crate::changes::{self, Scope};
+use crate::{Db, DbError, DbResult, ProgrammeRow, RoundRow, now};
+
+/// How many measures a round holds, and how many have been updated in it since it was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoundProgress {
+    pub entries: i64,
+    pub updated: i64,
+}
+
+impl Db {
+    pub async fn round_progress(&self, round_id: i64) -> DbResult<RoundProgress> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS entries, COALESCE(SUM(CASE WHEN version > 1 THEN 1 ELSE 0 END), 0) AS updated
+             FROM status_entries WHERE round_id = $1",
+        )
+        .bind(round_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(RoundProgress { entries: row.try_get("entries")?, updated: row.try_get("updated")? })
+    }
+
+    /// Opens a round that starts from the latest round's values; refused if label or date is taken.
+    pub async fn open_round(
+        &self,
+        organisation_id: i64,
+        programme: &ProgrammeRow,
+        label: &str,
+        date: Date,
+        deadline: Option<Date>,
+        actor: &str,
+    ) -> DbResult<RoundRow> {
+        let label = label.trim();
+        if label.is_empty() {
+            return Err(DbError::Invalid("a round needs a label, such as \"pr 1 mai\"".into()));
+        }
+        let rounds = self.rounds(programme.id).await?;
+        let slug = RoundSlug::for_round(label, Some(date)).as_str().to_owned();
+        if rounds.iter().any(|r| r.label == label) {
+            return Err(DbError::Conflict(format!("a round labelled {label:?} exists already")));
+        }
+        if rounds.iter().any(|r| r.slug == slug) {
+            return Err(DbError::Conflict(format!("a round of {slug} exists already")));
+        }
+        let previous = rounds.last().cloned();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reporting_rounds (programme_id, label, slug, date, deadline, frozen, public, created_at)
+             VALUES ($1, $2, $3, $4, $5, 0, 1, $6) RETURNING id",
+        )
+        .bind(programme.id)
+        .bind(label)
+        .bind(&slug)
+        .bind(iso_date(date))
+        .bind(deadline.map(iso_date))
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(prev) = &previous {
+            sqlx::query(
+                "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
+                     condition, merge_into_id, merge_into_title, comment, version, updated_at)
+                 SELECT $1, measure_id, status_key, status_label, description, decision, condition, merge_into_id,
+                        merge_into_title, comment, 1, $2
+                 FROM status_entries WHERE round_id = $3",
+            )
+            .bind(id)
+            .bind(now())
+            .bind(prev.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let scope = Scope {
+            organisation_id,
+            programme_id: Some(programme.id),
+            round_id: Some(id),
+            measure_number: None,
+        };
+        let after = format!("{label} ({})", iso_date(date));
+        changes::log(&mut tx, scope, actor, "round.open", None, Some(after)).await?;
+        tx.commit().await?;
+        let rounds = self.rounds(programme.id).await?;
+        rounds.into_iter().find(|r| r.id == id).ok_or_else(|| DbError::NotFound("the new round".into()))
+    }
+
+    /// Freezes a round: from now on it is read-only.
+    pub async fn freeze_round(
+        &self,
+        organisation_id: i64,
+        programme_id: i64,
+        round: &RoundRow,
+        actor: &str,
+    ) -> DbResult<()> {
+        if round.frozen {
+            return Err(DbError::Conflict(format!("round {:?} is frozen already", round.label)));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE reporting_rounds SET frozen = 1, version = version + 1 WHERE id = $1 AND frozen = 0",
+        )
+        .bind(round.id)
+        .execute(&mut *tx)
+        .await?;
+        let scope = Scope {
+            organisation_id,
+            programme_id: Some(programme_id),
+            round_id: Some(round.id),
+            measure_number: None,
+        };
+        changes::log(&mut tx, scope, actor, "round.freeze", Some("open".into()), Some("frozen".into()))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,105 @@
+//! Full-text search over the titles and latest descriptions of an organisation's measures, all
+//! years: SQLite FTS5 or PostgreSQL's Norwegian text search, behind one method.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::{Backend, Db, DbResult};
+
+/// Marks around a hit in highlighted text; the page escapes the text, then turns these into `<mark>`.
+pub const HIT_START: char = '\u{2}';
+pub const HIT_END: char = '\u{3}';
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub year: i32,
+    pub number: i64,
+    /// The title with hits between [`HIT_START`] and [`HIT_END`].
+    pub title: String,
+    /// A snippet of the description, marked the same way (may be empty).
+    pub snippet: String,
+}
+
+/// Rewrites the search rows of a programme's measures from the latest round's descriptions.
+pub(crate) async fn refresh(conn: &mut AnyConnection, programme_id: i64) -> DbResult<()> {
+    sqlx::query(
+        "DELETE FROM measure_search WHERE measure_id IN (SELECT id FROM measures WHERE programme_id = $1)",
+    )
+    .bind(programme_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO measure_search (measure_id, title, description)
+         SELECT m.id, m.title, COALESCE(e.description, '') FROM measures m
+         LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = (
+             SELECT r.id FROM reporting_rounds r WHERE r.programme_id = m.programme_id
+             ORDER BY CASE WHEN r.date IS NULL THEN 1 ELSE 0 END DESC, r.date DESC, r.id DESC LIMIT 1)
+         WHERE m.programme_id = $1",
+    )
+    .bind(programme_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Db {
+    pub async fn search(&self, organisation_id: i64, query: &str, limit: i64) -> DbResult<Vec<SearchHit>> {
+        let words: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .take(12)
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                // Each word quoted (no FTS syntax from users) and matched as a prefix.
+                let fts: String = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+                sqlx::query(
+                    "SELECT p.year, m.number,
+                            highlight(measure_search, 1, char(2), char(3)) AS title,
+                            snippet(measure_search, 2, char(2), char(3), '…', 24) AS snippet
+                     FROM measure_search JOIN measures m ON m.id = measure_search.measure_id
+                     JOIN programmes p ON p.id = m.programme_id
+                     WHERE measure_search MATCH $1 AND p.organisation_id = $2
+                     ORDER BY rank, p.year DESC, m.number LIMIT $3",
+                )
+                .bind(fts)
+                .bind(organisation_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Backend::Postgres => {
+                let tsquery = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+                sqlx::query(
+                    "SELECT p.year, m.number,
+                            ts_headline('norwegian', s.title, q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', HighlightAll=true') AS title,
+                            CASE WHEN s.description = '' THEN '' ELSE
+                              ts_headline('norwegian', s.description, q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10') END AS snippet
+                     FROM measure_search s JOIN measures m ON m.id = s.measure_id
+                     JOIN programmes p ON p.id = m.programme_id,
+                          to_tsquery('norwegian', $1) q
+                     WHERE s.document @@ q AND p.organisation_id = $2
+                     ORDER BY ts_rank(s.document, q) DESC, p.year DESC, m.number LIMIT $3",
+                )
+                .bind(tsquery)
+                .bind(organisation_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(SearchHit {
+                    year: r.try_get::<i64, _>("year")? as i32,
+                    number: r.try_get("number")?,
+                    title: r.try_get("title")?,
+                    snippet: r.try_get::<Option<String>, _>("snippet")?.unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}

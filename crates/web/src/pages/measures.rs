@@ -1,0 +1,153 @@
+//! `/{org}/{year}/measures/{id}`: one measure in every round, its sub-measures and its lineage
+//! across years; and the tree's edits: add, rename, move up or down, remove.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+use tiltak_core::MeasureId;
+use tiltak_db::{ChangeRow, MeasureDetail, Placement};
+
+use super::report::decision_label;
+use super::{PageCtx, render, see_other};
+use crate::AppState;
+use crate::error::{AppError, AppResult, OrPage};
+use crate::i18n::Tr;
+
+pub struct HistoryRow {
+    pub round: String,
+    pub date: String,
+    pub status: String,
+    pub description: String,
+    pub decision: String,
+    pub comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "measure.html")]
+struct MeasurePage {
+    page: PageCtx,
+    tr: Tr,
+    base: String,
+    m: MeasureDetail,
+    history: Vec<HistoryRow>,
+    changes: Vec<ChangeRow>,
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    tr: Tr,
+    Path((slug, year, id)): Path<(String, String, MeasureId)>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let programme = super::programme(&app.db, tr, &org, &year).await?;
+    let m = app.db.measure_detail(programme.id, id).await.or_page(tr)?;
+    let history = app
+        .db
+        .measure_history(programme.id, id)
+        .await
+        .or_page(tr)?
+        .into_iter()
+        .map(|(r, e)| HistoryRow {
+            round: r.label,
+            date: tr.opt_date(&r.date),
+            status: if e.status.label().is_empty() { tr.t("no-status") } else { e.status.label().to_owned() },
+            description: e.description,
+            decision: decision_label(tr, &e.continuation.decision),
+            comment: e.continuation.comment,
+        })
+        .collect();
+    let changes = app.db.changes(programme.id, Some(i64::from(id)), 50).await.or_page(tr)?;
+    let page = PageCtx::new(tr, m.title.clone(), Some(&org), Some(programme.year), "report");
+    render(
+        tr,
+        MeasurePage { page, tr, base: format!("/{}/{}", org.slug, programme.year), m, history, changes },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewMeasure {
+    pub title: String,
+    /// "section:ID", "area:ID" or "under:NUMBER".
+    pub place: String,
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    tr: Tr,
+    Path((slug, year)): Path<(String, String)>,
+    Form(form): Form<NewMeasure>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let programme = super::programme(&app.db, tr, &org, &year).await?;
+    let bad = || AppError::bad_request(tr, format!("{:?}: {}", form.place, tr.t("add-where")));
+    let placement = match form.place.split_once(':') {
+        Some(("section", id)) => Placement::Section(id.parse().map_err(|_| bad())?),
+        Some(("area", id)) => Placement::Area(id.parse().map_err(|_| bad())?),
+        Some(("under", n)) => Placement::Under(n.parse().map_err(|_| bad())?),
+        _ => return Err(bad()),
+    };
+    let number = app.db.add_measure(org.id, programme.id, placement, &form.title, "web").await.or_page(tr)?;
+    Ok(see_other(&format!("/{}/{}/measures/{number}", org.slug, programme.year)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Rename {
+    pub title: String,
+    pub version: i64,
+}
+
+pub async fn rename(
+    State(app): State<AppState>,
+    tr: Tr,
+    Path((slug, year, id)): Path<(String, String, MeasureId)>,
+    Form(form): Form<Rename>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let programme = super::programme(&app.db, tr, &org, &year).await?;
+    app.db.rename_measure(org.id, programme.id, id, &form.title, form.version, "web").await.or_page(tr)?;
+    Ok(see_other(&format!("/{}/{}/measures/{id}", org.slug, programme.year)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Move {
+    pub direction: String,
+}
+
+pub async fn reorder(
+    State(app): State<AppState>,
+    tr: Tr,
+    Path((slug, year, id)): Path<(String, String, MeasureId)>,
+    Form(form): Form<Move>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let programme = super::programme(&app.db, tr, &org, &year).await?;
+    let up = match form.direction.as_str() {
+        "up" => true,
+        "down" => false,
+        other => return Err(AppError::bad_request(tr, format!("{other:?}: up or down"))),
+    };
+    app.db.move_measure(org.id, programme.id, id, up, "web").await.or_page(tr)?;
+    Ok(see_other(&format!("/{}/{}/measures/{id}", org.slug, programme.year)))
+}
+
+pub async fn remove(
+    State(app): State<AppState>,
+    tr: Tr,
+    Path((slug, year, id)): Path<(String, String, MeasureId)>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let programme = super::programme(&app.db, tr, &org, &year).await?;
+    app.db.remove_measure(org.id, programme.id, id, "web").await.or_page(tr)?;
+    Ok(see_other(&format!("/{}/{}/report", org.slug, programme.year)))
+}
+
+impl MeasurePage {
+    pub fn place(&self) -> String {
+        match &self.m.area {
+            Some(a) => format!("{} › {a}", self.m.section),
+            None => self.m.section.clone(),
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! `/{org}/{year}/report`: a round's status report in the five-column layout, grouped by section
+//! and area, with sub-measures indented and filters (area, status, decision) kept in the URL.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use tiltak_core::status::Vocabulary;
+use tiltak_core::{Decision, Measure, StatusReport};
+use tiltak_db::RoundRow;
+
+use super::{PageCtx, render};
+use crate::AppState;
+use crate::error::{AppResult, OrPage};
+use crate::i18n::Tr;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    pub round: Option<String>,
+    #[serde(default)]
+    pub area: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub decision: Option<String>,
+    /// The measure just saved (after a form post without JavaScript).
+    #[serde(default)]
+    pub saved: Option<u32>,
+}
+
+/// One row of the report, ready to show.
+pub struct ReportRow {
+    pub id: u32,
+    pub depth: usize,
+    /// The area's name on the first row of each area, empty after.
+    pub area: String,
+    pub title: String,
+    pub parent: String,
+    pub status_label: String,
+    pub category: &'static str,
+    pub description: String,
+    pub decision: String,
+    pub comment: String,
+    pub measure_href: String,
+    /// Where to edit the row in an open round; empty when the round is frozen.
+    pub edit_href: String,
+}
+
+pub struct SectionView {
+    pub title: String,
+    pub rows: Vec<ReportRow>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    page: PageCtx,
+    tr: Tr,
+    heading: String,
+    rounds: Vec<RoundRow>,
+    round: Option<RoundRow>,
+    sections: Vec<SectionView>,
+    areas: Vec<String>,
+    statuses: Vec<(String, String)>,
+    decisions: Vec<(&'static str, String)>,
+    filters: Filters,
+    shown: usize,
+    total: usize,
+    next_year: i32,
+    saved_title: Option<String>,
+}
+
+impl ReportPage {
+    fn selected(&self, field: &Option<String>, value: &str) -> bool {
+        field.as_deref() == Some(value)
+    }
+    pub fn round_selected(&self, slug: &str) -> bool {
+        self.round.as_ref().is_some_and(|r| r.slug == slug)
+    }
+    pub fn area_selected(&self, v: &str) -> bool {
+        self.selected(&self.filters.area, v)
+    }
+    pub fn status_selected(&self, v: &str) -> bool {
+        self.selected(&self.filters.status, v)
+    }
+    pub fn decision_selected(&self, v: &str) -> bool {
+        self.selected(&self.filters.decision, v)
+    }
+    pub fn showing(&self) -> String {
+        self.tr.tn("report-showing", &[("shown", self.shown.to_string()), ("total", self.total.to_string())])
+    }
+}
+
+pub fn decision_label(tr: Tr, d: &Decision) -> String {
+    match d {
+        Decision::Conditional { condition } => {
+            format!("{} {condition}", tr.t("decision-conditional").trim_end_matches(" …"))
+        }
+        Decision::Merge { into } => format!("{}: {}", tr.t("decision-merge"), into.title),
+        other => tr.t(&format!("decision-{}", other.kind().key())),
+    }
+}
+
+pub fn category_key(vocabulary: &Vocabulary, m: &Measure) -> &'static str {
+    vocabulary.category(&m.entry.status).map(|c| c.key()).unwrap_or("none")
+}
+
+/// The rows of a report in document order, each with its area shown once.
+pub fn rows(
+    tr: Tr,
+    report: &StatusReport,
+    vocabulary: &Vocabulary,
+    base: &str,
+    edit_base: Option<&str>,
+) -> Vec<SectionView> {
+    let programme = report.programme();
+    let mut sections: Vec<SectionView> = Vec::new();
+    let mut last_area: Option<String> = None;
+    for (path, m) in programme.measures() {
+        if sections.last().is_none_or(|s| s.title != path.section) {
+            sections.push(SectionView { title: path.section.to_owned(), rows: Vec::new() });
+            last_area = None;
+        }
+        let area = path.area.map(str::to_owned);
+        let show_area = if area != last_area { area.clone().unwrap_or_default() } else { String::new() };
+        last_area = area;
+        sections.last_mut().expect("pushed above").rows.push(row(
+            tr,
+            m,
+            path.depth,
+            show_area,
+            path.parents.last().copied(),
+            vocabulary,
+            base,
+            edit_base,
+        ));
+    }
+    sections
+}
+
+pub fn row(
+    tr: Tr,
+    m: &Measure,
+    depth: usize,
+    area: String,
+    parent: Option<&str>,
+    vocabulary: &Vocabulary,
+    base: &str,
+    edit_base: Option<&str>,
+) -> ReportRow {
+    let id = m.id.unwrap_or_default();
+    ReportRow {
+        id,
+        depth,
+        area,
+        title: m.title.clone(),
+        parent: parent.map(|p| tr.t1("sub-measure-of", "parent", p)).unwrap_or_default(),
+        status_label: if m.entry.status.label().is_empty() {
+            tr.t("no-status")
+        } else {
+            m.entry.status.label().to_owned()
+        },
+        category: category_key(vocabulary, m),
+        description: m.entry.description.clone(),
+        decision: decision_label(tr, &m.entry.continuation.decision),
+        comment: m.entry.continuation.comment.clone(),
+        measure_href: format!("{base}/measures/{id}"),
+        edit_href: edit_base.map(|b| format!("{b}/measures/{id}/edit")).unwrap_or_default(),
+    }
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    tr: Tr,
+    Path((slug, year)): Path<(String, String)>,
+    Query(filters): Query<Filters>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let programme = super::programme(&app.db, tr, &org, &year).await?;
+    let rounds = app.db.rounds(programme.id).await.or_page(tr)?;
+    let round = super::round(&app.db, tr, &programme, filters.round.as_deref()).await?;
+    let vocabulary = app.db.vocabulary(org.id).await.or_page(tr)?;
+    let (heading, mut sections, areas, total) = match &round {
+        Some(r) => {
+            let report = app.db.load_report(&org, programme.year, Some(&r.slug)).await.or_page(tr)?;
+            let edit_base =
+                (!r.frozen).then(|| format!("/{}/{}/rounds/{}", org.slug, programme.year, r.slug));
+            let base = format!("/{}/{}", org.slug, programme.year);
+            let sections = rows(tr, &report, &vocabulary, &base, edit_base.as_deref());
+            let areas =
+                report.sections.iter().flat_map(|s| s.areas.iter().map(|a| a.title.clone())).collect();
+            let heading =
+                tr.tn("report-title", &[("programme", programme.title.clone()), ("round", r.label.clone())]);
+            (heading, sections, areas, report.measure_count())
+        }
+        None => (programme.title.clone(), Vec::new(), Vec::new(), 0),
+    };
+    // Filters keep the area name on the first row that is left of each area.
+    let want = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
+    let (f_area, f_status, f_decision) =
+        (want(&filters.area), want(&filters.status), want(&filters.decision));
+    if f_area.is_some() || f_status.is_some() || f_decision.is_some() {
+        let report = match &round {
+            Some(r) => Some(app.db.load_report(&org, programme.year, Some(&r.slug)).await.or_page(tr)?),
+            None => None,
+        };
+        if let Some(report) = report {
+            let programme_tree = report.programme();
+            let keep: Vec<u32> = programme_tree
+                .measures()
+                .into_iter()
+                .filter(|(path, m)| {
+                    f_area.as_deref().is_none_or(|a| path.area == Some(a))
+                        && f_status.as_deref().is_none_or(|s| match s {
+                            "none" | "not_started" | "in_progress" | "done" | "dropped"
+                                if vocabulary.get(s).is_none() =>
+                            {
+                                category_key(&vocabulary, m) == s
+                            }
+                            key => m.entry.status.key() == key,
+                        })
+                        && f_decision
+                            .as_deref()
+                            .is_none_or(|d| m.entry.continuation.decision.kind().key() == d)
+                })
+                .filter_map(|(_, m)| m.id)
+                .collect();
+            for s in &mut sections {
+                let mut area = String::new();
+                for r in &mut s.rows {
+                    if !r.area.is_empty() {
+                        area = r.area.clone();
+                    }
+                    r.area = area.clone();
+                }
+                s.rows.retain(|r| keep.contains(&r.id));
+                let mut last = String::new();
+                for r in &mut s.rows {
+                    if r.area == last {
+                        r.area.clear();
+                    } else {
+                        last = r.area.clone();
+                    }
+                }
+            }
+            sections.retain(|s| !s.rows.is_empty());
+        }
+    }
+    let shown = sections.iter().map(|s| s.rows.len()).sum();
+    let mut statuses: Vec<(String, String)> =
+        vocabulary.kinds.iter().map(|k| (k.key.clone(), k.label.clone())).collect();
+    statuses.push(("none".into(), tr.t("no-status")));
+    let decisions = ["yes", "no", "conditional", "merge", "undecided"]
+        .into_iter()
+        .map(|d| (d, tr.t(&format!("decision-{d}"))))
+        .collect();
+    let saved_title = filters
+        .saved
+        .and_then(|id| sections.iter().flat_map(|s| &s.rows).find(|r| r.id == id).map(|r| r.title.clone()));
+    let page = PageCtx::new(tr, heading.clone(), Some(&org), Some(programme.year), "report");
+    render(
+        tr,
+        ReportPage {
+            page,
+            tr,
+            heading,
+            rounds,
+            round,
+            sections,
+            areas,
+            statuses,
+            decisions,
+            filters,
+            shown,
+            total,
+            next_year: programme.year + 1,
+            saved_title,
+        },
+    )
+}

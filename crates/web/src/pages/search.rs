@@ -1,0 +1,91 @@
+//! `/{org}/search?q=…`: the titles and latest descriptions of all years, hits highlighted.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use tiltak_db::search::{HIT_END, HIT_START};
+
+use super::{PageCtx, render};
+use crate::AppState;
+use crate::error::{AppResult, OrPage};
+use crate::i18n::Tr;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub q: String,
+}
+
+pub struct HitView {
+    pub href: String,
+    pub year: i32,
+    /// (is a hit, text) runs, so the template escapes text and marks hits.
+    pub title: Vec<(bool, String)>,
+    pub snippet: Vec<(bool, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    page: PageCtx,
+    tr: Tr,
+    query: String,
+    hits: Option<Vec<HitView>>,
+}
+
+/// Splits highlighted text into runs at the hit marks.
+fn runs(s: &str) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let mut hit = false;
+    let mut buf = String::new();
+    for c in s.chars() {
+        if c == HIT_START || c == HIT_END {
+            if !buf.is_empty() {
+                out.push((hit, std::mem::take(&mut buf)));
+            }
+            hit = c == HIT_START;
+        } else {
+            buf.push(c);
+        }
+    }
+    if !buf.is_empty() {
+        out.push((hit, buf));
+    }
+    out
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    tr: Tr,
+    Path(slug): Path<String>,
+    Query(query): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let q = query.q.trim().to_owned();
+    let hits = if q.is_empty() {
+        None
+    } else {
+        let found = app.db.search(org.id, &q, 50).await.or_page(tr)?;
+        Some(
+            found
+                .into_iter()
+                .map(|h| HitView {
+                    href: format!("/{}/{}/measures/{}", org.slug, h.year, h.number),
+                    year: h.year,
+                    title: runs(&h.title),
+                    snippet: runs(&h.snippet),
+                })
+                .collect(),
+        )
+    };
+    let latest_year = app.db.programmes(org.id).await.or_page(tr)?.first().map(|p| p.year);
+    let page = PageCtx::new(tr, tr.t("search-title"), Some(&org), latest_year, "search");
+    render(tr, SearchPage { page, tr, query: q, hits })
+}
+
+impl SearchPage {
+    pub fn count_line(&self, n: usize) -> String {
+        self.tr.tn("search-results", &[("count", n.to_string()), ("query", self.query.clone())])
+    }
+}
