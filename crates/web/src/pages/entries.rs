@@ -270,16 +270,14 @@ pub async fn update(
                     .ok_or_else(|| AppError::not_found(tr, format!("measure {id}")))?;
                 let base = format!("/{}/{}", ctx.org.slug, ctx.programme.year);
                 let edit_base = format!("{base}/rounds/{}", ctx.round.slug);
-                let row = super::report::row(
+                let ctx = super::report::RowCtx {
                     tr,
-                    m,
-                    path.depth,
-                    String::new(),
-                    path.parents.last().copied(),
-                    &ctx.vocabulary,
-                    &base,
-                    Some(&edit_base),
-                );
+                    vocabulary: &ctx.vocabulary,
+                    base: &base,
+                    edit_base: Some(&edit_base),
+                };
+                let row =
+                    super::report::row(&ctx, m, path.depth, String::new(), path.parents.last().copied());
                 Ok(Html(RowFragment { tr, row }.render().or_page(tr)?).into_response())
             } else {
                 Ok(see_other(&format!(

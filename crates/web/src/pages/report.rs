@@ -106,14 +106,18 @@ pub fn category_key(vocabulary: &Vocabulary, m: &Measure) -> &'static str {
     vocabulary.category(&m.entry.status).map(|c| c.key()).unwrap_or("none")
 }
 
+/// What every row of one report shares.
+pub struct RowCtx<'a> {
+    pub tr: Tr,
+    pub vocabulary: &'a Vocabulary,
+    /// `/{org}/{year}`
+    pub base: &'a str,
+    /// `/{org}/{year}/rounds/{round}` when the round is open.
+    pub edit_base: Option<&'a str>,
+}
+
 /// The rows of a report in document order, each with its area shown once.
-pub fn rows(
-    tr: Tr,
-    report: &StatusReport,
-    vocabulary: &Vocabulary,
-    base: &str,
-    edit_base: Option<&str>,
-) -> Vec<SectionView> {
+pub fn rows(ctx: &RowCtx<'_>, report: &StatusReport) -> Vec<SectionView> {
     let programme = report.programme();
     let mut sections: Vec<SectionView> = Vec::new();
     let mut last_area: Option<String> = None;
@@ -125,30 +129,14 @@ pub fn rows(
         let area = path.area.map(str::to_owned);
         let show_area = if area != last_area { area.clone().unwrap_or_default() } else { String::new() };
         last_area = area;
-        sections.last_mut().expect("pushed above").rows.push(row(
-            tr,
-            m,
-            path.depth,
-            show_area,
-            path.parents.last().copied(),
-            vocabulary,
-            base,
-            edit_base,
-        ));
+        let row = row(ctx, m, path.depth, show_area, path.parents.last().copied());
+        sections.last_mut().expect("pushed above").rows.push(row);
     }
     sections
 }
 
-pub fn row(
-    tr: Tr,
-    m: &Measure,
-    depth: usize,
-    area: String,
-    parent: Option<&str>,
-    vocabulary: &Vocabulary,
-    base: &str,
-    edit_base: Option<&str>,
-) -> ReportRow {
+pub fn row(ctx: &RowCtx<'_>, m: &Measure, depth: usize, area: String, parent: Option<&str>) -> ReportRow {
+    let tr = ctx.tr;
     let id = m.id.unwrap_or_default();
     ReportRow {
         id,
@@ -161,12 +149,12 @@ pub fn row(
         } else {
             m.entry.status.label().to_owned()
         },
-        category: category_key(vocabulary, m),
+        category: category_key(ctx.vocabulary, m),
         description: m.entry.description.clone(),
         decision: decision_label(tr, &m.entry.continuation.decision),
         comment: m.entry.continuation.comment.clone(),
-        measure_href: format!("{base}/measures/{id}"),
-        edit_href: edit_base.map(|b| format!("{b}/measures/{id}/edit")).unwrap_or_default(),
+        measure_href: format!("{}/measures/{id}", ctx.base),
+        edit_href: ctx.edit_base.map(|b| format!("{b}/measures/{id}/edit")).unwrap_or_default(),
     }
 }
 
@@ -187,7 +175,8 @@ pub async fn show(
             let edit_base =
                 (!r.frozen).then(|| format!("/{}/{}/rounds/{}", org.slug, programme.year, r.slug));
             let base = format!("/{}/{}", org.slug, programme.year);
-            let sections = rows(tr, &report, &vocabulary, &base, edit_base.as_deref());
+            let ctx = RowCtx { tr, vocabulary: &vocabulary, base: &base, edit_base: edit_base.as_deref() };
+            let sections = rows(&ctx, &report);
             let areas =
                 report.sections.iter().flat_map(|s| s.areas.iter().map(|a| a.title.clone())).collect();
             let heading =

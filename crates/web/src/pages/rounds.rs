@@ -47,7 +47,7 @@ async fn page(
     tr: Tr,
     slug: &str,
     year: &str,
-    error: Option<String>,
+    error: Option<(StatusCode, String)>,
     form: NewRound,
 ) -> AppResult<(StatusCode, Response)> {
     let org = super::organisation(&app.db, tr, slug).await?;
@@ -67,7 +67,10 @@ async fn page(
             ),
         });
     }
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (status, error) = match error {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
+    };
     let page = PageCtx::new(
         tr,
         tr.t1("rounds-title", "year", programme.year),
@@ -112,7 +115,7 @@ pub async fn create(
     match result {
         Ok(_) => Ok(see_other(&format!("/{}/{}/rounds", org.slug, programme.year))),
         Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => {
-            let (status, response) = page(&app, tr, &slug, &year, Some(e.message), form).await?;
+            let (status, response) = page(&app, tr, &slug, &year, Some((e.status, e.message)), form).await?;
             Ok((status, response).into_response())
         }
         Err(e) => Err(e),

@@ -1,0 +1,100 @@
+//! The web app in-process: every page and action through the router, on SQLite and (when
+//! TILTAK_TEST_DATABASE_URL is set) PostgreSQL, each test on a fresh database with the sample.
+
+mod editing;
+mod pages;
+mod rounds;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tiltak_db::{Db, testing};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub db: Db,
+    router: axum::Router,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub set_cookie: Option<String>,
+    pub body: String,
+}
+
+impl TestApp {
+    /// One app per backend under test, each with the sample loaded.
+    pub async fn all() -> Vec<TestApp> {
+        let mut apps = Vec::new();
+        for db in testing::all().await {
+            assert!(tiltak_web::sample::load_if_empty(&db).await.unwrap());
+            let router = tiltak_web::router(tiltak_web::AppState { db: db.clone() });
+            apps.push(TestApp { db, router });
+        }
+        apps
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let header = |name| {
+            response.headers().get(name).map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned())
+        };
+        let location = header(header::LOCATION);
+        let set_cookie = header(header::SET_COOKIE);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        Reply { status, location, set_cookie, body: String::from_utf8(body.to_vec()).unwrap() }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut b = Request::get(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)], htmx: bool) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if htmx {
+            b = b.header("HX-Request", "true");
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// The version the edit form of a measure carries.
+    pub async fn version_of(&self, round: &str, id: u32) -> String {
+        let form = self.get(&format!("/osloregionen/2025/rounds/{round}/measures/{id}/edit")).await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        let at = form.body.find("name=\"version\" value=\"").expect("the form has a version");
+        let rest = &form.body[at + 22..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// How many table rows of measures a report page shows.
+pub fn report_rows(body: &str) -> usize {
+    body.matches("<tr id=\"m").count()
+}

@@ -1,0 +1,131 @@
+//! Every page renders, filters work from the URL, languages switch, and unknown things are 404.
+
+use axum::http::StatusCode;
+
+use crate::{TestApp, report_rows};
+
+#[tokio::test]
+async fn every_page_renders_with_its_content() {
+    for app in TestApp::all().await {
+        let root = app.get("/").await;
+        assert_eq!(root.status, StatusCode::SEE_OTHER, "the only organisation is shown at once");
+        assert_eq!(root.location.as_deref(), Some("/osloregionen"));
+
+        let org = app.get("/osloregionen").await;
+        assert!(org.body.contains("Osloregionens handlingsprogram 2025"));
+
+        let overview = app.get("/osloregionen/2025").await;
+        assert_eq!(overview.status, StatusCode::OK);
+        assert!(overview.body.contains("<svg role=\"img\""));
+        assert!(overview.body.contains("<title id=\"chart-svg-title\">"));
+        assert!(overview.body.contains("Klima, miljø og natur:"));
+        assert!(overview.body.contains("<td class=\"num\">60</td>"), "the total is 60");
+
+        let report = app.get("/osloregionen/2025/report").await;
+        assert_eq!(report.status, StatusCode::OK);
+        assert_eq!(report_rows(&report.body), 60);
+        assert!(report.body.contains("Bør videreføres 2026?"));
+        assert!(report.body.contains("<th scope=\"col\">Tiltak</th>"));
+        assert_eq!(report.body.matches("<h2>").count(), 4, "grouped by the four sections");
+        assert!(report.body.contains("class=\"depth-1\""), "sub-measures are indented");
+
+        let measure = app.get("/osloregionen/2025/measures/59").await;
+        assert_eq!(measure.status, StatusCode::OK);
+        assert!(measure.body.contains("Slås sammen: Målrettet profilering"));
+        assert!(measure.body.contains("2. september 2025"));
+
+        let rounds = app.get("/osloregionen/2025/rounds").await;
+        assert!(rounds.body.contains("pr 2 sept") && rounds.body.contains("0 av 60"));
+
+        let changes = app.get("/osloregionen/2025/rounds/2025-09-02/changes").await;
+        assert_eq!(changes.status, StatusCode::OK);
+        assert!(changes.body.contains("første runde"));
+
+        let css = app.get("/static/app-1.css").await;
+        assert!(css.body.contains("@media print"));
+        assert_eq!(app.get("/static/htmx-2.0.11.min.js").await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn report_filters_live_in_the_url() {
+    for app in TestApp::all().await {
+        let area = app.get("/osloregionen/2025/report?area=Transport+og+mobilitet%3A").await;
+        assert_eq!(
+            report_rows(&area.body),
+            11,
+            "the umbrella with its six sub-measures, the webinar umbrella with its three"
+        );
+        assert!(area.body.contains("selected>Transport og mobilitet:</option>"));
+
+        let merge = app.get("/osloregionen/2025/report?decision=merge").await;
+        assert_eq!(report_rows(&merge.body), 1);
+        let conditional = app.get("/osloregionen/2025/report?decision=conditional").await;
+        assert_eq!(report_rows(&conditional.body), 2);
+        let dropped = app.get("/osloregionen/2025/report?status=will_not_be_done").await;
+        assert_eq!(report_rows(&dropped.body), 2);
+        let none = app.get("/osloregionen/2025/report?status=none").await;
+        assert_eq!(
+            report_rows(&none.body),
+            12,
+            "lines 69, 133–135, 140, 143, 145–148, 196 and 198 of the sample have no status"
+        );
+        let both = app
+            .get("/osloregionen/2025/report?status=ongoing&decision=yes&area=Klima%2C+milj%C3%B8+og+natur%3A")
+            .await;
+        assert_eq!(report_rows(&both.body), 2);
+    }
+}
+
+#[tokio::test]
+async fn english_on_request_bokmal_by_default() {
+    for app in TestApp::all().await {
+        let nb = app.get("/osloregionen/2025/report").await;
+        assert!(nb.body.contains("<html lang=\"nb\">") && nb.body.contains("Beskrivelse"));
+        let en = app.get_with("/osloregionen/2025/report", &[("accept-language", "en-GB,en;q=0.9")]).await;
+        assert!(en.body.contains("<html lang=\"en\">") && en.body.contains("Continue in 2026?"));
+        let switch = app.get("/osloregionen/2025?lang=en").await;
+        assert!(switch.body.contains("Overview 2025"));
+        let cookie = switch.set_cookie.expect("the choice is kept");
+        assert!(
+            cookie.starts_with("tiltak_lang=en")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+        );
+        let later = app.get_with("/osloregionen/2025/measures/1", &[("cookie", "tiltak_lang=en")]).await;
+        assert!(later.body.contains("Status in each round") && later.body.contains("2 September 2025"));
+    }
+}
+
+#[tokio::test]
+async fn unknown_things_are_not_found() {
+    for app in TestApp::all().await {
+        for path in [
+            "/nobody",
+            "/osloregionen/2024",
+            "/osloregionen/twenty",
+            "/osloregionen/2025/measures/999",
+            "/osloregionen/2025/report?round=pr-1-jan",
+            "/osloregionen/2025/rounds/1999-01-01/changes",
+            "/static/nothing.js",
+        ] {
+            assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn search_finds_titles_and_descriptions_and_marks_the_hit() {
+    for app in TestApp::all().await {
+        let r = app.get("/osloregionen/search?q=Geo4Water").await;
+        assert!(r.body.contains("<mark>Geo4Water</mark>"), "{:?}: {}", app.db.backend(), r.body);
+        assert!(r.body.contains("/osloregionen/2025/measures/57"));
+        let r = app.get("/osloregionen/search?q=Sintef").await;
+        assert!(r.body.contains("<mark>Sintef</mark>"), "descriptions are searched too");
+        let r = app.get("/osloregionen/search?q=%22%3Cscript%3E").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains("<script>"));
+        let r = app.get("/osloregionen/search?q=zzzzqqq").await;
+        assert!(r.body.contains("Ingen treff"));
+    }
+}

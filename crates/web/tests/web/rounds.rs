@@ -1,0 +1,95 @@
+//! A new round starts from the last one; three updates show as exactly three changes; frozen
+//! rounds are read-only.
+
+use axum::http::StatusCode;
+
+use crate::TestApp;
+
+#[tokio::test]
+async fn open_a_round_update_three_measures_and_see_exactly_those_three_changes() {
+    for app in TestApp::all().await {
+        let r = app
+            .post(
+                "/osloregionen/2025/rounds",
+                &[("label", "pr 1 des"), ("date", "2025-12-01"), ("deadline", "2025-11-20")],
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let rounds = app.get("/osloregionen/2025/rounds").await;
+        assert!(rounds.body.contains("pr 1 des") && rounds.body.contains("20. november 2025"));
+        assert!(rounds.body.contains("0 av 60"), "the new round starts from the last one's 60 entries");
+
+        let report = app.get("/osloregionen/2025/report").await;
+        assert!(
+            report.body.contains("<option value=\"2025-12-01\" selected>pr 1 des</option>"),
+            "the latest round is shown"
+        );
+
+        let round = "2025-12-01";
+        let save = |id: u32, status: &'static str, description: &'static str, decision: &'static str| {
+            let app = &app;
+            async move {
+                let version = app.version_of(round, id).await;
+                let condition = if decision == "conditional" { "ekstern finansiering" } else { "" };
+                let r = app
+                    .post(
+                        &format!("/osloregionen/2025/rounds/{round}/measures/{id}"),
+                        &[
+                            ("version", &version),
+                            ("status", status),
+                            ("description", description),
+                            ("decision", decision),
+                            ("condition", condition),
+                            ("merge_into", ""),
+                            ("comment", ""),
+                        ],
+                        false,
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            }
+        };
+        save(2, "done", "Avtale inngått med fylkeskommunene", "yes").await;
+        save(27, "ongoing", "Kartlegging startet i oktober", "yes").await;
+        save(56, "not_started", "", "conditional").await;
+
+        let rounds = app.get("/osloregionen/2025/rounds").await;
+        assert!(rounds.body.contains("3 av 60"), "{}", rounds.body);
+        let changes = app.get(&format!("/osloregionen/2025/rounds/{round}/changes")).await;
+        assert!(changes.body.contains("3 tiltak er endret"), "{}", changes.body);
+        assert_eq!(changes.body.matches("<li id=\"c").count(), 3);
+        for id in [2, 27, 56] {
+            assert!(changes.body.contains(&format!("<li id=\"c{id}\"")), "measure {id} is listed");
+        }
+        assert!(changes.body.contains("<ins>Kartlegging startet i oktober</ins>"));
+        assert!(changes.body.contains("Hvis ekstern finansiering"));
+
+        let r = app.post(&format!("/osloregionen/2025/rounds/{round}/freeze"), &[], false).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let edit = app.get(&format!("/osloregionen/2025/rounds/{round}/measures/2/edit")).await;
+        assert_eq!(edit.status, StatusCode::CONFLICT, "a frozen round is read-only");
+        let report = app.get("/osloregionen/2025/report").await;
+        assert!(!report.body.contains("/edit\""), "no edit links in a frozen round");
+        let r = app.post("/osloregionen/2025/measures/2/remove", &[], false).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "a measure of a frozen report stays");
+    }
+}
+
+#[tokio::test]
+async fn a_round_with_a_taken_label_or_a_bad_date_is_refused_with_a_message() {
+    for app in TestApp::all().await {
+        let r = app
+            .post("/osloregionen/2025/rounds", &[("label", "pr 2 sept"), ("date", "2025-10-01")], false)
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body.contains("exists already") && r.body.contains("value=\"pr 2 sept\""));
+        let r = app
+            .post("/osloregionen/2025/rounds", &[("label", "pr 1 okt"), ("date", "1. oktober")], false)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("YYYY-MM-DD"));
+        let rounds = app.get("/osloregionen/2025/rounds").await;
+        assert!(!rounds.body.contains("pr 1 okt"));
+    }
+}
