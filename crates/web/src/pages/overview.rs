@@ -18,6 +18,9 @@ pub struct Row {
     pub area_filter: String,
     pub counts: Counts,
     pub bars: Vec<Bar>,
+    /// Where the row's bar and its text sit in the chart.
+    pub y: usize,
+    pub text_y: usize,
 }
 
 pub struct Bar {
@@ -64,7 +67,8 @@ pub async fn show(
             let rows = o
                 .groups
                 .into_iter()
-                .map(|g| {
+                .enumerate()
+                .map(|(i, g)| {
                     let name = g.area.clone().unwrap_or_else(|| g.section.clone());
                     let mut x = 0;
                     let bars = g
@@ -90,6 +94,8 @@ pub async fn show(
                         area_filter: g.area.unwrap_or_default(),
                         counts: g.counts,
                         bars,
+                        y: i * ROW_HEIGHT + 4,
+                        text_y: i * ROW_HEIGHT + 20,
                     }
                 })
                 .collect::<Vec<_>>();
@@ -122,12 +128,6 @@ pub async fn show(
 impl OverviewPage {
     pub fn svg_width(&self) -> usize {
         LABEL_WIDTH + CHART_WIDTH + 40
-    }
-    pub fn row_y(&self, i: &usize) -> usize {
-        i * ROW_HEIGHT + 4
-    }
-    pub fn text_y(&self, i: &usize) -> usize {
-        i * ROW_HEIGHT + 20
     }
     pub fn bar_x(&self, bar: &Bar) -> usize {
         LABEL_WIDTH + bar.x

@@ -1,0 +1,258 @@
+//! End to end in real Chromium (Debian's chromium and chromium-driver) driven over WebDriver:
+//! read the report, filter it, open a round, edit with and without JavaScript, see the changes,
+//! and run axe-core (pinned in e2e/package.json) on every page. Screenshots of the main pages go
+//! to `target/tmp/e2e-screenshots/`.
+//!
+//! Runs when TILTAK_E2E=1 (as `.ci/run` sets it); without it the test says so and passes, so
+//! `cargo test --workspace` needs no browser on a developer's machine.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_app() -> SocketAddr {
+    let db = tiltak_db::testing::sqlite().await.unwrap();
+    assert!(tiltak_web::sample::load_if_empty(&db).await.unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        tiltak_web::serve(db, "127.0.0.1:0".parse().unwrap(), move |addr| {
+            let _ = tx.send(addr);
+        })
+        .await
+        .unwrap();
+    });
+    rx.await.unwrap()
+}
+
+async fn start_driver() -> (Driver, String) {
+    let port = free_port();
+    let child = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian package chromium-driver) runs");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return (Driver(child), format!("http://127.0.0.1:{port}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn browser(webdriver: &str, javascript: bool) -> Client {
+    let profile = std::env::temp_dir().join(format!("tiltak-e2e-{}-{javascript}", std::process::id()));
+    let mut options = json!({
+        "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=nb-NO", "--accept-lang=nb-NO,nb",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+    });
+    if !javascript {
+        options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .expect("a Chromium session")
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const AXE: &str = include_str!("../../../../e2e/node_modules/axe-core/axe.min.js");
+
+/// Runs axe-core's WCAG 2.1 A and AA rules on the page and returns the violations.
+async fn axe(c: &Client) -> Vec<Value> {
+    let loaded = c.execute("return typeof axe !== 'undefined';", vec![]).await.unwrap();
+    if loaded != Value::Bool(true) {
+        c.execute(&format!("{AXE}\nreturn true;"), vec![]).await.unwrap();
+    }
+    let result = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                 .then(r => done(JSON.stringify(r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) })))))
+                 .catch(e => done(JSON.stringify([{ id: 'axe-error', help: String(e) }])));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_str(result.as_str().unwrap()).unwrap()
+}
+
+async fn check_page(c: &Client, base: &str, path: &str, shot: &str) {
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    let violations = axe(c).await;
+    assert!(
+        violations.is_empty(),
+        "axe found violations on {path}: {}",
+        serde_json::to_string_pretty(&violations).unwrap()
+    );
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshot_dir().join(format!("{shot}.png")), png).unwrap();
+}
+
+async fn rows(c: &Client) -> usize {
+    c.find_all(Locator::Css("tr[id^='m']")).await.unwrap().len()
+}
+
+#[tokio::test]
+async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
+    if std::env::var("TILTAK_E2E").is_err() {
+        eprintln!(
+            "browser test skipped: set TILTAK_E2E=1 (with chromium and chromium-driver installed) to run it"
+        );
+        return;
+    }
+    let addr = start_app().await;
+    let base = format!("http://{addr}");
+    let (_driver, webdriver) = start_driver().await;
+    let js = browser(&webdriver, true).await;
+
+    // Read the report and filter it.
+    js.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(js.current_url().await.unwrap().path(), "/osloregionen");
+    js.goto(&format!("{base}/osloregionen/2025/report")).await.unwrap();
+    assert_eq!(rows(&js).await, 60);
+    js.find(Locator::Id("f-area")).await.unwrap().select_by_value("Transport og mobilitet:").await.unwrap();
+    js.find(Locator::Css("form.filters button[type=submit]")).await.unwrap().click().await.unwrap();
+    js.wait().for_url(&format!("{base}/osloregionen/2025/report?round=2025-09-02&area=Transport+og+mobilitet%3A&status=&decision=").parse().unwrap()).await.unwrap();
+    assert_eq!(rows(&js).await, 11);
+
+    // Open a new round with the plain form.
+    js.goto(&format!("{base}/osloregionen/2025/rounds")).await.unwrap();
+    js.find(Locator::Id("round-label")).await.unwrap().send_keys("pr 1 des").await.unwrap();
+    js.execute("document.getElementById('round-date').value = '2025-12-01'; document.getElementById('round-deadline').value = '2025-11-20';", vec![]).await.unwrap();
+    js.find(Locator::Css("form[action$='/rounds'] button")).await.unwrap().click().await.unwrap();
+    js.wait().for_element(Locator::XPath("//th[@scope='row' and text()='pr 1 des']")).await.unwrap();
+
+    // Edit inline with htmx: the form opens in the row and the saved row replaces it.
+    let edit_inline = |id: u32, status: &'static str, text: &'static str| {
+        let js = &js;
+        let base = &base;
+        async move {
+            js.goto(&format!("{base}/osloregionen/2025/report")).await.unwrap();
+            js.find(Locator::Css(&format!("#m{id} a[hx-get]"))).await.unwrap().click().await.unwrap();
+            js.wait().for_element(Locator::Css(&format!("#m{id} form"))).await.unwrap();
+            js.find(Locator::Id(&format!("status-{id}")))
+                .await
+                .unwrap()
+                .select_by_value(status)
+                .await
+                .unwrap();
+            let description = js.find(Locator::Id(&format!("description-{id}"))).await.unwrap();
+            description.clear().await.unwrap();
+            description.send_keys(text).await.unwrap();
+            js.find(Locator::Css(&format!("#m{id} form button[type=submit]")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            js.wait()
+                .for_element(Locator::XPath(&format!("//tr[@id='m{id}']/td[contains(., '{text}')]")))
+                .await
+                .unwrap();
+            assert_eq!(js.current_url().await.unwrap().path(), "/osloregionen/2025/report", "no page load");
+        }
+    };
+    edit_inline(2, "done", "Avtale inngått med fylkeskommunene").await;
+    let _ =
+        std::fs::write(screenshot_dir().join("report-after-inline-edit.png"), js.screenshot().await.unwrap());
+
+    // Edit without JavaScript: the link opens a page with the form; saving returns to the report.
+    let plain = browser(&webdriver, false).await;
+    plain.goto(&format!("{base}/osloregionen/2025/report")).await.unwrap();
+    plain.find(Locator::Css("#m27 a[hx-get]")).await.unwrap().click().await.unwrap();
+    plain.wait().for_element(Locator::Id("status-27")).await.unwrap();
+    assert!(plain.current_url().await.unwrap().path().ends_with("/measures/27/edit"));
+    // (axe runs on this page in the JavaScript session below: a page without scripts cannot host it.)
+    std::fs::write(screenshot_dir().join("edit-without-javascript.png"), plain.screenshot().await.unwrap())
+        .unwrap();
+    plain.find(Locator::Id("status-27")).await.unwrap().select_by_value("ongoing").await.unwrap();
+    plain
+        .find(Locator::Id("description-27"))
+        .await
+        .unwrap()
+        .send_keys(" Kartlegging startet i oktober.")
+        .await
+        .unwrap();
+    plain.find(Locator::Css("form.edit-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    plain.wait().for_element(Locator::Css("p.message.ok")).await.unwrap();
+    assert!(plain.current_url().await.unwrap().query().unwrap_or("").contains("saved=27"));
+    plain.close().await.unwrap();
+
+    edit_inline(56, "not_started", "Venter på Oppdrag Mjøsa").await;
+
+    // The changes page shows exactly those three.
+    js.goto(&format!("{base}/osloregionen/2025/rounds/2025-12-01/changes")).await.unwrap();
+    let listed: Vec<String> = {
+        let mut ids = Vec::new();
+        for li in js.find_all(Locator::Css("ol.changes > li")).await.unwrap() {
+            ids.push(li.attr("id").await.unwrap().unwrap());
+        }
+        ids
+    };
+    assert_eq!(listed, ["c2", "c27", "c56"]);
+
+    // Every page passes axe, in both languages; screenshots for a person to look at.
+    for (path, shot) in [
+        ("/osloregionen", "organisation"),
+        ("/osloregionen/2025", "overview"),
+        ("/osloregionen/2025/report", "report"),
+        ("/osloregionen/2025/report?area=Klima%2C+milj%C3%B8+og+natur%3A", "report-filtered"),
+        ("/osloregionen/2025/measures/59", "measure"),
+        ("/osloregionen/2025/rounds", "rounds"),
+        ("/osloregionen/2025/rounds/2025-12-01/changes", "changes"),
+        ("/osloregionen/search?q=workshop", "search"),
+        ("/osloregionen/2025/report?lang=en", "report-english"),
+        ("/osloregionen/2025/rounds/2025-12-01/measures/27/edit", "edit-page"),
+        ("/osloregionen/2025/nothing-here", "not-found"),
+    ] {
+        check_page(&js, &base, path, shot).await;
+    }
+    // An inline edit form is checked too.
+    js.goto(&format!("{base}/osloregionen/2025/report?lang=nb")).await.unwrap();
+    js.find(Locator::Css("#m3 a[hx-get]")).await.unwrap().click().await.unwrap();
+    js.wait().for_element(Locator::Css("#m3 form")).await.unwrap();
+    let violations = axe(&js).await;
+    assert!(violations.is_empty(), "axe on the inline form: {violations:?}");
+    // And axe does find what it should: an image without a text alternative.
+    js.execute("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/static/none.png\">'); return true;", vec![])
+        .await
+        .unwrap();
+    let violations = axe(&js).await;
+    assert!(violations.iter().any(|v| v["id"] == "image-alt"), "axe is really checking: {violations:?}");
+    js.close().await.unwrap();
+    eprintln!("screenshots: {}", screenshot_dir().display());
+}
