@@ -87,13 +87,17 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
-const AXE: &str = include_str!("../../../../e2e/node_modules/axe-core/axe.min.js");
+/// axe-core as `npm ci --prefix e2e` installs it (read at run time: only this test needs it).
+fn axe_source() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../e2e/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}; run `npm ci --prefix e2e`"))
+}
 
 /// Runs axe-core's WCAG 2.1 A and AA rules on the page and returns the violations.
 async fn axe(c: &Client) -> Vec<Value> {
     let loaded = c.execute("return typeof axe !== 'undefined';", vec![]).await.unwrap();
     if loaded != Value::Bool(true) {
-        c.execute(&format!("{AXE}\nreturn true;"), vec![]).await.unwrap();
+        c.execute(&format!("{}\nreturn true;", axe_source()), vec![]).await.unwrap();
     }
     let result = c
         .execute_async(
