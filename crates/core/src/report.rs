@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Programme, RoundInfo, Section};
+use crate::{Measure, MeasureId, Programme, RoundInfo, Section};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusReport {
@@ -22,5 +22,24 @@ impl StatusReport {
 
     pub fn measure_count(&self) -> usize {
         self.programme().measure_count()
+    }
+
+    /// The report with only the measures `keep` accepts (a measure dropped takes its sub-measures).
+    pub fn only_measures(&self, keep: impl Fn(MeasureId) -> bool) -> StatusReport {
+        fn prune(measures: &[Measure], keep: &dyn Fn(MeasureId) -> bool) -> Vec<Measure> {
+            measures
+                .iter()
+                .filter(|m| m.id.is_some_and(keep))
+                .map(|m| Measure { children: prune(&m.children, keep), ..m.clone() })
+                .collect()
+        }
+        let mut out = self.clone();
+        for s in &mut out.sections {
+            s.measures = prune(&s.measures, &keep);
+            for a in &mut s.areas {
+                a.measures = prune(&a.measures, &keep);
+            }
+        }
+        out
     }
 }

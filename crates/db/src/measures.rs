@@ -223,10 +223,30 @@ impl Db {
         .bind(title)
         .execute(&mut *tx)
         .await?;
+        // A measure added while a round is open belongs to that round's report from now on.
+        let open_round: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM reporting_rounds WHERE programme_id = $1 AND frozen = 0
+             ORDER BY CASE WHEN date IS NULL THEN 1 ELSE 0 END DESC, date DESC, id DESC LIMIT 1",
+        )
+        .bind(programme_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(round_id) = open_round {
+            sqlx::query(
+                "INSERT INTO status_entries (round_id, measure_id, updated_at)
+                 SELECT $1, id, $2 FROM measures WHERE programme_id = $3 AND number = $4",
+            )
+            .bind(round_id)
+            .bind(crate::now())
+            .bind(programme_id)
+            .bind(number)
+            .execute(&mut *tx)
+            .await?;
+        }
         let scope = Scope {
             organisation_id,
             programme_id: Some(programme_id),
-            round_id: None,
+            round_id: open_round,
             measure_number: Some(number),
         };
         changes::log(&mut tx, scope, actor, "measure.add", None, Some(title.to_owned())).await?;

@@ -15,6 +15,17 @@ pub struct RoundProgress {
 }
 
 impl Db {
+    /// The measures that have an entry in a round: the round's part of the programme.
+    pub async fn round_measures(&self, round_id: i64) -> DbResult<Vec<tiltak_core::MeasureId>> {
+        let numbers: Vec<i64> = sqlx::query_scalar(
+            "SELECT m.number FROM status_entries e JOIN measures m ON m.id = e.measure_id WHERE e.round_id = $1",
+        )
+        .bind(round_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(numbers.into_iter().map(|n| n as tiltak_core::MeasureId).collect())
+    }
+
     pub async fn round_progress(&self, round_id: i64) -> DbResult<RoundProgress> {
         let row = sqlx::query(
             "SELECT COUNT(*) AS entries, COALESCE(SUM(CASE WHEN version > 1 THEN 1 ELSE 0 END), 0) AS updated

@@ -45,8 +45,13 @@ pub async fn show(
     let previous = index.checked_sub(1).map(|i| rounds[i].clone());
     let mut changes = Vec::new();
     if let Some(prev) = &previous {
+        // Each round's report holds the measures that have an entry in it: a measure added since
+        // the previous round shows as new, one removed shows as removed.
+        let in_round = |numbers: Vec<u32>| move |id: u32| numbers.contains(&id);
         let before = app.db.load_report(&org, programme.year, Some(&prev.slug)).await.or_page(tr)?;
+        let before = before.only_measures(in_round(app.db.round_measures(prev.id).await.or_page(tr)?));
         let after = app.db.load_report(&org, programme.year, Some(&current.slug)).await.or_page(tr)?;
+        let after = after.only_measures(in_round(app.db.round_measures(current.id).await.or_page(tr)?));
         for c in compare(&before, &after) {
             let mut fields = Vec::new();
             let mut description = Vec::new();

@@ -69,6 +69,9 @@ struct ReportPage {
     total: usize,
     next_year: i32,
     saved_title: Option<String>,
+    base: String,
+    /// Where a new measure can go: ("section:ID" | "area:ID", label).
+    places: Vec<(String, String)>,
 }
 
 impl ReportPage {
@@ -247,6 +250,13 @@ pub async fn show(
     let saved_title = filters
         .saved
         .and_then(|id| sections.iter().flat_map(|s| &s.rows).find(|r| r.id == id).map(|r| r.title.clone()));
+    let mut places = Vec::new();
+    for (section_id, section, areas) in app.db.programme_places(programme.id).await.or_page(tr)? {
+        places.push((format!("section:{section_id}"), section.clone()));
+        for (area_id, area) in areas {
+            places.push((format!("area:{area_id}"), format!("{section} › {area}")));
+        }
+    }
     let page = PageCtx::new(tr, heading.clone(), Some(&org), Some(programme.year), "report");
     render(
         tr,
@@ -265,6 +275,8 @@ pub async fn show(
             total,
             next_year: programme.year + 1,
             saved_title,
+            base: format!("/{}/{}", org.slug, programme.year),
+            places,
         },
     )
 }

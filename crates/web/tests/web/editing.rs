@@ -190,6 +190,25 @@ async fn measures_are_added_renamed_moved_and_removed() {
         let last_sibling = report.find("Erfaringsdeling om bruk av offentlige innkjøp").unwrap();
         assert!(new < last_sibling, "moved above its former neighbour");
 
+        let report = app.get("/osloregionen/2025/report").await.body;
+        let place = report.split("<option value=\"area:").nth(1).expect("areas are offered as places");
+        let area_id = &place[..place.find('"').unwrap()];
+        let r = app
+            .post(
+                "/osloregionen/2025/measures",
+                &[("place", &format!("area:{area_id}")), ("title", "Nytt hovedtiltak")],
+                false,
+            )
+            .await;
+        assert_eq!(r.location.as_deref(), Some("/osloregionen/2025/measures/62"));
+        assert!(app.get("/osloregionen/2025/report").await.body.contains("Nytt hovedtiltak"));
+        let r =
+            app.post("/osloregionen/2025/measures", &[("place", "area:x"), ("title", "Feil")], false).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let r =
+            app.post("/osloregionen/2025/measures", &[("place", "under:10"), ("title", "  ")], false).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a measure needs a title");
+
         let r = app.post("/osloregionen/2025/measures/61/remove", &[], false).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(app.get("/osloregionen/2025/measures/61").await.status, StatusCode::NOT_FOUND);

@@ -64,6 +64,21 @@ async fn open_a_round_update_three_measures_and_see_exactly_those_three_changes(
         }
         assert!(changes.body.contains("<ins>Kartlegging startet i oktober</ins>"));
         assert!(changes.body.contains("Hvis ekstern finansiering"));
+        let first_round = app.get("/osloregionen/2025/rounds/2025-09-02/changes").await;
+        assert!(first_round.body.contains("første runde"));
+
+        // A measure added while the round is open is new in its changes.
+        let r = app
+            .post(
+                "/osloregionen/2025/measures",
+                &[("place", "under:16"), ("title", "Nattog til Stockholm")],
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let changes = app.get(&format!("/osloregionen/2025/rounds/{round}/changes")).await;
+        assert!(changes.body.contains("<li id=\"c61\" class=\"change-added\">"), "{}", changes.body);
+        assert!(changes.body.contains("Nytt tiltak"));
 
         let r = app.post(&format!("/osloregionen/2025/rounds/{round}/freeze"), &[], false).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
