@@ -43,15 +43,18 @@ async fn start_app() -> SocketAddr {
 
 async fn start_driver() -> (Driver, String) {
     let port = free_port();
-    let child = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian package chromium-driver) runs");
+    // Owned by `Driver` at once, so the process is killed and reaped on every path.
+    let driver = Driver(
+        Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) runs"),
+    );
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return (Driver(child), format!("http://127.0.0.1:{port}"));
+            return (driver, format!("http://127.0.0.1:{port}"));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
