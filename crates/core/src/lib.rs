@@ -7,6 +7,7 @@ pub mod organisation;
 pub mod overview;
 pub mod programme;
 pub mod report;
+pub mod rollover;
 pub mod round;
 pub mod status;
 
