@@ -187,6 +187,20 @@ pub fn plan(
     RolloverPlan { from: report.year, to, round: report.round.label.clone(), items: w.items, empty_areas }
 }
 
+/// A measure in a summary: (id, title).
+pub type Item = (MeasureId, String);
+
+/// What happened between two years' programmes: carried, merged, dropped and new measures.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Transition {
+    /// (last year's, this year's)
+    pub carried: Vec<(Item, Item)>,
+    /// (last year's merged measure, this year's measure it went into)
+    pub merged: Vec<(Item, Item)>,
+    pub dropped: Vec<Item>,
+    pub new: Vec<Item>,
+}
+
 /// Why a plan cannot be saved yet.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} measures still need a decision: {}", .0.len(), .0.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", "))]

@@ -7,6 +7,7 @@ mod entries;
 mod measures;
 mod organisations;
 mod reports;
+mod rollover;
 mod rounds;
 pub mod search;
 

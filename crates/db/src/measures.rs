@@ -30,6 +30,10 @@ pub struct MeasureDetail {
     pub predecessors: Vec<MeasureRef>,
     /// Next year's measures that continue this one (and theirs, year by year).
     pub successors: Vec<MeasureRef>,
+    /// Last year's measures merged into this one.
+    pub merged_from: Vec<MeasureRef>,
+    /// Next year's measure this one was merged into.
+    pub merged_into: Vec<MeasureRef>,
 }
 
 /// Where a new measure goes.
@@ -90,7 +94,29 @@ impl Db {
             }
             frontier = next;
         }
+        let mut merged_from = Vec::new();
+        for p in sqlx::query_scalar::<_, i64>(
+            "SELECT predecessor_id FROM measure_predecessors WHERE measure_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            merged_from.push(self.measure_ref(p).await?.0);
+        }
+        let mut merged_into = Vec::new();
+        for s in sqlx::query_scalar::<_, i64>(
+            "SELECT measure_id FROM measure_predecessors WHERE predecessor_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            merged_into.push(self.measure_ref(s).await?.0);
+        }
         Ok(MeasureDetail {
+            merged_from,
+            merged_into,
             id,
             number,
             title: row.try_get("title")?,

@@ -66,7 +66,7 @@ struct Existing {
     place: (String, Option<String>, Option<i64>, String),
 }
 
-struct SaveCtx<'a> {
+pub(crate) struct SaveCtx<'a> {
     programme_id: i64,
     organisation_id: i64,
     ids: IdSource,
@@ -363,10 +363,68 @@ async fn save_in(
 
     let (round_id, replaced_round) = upsert_round(&mut *tx, programme_id, org, report, on_existing).await?;
 
+    let ctx = save_tree(tx, org, programme_id, report.year, &report.sections, ids).await?;
+    let stamp = now();
+    for (measure_id, m) in &ctx.entries {
+        let e = &m.entry;
+        let (condition, merge_id, merge_title) = match &e.continuation.decision {
+            Decision::Conditional { condition } => (Some(condition.clone()), None, None),
+            Decision::Merge { into } => {
+                (None, into.id.and_then(|id| ctx.db_ids.get(&id).copied()), Some(into.title.clone()))
+            }
+            _ => (None, None, None),
+        };
+        let status_key = match &e.status {
+            Status::None => None,
+            Status::Reported { key, .. } => Some(key.clone()),
+        };
+        sqlx::query(
+            "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
+                 condition, merge_into_id, merge_into_title, comment, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(round_id)
+        .bind(*measure_id)
+        .bind(status_key)
+        .bind(e.status.label())
+        .bind(&e.description)
+        .bind(e.continuation.decision.kind().key())
+        .bind(condition)
+        .bind(merge_id)
+        .bind(merge_title)
+        .bind(&e.continuation.comment)
+        .bind(&stamp)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let measures = ctx.entries.len();
+    crate::search::refresh(tx, programme_id).await?;
+    let scope = crate::changes::Scope {
+        organisation_id: org.id,
+        programme_id: Some(programme_id),
+        round_id: Some(round_id),
+        measure_number: None,
+    };
+    let action = if replaced_round { "report.replace" } else { "report.import" };
+    crate::changes::log(tx, scope, "import", action, None, Some(format!("{measures} measures"))).await?;
+    Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures })
+}
+
+/// Creates or updates a programme's tree (sections, areas, measures) inside the caller's
+/// transaction, matching measures to those already there.
+pub(crate) async fn save_tree<'a>(
+    tx: &mut AnyConnection,
+    org: &OrganisationRow,
+    programme_id: i64,
+    year: i32,
+    sections: &'a [Section],
+    ids: IdSource,
+) -> DbResult<SaveCtx<'a>> {
+    let programme = tiltak_core::Programme { year, title: String::new(), sections: sections.to_vec() };
     let previous_programme: Option<i64> =
         sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
             .bind(org.id)
-            .bind(i64::from(report.year) - 1)
+            .bind(i64::from(year) - 1)
             .fetch_optional(&mut *tx)
             .await?;
     let existing = existing_measures(&mut *tx, programme_id).await?;
@@ -397,7 +455,7 @@ async fn save_in(
             .iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
             .collect::<DbResult<_>>()?;
-    for (si, section) in report.sections.iter().enumerate() {
+    for (si, section) in sections.iter().enumerate() {
         let section_id =
             match section_rows.iter().position(|(_, t)| *t == section.title) {
                 Some(i) => section_rows.remove(i).0,
@@ -461,50 +519,7 @@ async fn save_in(
         }
     }
 
-    let stamp = now();
-    for (measure_id, m) in &ctx.entries {
-        let e = &m.entry;
-        let (condition, merge_id, merge_title) = match &e.continuation.decision {
-            Decision::Conditional { condition } => (Some(condition.clone()), None, None),
-            Decision::Merge { into } => {
-                (None, into.id.and_then(|id| ctx.db_ids.get(&id).copied()), Some(into.title.clone()))
-            }
-            _ => (None, None, None),
-        };
-        let status_key = match &e.status {
-            Status::None => None,
-            Status::Reported { key, .. } => Some(key.clone()),
-        };
-        sqlx::query(
-            "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-                 condition, merge_into_id, merge_into_title, comment, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(round_id)
-        .bind(*measure_id)
-        .bind(status_key)
-        .bind(e.status.label())
-        .bind(&e.description)
-        .bind(e.continuation.decision.kind().key())
-        .bind(condition)
-        .bind(merge_id)
-        .bind(merge_title)
-        .bind(&e.continuation.comment)
-        .bind(&stamp)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let measures = ctx.entries.len();
-    crate::search::refresh(tx, programme_id).await?;
-    let scope = crate::changes::Scope {
-        organisation_id: org.id,
-        programme_id: Some(programme_id),
-        round_id: Some(round_id),
-        measure_number: None,
-    };
-    let action = if replaced_round { "report.replace" } else { "report.import" };
-    crate::changes::log(tx, scope, "import", action, None, Some(format!("{measures} measures"))).await?;
-    Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures })
+    Ok(ctx)
 }
 
 fn programme_row(r: &AnyRow) -> DbResult<ProgrammeRow> {

@@ -9,6 +9,7 @@ pub mod labels;
 pub mod markdown;
 pub mod phrases;
 pub mod report_text;
+pub mod rollover;
 
 pub use document::{ReportDocument, Warning};
 pub use labels::Labels;

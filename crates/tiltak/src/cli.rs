@@ -28,6 +28,32 @@ pub enum Command {
     Import(ImportArgs),
     /// Write a programme's status report in one round.
     Export(ExportArgs),
+    /// Plan (and save) next year's programme from a round's continuation decisions.
+    Rollover(RolloverArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RolloverArgs {
+    #[arg(long)]
+    pub org: String,
+    #[arg(long)]
+    pub from: i32,
+    #[arg(long)]
+    pub to: i32,
+    /// The round whose decisions count (label or slug; default: the latest).
+    #[arg(long)]
+    pub round: Option<String>,
+    /// Carry a pending (or any) measure over: its id in the source year. Repeatable.
+    #[arg(long = "accept", value_name = "ID")]
+    pub accept: Vec<u32>,
+    /// Do not carry a measure over. Repeatable.
+    #[arg(long = "reject", value_name = "ID")]
+    pub reject: Vec<u32>,
+    /// Show the plan, save nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -107,5 +133,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(args) => crate::import::run(&cli.database, args).await,
         Command::Export(args) => crate::export::run(&Db::connect(&cli.database).await?, args).await,
+        Command::Rollover(args) => crate::rollover::run(&Db::connect(&cli.database).await?, args).await,
     }
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod export;
 mod import;
+mod rollover;
 
 use std::process::ExitCode;
 

@@ -174,3 +174,61 @@ fn markdown_and_csv_exports_follow_the_report_layout() {
     ]);
     assert_eq!(csv.lines().next().unwrap().split(',').next(), Some("id"));
 }
+
+#[test]
+fn rollover_shows_the_plan_refuses_pending_and_saves_once_decided() {
+    let run = Run::sqlite("rollover");
+    run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    let json = run.ok(&[
+        "rollover",
+        "--org",
+        "osloregionen",
+        "--from",
+        "2025",
+        "--to",
+        "2026",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let len = |k: &str| v[k].as_array().unwrap().len();
+    assert_eq!((len("carried"), len("merged"), len("dropped"), len("pending")), (28, 1, 1, 30));
+    assert_eq!(v["merged"][0]["into"]["title"].as_str().unwrap().split(' ').next(), Some("Målrettet"));
+
+    let err = run.fails(&["rollover", "--org", "osloregionen", "--from", "2025", "--to", "2026"]);
+    assert!(err.contains("30 measures still need a decision"), "{err}");
+
+    let mut args = vec!["rollover", "--org", "osloregionen", "--from", "2025", "--to", "2026"];
+    let pending: Vec<String> = v["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["measure"]["inherited"] == false)
+        .map(|p| p["measure"]["id"].to_string())
+        .collect();
+    for id in &pending {
+        args.push("--accept");
+        args.push(id);
+    }
+    let out = run.ok(&args);
+    assert!(out.contains("Saved osloregionen 2026 as a draft: 58 measures carried, 1 merged"), "{out}");
+    let again = run.fails(&args);
+    assert!(again.contains("a rollover is done once"), "{again}");
+    let bad =
+        run.fails(&["rollover", "--org", "osloregionen", "--from", "2025", "--to", "2027", "--dry-run"]);
+    assert!(bad.contains("--to 2026"), "{bad}");
+    let unknown = run.fails(&[
+        "rollover",
+        "--org",
+        "osloregionen",
+        "--from",
+        "2025",
+        "--to",
+        "2026",
+        "--accept",
+        "99",
+        "--dry-run",
+    ]);
+    assert!(unknown.contains("no measure 99"), "{unknown}");
+}

@@ -7,6 +7,7 @@ pub mod measures;
 pub mod organisations;
 pub mod overview;
 pub mod report;
+pub mod rollover;
 pub mod rounds;
 pub mod search;
 

@@ -40,6 +40,11 @@ struct OverviewPage {
     total: Counts,
     categories: Vec<(&'static str, String)>,
     chart_height: usize,
+    draft: bool,
+    decisions: Vec<(String, String, String)>,
+    next_exists: bool,
+    previous_exists: bool,
+    previous_year: i32,
 }
 
 const CHART_WIDTH: usize = 420;
@@ -111,6 +116,16 @@ pub async fn show(
         "overview",
     );
     let chart_height = rows.len() * ROW_HEIGHT + 10;
+    let decisions = app
+        .db
+        .board_decisions(programme.id)
+        .await
+        .or_page(tr)?
+        .into_iter()
+        .map(|(d, r, t)| (tr.date(&d), r, t))
+        .collect();
+    let next_exists = app.db.programme(org.id, programme.year + 1).await.or_page(tr)?.is_some();
+    let previous_exists = app.db.programme(org.id, programme.year - 1).await.or_page(tr)?.is_some();
     render(
         tr,
         OverviewPage {
@@ -121,6 +136,11 @@ pub async fn show(
             total,
             categories,
             chart_height,
+            draft: programme.state == "draft",
+            decisions,
+            next_exists,
+            previous_exists,
+            previous_year: programme.year - 1,
         },
     )
 }

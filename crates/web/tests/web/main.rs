@@ -3,6 +3,7 @@
 
 mod editing;
 mod pages;
+mod rollover;
 mod rounds;
 
 use axum::body::Body;
