@@ -17,6 +17,7 @@ pub struct Scope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeRow {
     pub id: i64,
+    pub year: Option<i32>,
     pub actor: String,
     pub at: String,
     pub action: String,
@@ -61,8 +62,8 @@ impl Db {
         limit: i64,
     ) -> DbResult<Vec<ChangeRow>> {
         let rows = sqlx::query(
-            "SELECT c.id, c.actor, c.at, c.action, c.measure_number, r.label AS round_label, c.before, c.after
-             FROM change_log c LEFT JOIN reporting_rounds r ON r.id = c.round_id
+            "SELECT c.id, p.year, c.actor, c.at, c.action, c.measure_number, r.label AS round_label, c.before, c.after
+             FROM change_log c LEFT JOIN reporting_rounds r ON r.id = c.round_id LEFT JOIN programmes p ON p.id = c.programme_id
              WHERE c.programme_id = $1 AND ($2 IS NULL OR c.measure_number = $2)
              ORDER BY c.id DESC LIMIT $3",
         )
@@ -71,19 +72,46 @@ impl Db {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ChangeRow {
-                    id: r.try_get("id")?,
-                    actor: r.try_get("actor")?,
-                    at: r.try_get("at")?,
-                    action: r.try_get("action")?,
-                    measure_number: r.try_get("measure_number")?,
-                    round_label: r.try_get("round_label")?,
-                    before: r.try_get("before")?,
-                    after: r.try_get("after")?,
-                })
-            })
-            .collect()
+        rows.iter().map(change_row).collect()
     }
+
+    /// An organisation's changes, newest first, filtered by year, actor (substring) and action (prefix).
+    pub async fn organisation_changes(
+        &self,
+        organisation_id: i64,
+        year: Option<i32>,
+        actor: Option<&str>,
+        action: Option<&str>,
+        limit: i64,
+    ) -> DbResult<Vec<ChangeRow>> {
+        let rows = sqlx::query(
+            "SELECT c.id, p.year, c.actor, c.at, c.action, c.measure_number, r.label AS round_label, c.before, c.after
+             FROM change_log c LEFT JOIN reporting_rounds r ON r.id = c.round_id LEFT JOIN programmes p ON p.id = c.programme_id
+             WHERE c.organisation_id = $1 AND ($2 IS NULL OR p.year = $2)
+               AND ($3 IS NULL OR c.actor LIKE '%' || $3 || '%') AND ($4 IS NULL OR c.action LIKE $4 || '%')
+             ORDER BY c.id DESC LIMIT $5",
+        )
+        .bind(organisation_id)
+        .bind(year.map(i64::from))
+        .bind(actor)
+        .bind(action)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(change_row).collect()
+    }
+}
+
+fn change_row(r: &sqlx::any::AnyRow) -> DbResult<ChangeRow> {
+    Ok(ChangeRow {
+        id: r.try_get("id")?,
+        year: r.try_get::<Option<i64>, _>("year")?.map(|y| y as i32),
+        actor: r.try_get("actor")?,
+        at: r.try_get("at")?,
+        action: r.try_get("action")?,
+        measure_number: r.try_get("measure_number")?,
+        round_label: r.try_get("round_label")?,
+        before: r.try_get("before")?,
+        after: r.try_get("after")?,
+    })
 }

@@ -206,7 +206,7 @@ impl Db {
             .rows_affected()
         };
         if changed != 1 {
-            drop(tx);
+            tx.rollback().await?;
             let current = self.editable_entry(programme_id, round.id, number).await?;
             return Err(SaveEntryError::Stale { current: Box::new(current), changed_by: None });
         }

@@ -10,6 +10,7 @@ mod reports;
 mod rollover;
 mod rounds;
 pub mod search;
+mod users;
 
 use std::str::FromStr;
 
@@ -23,6 +24,7 @@ pub use organisations::OrganisationRow;
 pub use reports::{IdSource, OnExisting, ProgrammeRow, RoundRow, Saved};
 pub use rounds::RoundProgress;
 pub use search::SearchHit;
+pub use users::{Role, SESSION_DAYS, UserRow, check_password, random_token};
 
 /// The default database of `tiltak serve` and the CLI: a SQLite file under `./data`.
 pub const DEFAULT_URL: &str = "sqlite://data/tiltak.db";

@@ -307,6 +307,8 @@ impl Db {
         .await?
         .rows_affected();
         if n != 1 {
+            // Roll back now: a dropped transaction would hold SQLite's write lock until reused.
+            tx.rollback().await?;
             return Err(DbError::Conflict(format!(
                 "someone renamed this measure while you edited it; it is now called {:?}",
                 before.title

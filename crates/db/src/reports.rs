@@ -92,9 +92,16 @@ impl Db {
     ) -> DbResult<Saved> {
         let vocabulary = self.vocabulary(org.id).await?;
         let mut tx = self.pool.begin().await?;
-        let saved = save_in(&mut tx, org, &vocabulary, report, ids, on_existing).await?;
-        tx.commit().await?;
-        Ok(saved)
+        match save_in(&mut tx, org, &vocabulary, report, ids, on_existing).await {
+            Ok(saved) => {
+                tx.commit().await?;
+                Ok(saved)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
     }
 
     /// Like [`Db::save_report`], creating the organisation (with the default vocabulary) in the
@@ -116,9 +123,16 @@ impl Db {
             Some(org) => org,
             None => insert_organisation(&mut tx, organisation).await?,
         };
-        let saved = save_in(&mut tx, &org, &vocabulary, report, ids, on_existing).await?;
-        tx.commit().await?;
-        Ok((org, saved))
+        match save_in(&mut tx, &org, &vocabulary, report, ids, on_existing).await {
+            Ok(saved) => {
+                tx.commit().await?;
+                Ok((org, saved))
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
     }
 
     /// Shows a programme to the public, or hides it.

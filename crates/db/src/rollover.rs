@@ -51,25 +51,38 @@ impl Db {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        save_tree(&mut tx, org, id, programme.year, &programme.sections, IdSource::Document).await?;
-        for (new, old) in merges {
-            sqlx::query(
-                "INSERT INTO measure_predecessors (measure_id, predecessor_id)
-                 SELECT n.id, o.id FROM measures n, measures o
-                 WHERE n.programme_id = $1 AND n.number = $2 AND o.programme_id = $3 AND o.number = $4",
-            )
-            .bind(id)
-            .bind(i64::from(*new))
-            .bind(from.id)
-            .bind(i64::from(*old))
-            .execute(&mut *tx)
-            .await?;
+        let written: DbResult<()> = async {
+            save_tree(&mut tx, org, id, programme.year, &programme.sections, IdSource::Document).await?;
+            for (new, old) in merges {
+                sqlx::query(
+                    "INSERT INTO measure_predecessors (measure_id, predecessor_id)
+                     SELECT n.id, o.id FROM measures n, measures o
+                     WHERE n.programme_id = $1 AND n.number = $2 AND o.programme_id = $3 AND o.number = $4",
+                )
+                .bind(id)
+                .bind(i64::from(*new))
+                .bind(from.id)
+                .bind(i64::from(*old))
+                .execute(&mut *tx)
+                .await?;
+            }
+            crate::search::refresh(&mut tx, id).await?;
+            let scope = Scope {
+                organisation_id: org.id,
+                programme_id: Some(id),
+                round_id: None,
+                measure_number: None,
+            };
+            let summary =
+                format!("{} → {}: {} measures", from.year, programme.year, programme.measure_count());
+            changes::log(&mut tx, scope, actor, "programme.rollover", None, Some(summary)).await?;
+            Ok(())
         }
-        crate::search::refresh(&mut tx, id).await?;
-        let scope =
-            Scope { organisation_id: org.id, programme_id: Some(id), round_id: None, measure_number: None };
-        let summary = format!("{} → {}: {} measures", from.year, programme.year, programme.measure_count());
-        changes::log(&mut tx, scope, actor, "programme.rollover", None, Some(summary)).await?;
+        .await;
+        if let Err(e) = written {
+            tx.rollback().await?;
+            return Err(e);
+        }
         tx.commit().await?;
         self.programme(org.id, programme.year)
             .await?

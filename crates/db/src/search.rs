@@ -42,7 +42,14 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, programme_id: i64) -> DbRe
 }
 
 impl Db {
-    pub async fn search(&self, organisation_id: i64, query: &str, limit: i64) -> DbResult<Vec<SearchHit>> {
+    /// With `published_only`, only published programmes are searched (what the public may see).
+    pub async fn search(
+        &self,
+        organisation_id: i64,
+        query: &str,
+        published_only: bool,
+        limit: i64,
+    ) -> DbResult<Vec<SearchHit>> {
         let words: Vec<String> = query
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -62,12 +69,13 @@ impl Db {
                             snippet(measure_search, 2, char(2), char(3), '…', 24) AS snippet
                      FROM measure_search JOIN measures m ON m.id = measure_search.measure_id
                      JOIN programmes p ON p.id = m.programme_id
-                     WHERE measure_search MATCH $1 AND p.organisation_id = $2
+                     WHERE measure_search MATCH $1 AND p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
                      ORDER BY rank, p.year DESC, m.number LIMIT $3",
                 )
                 .bind(fts)
                 .bind(organisation_id)
                 .bind(limit)
+                .bind(i64::from(published_only))
                 .fetch_all(&self.pool)
                 .await?
             }
@@ -81,12 +89,13 @@ impl Db {
                      FROM measure_search s JOIN measures m ON m.id = s.measure_id
                      JOIN programmes p ON p.id = m.programme_id,
                           to_tsquery('norwegian', $1) q
-                     WHERE s.document @@ q AND p.organisation_id = $2
+                     WHERE s.document @@ q AND p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
                      ORDER BY ts_rank(s.document, q) DESC, p.year DESC, m.number LIMIT $3",
                 )
                 .bind(tsquery)
                 .bind(organisation_id)
                 .bind(limit)
+                .bind(i64::from(published_only))
                 .fetch_all(&self.pool)
                 .await?
             }

@@ -30,6 +30,40 @@ pub enum Command {
     Export(ExportArgs),
     /// Plan (and save) next year's programme from a round's continuation decisions.
     Rollover(RolloverArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Make an account (or give an existing one a role) in an organisation.
+    Add {
+        email: String,
+        #[arg(long)]
+        org: String,
+        /// admin, secretariat, editor or reader
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// A working group the user belongs to (editors edit what their groups own).
+        #[arg(long)]
+        group: Option<String>,
+        /// Read the password from standard input; otherwise one is generated and printed once.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts and their roles.
+    List,
+    /// Disable an account and end its sessions.
+    Disable { email: String },
+    /// Set a new password (from standard input, or generated and printed once); ends all sessions.
+    ResetPassword {
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -134,5 +168,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => crate::import::run(&cli.database, args).await,
         Command::Export(args) => crate::export::run(&Db::connect(&cli.database).await?, args).await,
         Command::Rollover(args) => crate::rollover::run(&Db::connect(&cli.database).await?, args).await,
+        Command::User(cmd) => crate::users::run(&Db::connect(&cli.database).await?, cmd).await,
     }
 }

@@ -5,6 +5,7 @@ mod cli;
 mod export;
 mod import;
 mod rollover;
+mod users;
 
 use std::process::ExitCode;
 

@@ -79,7 +79,14 @@ impl IntoResponse for AppError {
             StatusCode::CONFLICT => self.tr.t("conflict"),
             _ => self.tr.t("error-title"),
         };
-        let page = crate::pages::PageCtx::new(self.tr, heading.clone(), None, None, "");
+        let page = crate::pages::PageCtx::new(
+            self.tr,
+            &crate::auth::Viewer::default(),
+            heading.clone(),
+            None,
+            None,
+            "",
+        );
         let body = ErrorPage { page, heading, message: &self.message }
             .render()
             .unwrap_or_else(|_| self.message.clone());

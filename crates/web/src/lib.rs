@@ -3,6 +3,7 @@
 //! page and form works without JavaScript.
 
 mod assets;
+pub mod auth;
 pub mod error;
 pub mod i18n;
 mod pages;
@@ -11,39 +12,80 @@ pub mod sample;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+
+pub use auth::Access;
 use tiltak_db::Db;
 
 /// What every handler gets.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub limiter: auth::LoginLimiter,
+}
+
+impl AppState {
+    pub fn new(db: Db) -> Self {
+        AppState { db, limiter: auth::LoginLimiter::default() }
+    }
+}
+
+/// One route: its method, path, the access it requires, and its handler.
+pub struct RouteDef {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+/// Every route of the app with its access rule. The router is built from this list, and the
+/// authorisation tests walk the same list, so a new route cannot miss either.
+pub fn routes() -> Vec<RouteDef> {
+    use Access::*;
+    use pages::*;
+    let r = |method: Method, path, access, handler| RouteDef { method, path, access, handler };
+    vec![
+        r(Method::GET, "/", Anyone, get(organisations::index)),
+        r(Method::GET, "/static/{file}", Anyone, get(assets::serve)),
+        r(Method::GET, "/login", Anyone, get(account::login_form)),
+        r(Method::POST, "/login", Anyone, post(account::login)),
+        r(Method::POST, "/logout", Anyone, post(account::logout)),
+        r(Method::GET, "/account/password", LoggedIn, get(account::password_form)),
+        r(Method::POST, "/account/password", LoggedIn, post(account::change_password)),
+        r(Method::GET, "/{org}", Read, get(organisations::show)),
+        r(Method::GET, "/{org}/search", Read, get(search::show)),
+        r(Method::GET, "/{org}/audit", Member, get(audit::show)),
+        r(Method::GET, "/{org}/{year}", Read, get(overview::show)),
+        r(Method::GET, "/{org}/{year}/report", Read, get(report::show)),
+        r(Method::POST, "/{org}/{year}/measures", Manage, post(measures::create)),
+        r(Method::GET, "/{org}/{year}/measures/{id}", Read, get(measures::show)),
+        r(Method::POST, "/{org}/{year}/measures/{id}/rename", Manage, post(measures::rename)),
+        r(Method::POST, "/{org}/{year}/measures/{id}/move", Manage, post(measures::reorder)),
+        r(Method::POST, "/{org}/{year}/measures/{id}/remove", Manage, post(measures::remove)),
+        r(Method::GET, "/{org}/{year}/rollover", Manage, get(rollover::show)),
+        r(Method::POST, "/{org}/{year}/rollover", Manage, post(rollover::update)),
+        r(Method::GET, "/{org}/{year}/rollover/summary", Read, get(rollover::summary)),
+        r(Method::POST, "/{org}/{year}/adopt", Manage, post(rollover::adopt)),
+        r(Method::GET, "/{org}/{year}/rounds", Read, get(rounds::index)),
+        r(Method::POST, "/{org}/{year}/rounds", Manage, post(rounds::create)),
+        r(Method::POST, "/{org}/{year}/rounds/{round}/freeze", Manage, post(rounds::freeze)),
+        r(Method::GET, "/{org}/{year}/rounds/{round}/changes", Read, get(changes::show)),
+        r(Method::POST, "/{org}/{year}/rounds/{round}/measures/{id}", Edit, post(entries::update)),
+        r(Method::GET, "/{org}/{year}/rounds/{round}/measures/{id}/edit", Edit, get(entries::edit)),
+    ]
 }
 
 /// The app's routes. Paths are stable: people bookmark and share them.
 pub fn router(state: AppState) -> Router {
-    use pages::*;
-    Router::new()
-        .route("/", get(organisations::index))
-        .route("/static/{file}", get(assets::serve))
-        .route("/{org}", get(organisations::show))
-        .route("/{org}/search", get(search::show))
-        .route("/{org}/{year}", get(overview::show))
-        .route("/{org}/{year}/report", get(report::show))
-        .route("/{org}/{year}/measures", post(measures::create))
-        .route("/{org}/{year}/measures/{id}", get(measures::show))
-        .route("/{org}/{year}/measures/{id}/rename", post(measures::rename))
-        .route("/{org}/{year}/measures/{id}/move", post(measures::reorder))
-        .route("/{org}/{year}/measures/{id}/remove", post(measures::remove))
-        .route("/{org}/{year}/rollover", get(rollover::show).post(rollover::update))
-        .route("/{org}/{year}/rollover/summary", get(rollover::summary))
-        .route("/{org}/{year}/adopt", post(rollover::adopt))
-        .route("/{org}/{year}/rounds", get(rounds::index).post(rounds::create))
-        .route("/{org}/{year}/rounds/{round}/freeze", post(rounds::freeze))
-        .route("/{org}/{year}/rounds/{round}/changes", get(changes::show))
-        .route("/{org}/{year}/rounds/{round}/measures/{id}", post(entries::update))
-        .route("/{org}/{year}/rounds/{round}/measures/{id}/edit", get(entries::edit))
+    let mut router = Router::new();
+    for route in routes() {
+        let gate = axum::middleware::from_fn_with_state((state.clone(), route.access), auth::gate);
+        router = router.route(route.path, route.handler.route_layer(gate));
+    }
+    router
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session))
         .layer(axum::middleware::from_fn(pages::language_cookie))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -54,7 +96,7 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(db: Db, addr: SocketAddr, on_bound: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
-    axum::serve(listener, router(AppState { db }))
+    axum::serve(listener, router(AppState::new(db)))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

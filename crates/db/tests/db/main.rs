@@ -186,3 +186,19 @@ async fn organisations_have_the_default_vocabulary_and_unique_slugs() {
         assert_eq!(db.organisations().await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn measures_move_among_their_siblings() {
+    for db in testing::all().await {
+        let o = org(&db, "osloregionen").await;
+        let saved = db.save_report(&o, &sample(), IdSource::Place, OnExisting::Refuse).await.unwrap();
+        let programme = db.programme(o.id, 2025).await.unwrap().unwrap();
+        assert_eq!(programme.id, saved.programme_id);
+        let id =
+            db.add_measure(o.id, programme.id, tiltak_db::Placement::Under(10), "Ny", "test").await.unwrap();
+        db.move_measure(o.id, programme.id, id, true, "test").await.unwrap();
+        let detail = db.measure_detail(programme.id, 10).await.unwrap();
+        let titles: Vec<&str> = detail.children.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(titles[titles.len() - 2], "Ny", "{:?}: {titles:?}", db.backend());
+    }
+}

@@ -35,6 +35,7 @@ struct ChangesPage {
 pub async fn show(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year, round)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
@@ -118,6 +119,7 @@ pub async fn show(
     }
     let page = PageCtx::new(
         tr,
+        &viewer,
         tr.t1("changes-title", "round", &current.label),
         Some(&org),
         Some(programme.year),

@@ -15,8 +15,10 @@ use tiltak_db::{EditableEntry, SaveEntryError};
 use super::report::{ReportRow, decision_label};
 use super::{PageCtx, is_htmx, see_other};
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::error::{AppError, AppResult, OrPage};
 use crate::i18n::Tr;
+use tiltak_db::Role;
 
 #[derive(Debug, Deserialize)]
 pub struct EntryForm {
@@ -54,6 +56,7 @@ pub struct FormView {
     pub error: Option<String>,
     /// Shown inside the report's table (htmx) rather than on a page of its own.
     pub inline: bool,
+    pub csrf: String,
 }
 
 pub struct Conflict {
@@ -96,6 +99,8 @@ struct EditRow {
 struct RowFragment {
     tr: Tr,
     row: ReportRow,
+    /// The row comes back into a table with an actions column.
+    editable: bool,
 }
 
 struct Ctx {
@@ -105,9 +110,28 @@ struct Ctx {
     vocabulary: tiltak_core::Vocabulary,
 }
 
-async fn load(app: &AppState, tr: Tr, slug: &str, year: &str, round: &str) -> AppResult<Ctx> {
+/// Loads the round to edit in; an editor may only edit what their working groups own.
+async fn load(
+    app: &AppState,
+    tr: Tr,
+    viewer: &Viewer,
+    slug: &str,
+    year: &str,
+    round: &str,
+    id: MeasureId,
+) -> AppResult<Ctx> {
     let org = super::organisation(&app.db, tr, slug).await?;
     let programme = super::programme(&app.db, tr, &org, year).await?;
+    if viewer.role(&org.slug) == Some(Role::Editor) {
+        let user = viewer.user.as_ref().expect("members are logged in");
+        if !app.db.group_owns_measure(user.id, programme.id, id).await.or_page(tr)? {
+            return Err(AppError {
+                status: StatusCode::FORBIDDEN,
+                message: tr.t("forbidden-not-your-area"),
+                tr,
+            });
+        }
+    }
     let round =
         super::round(&app.db, tr, &programme, Some(round)).await?.expect("a named round is found or refused");
     if round.frozen {
@@ -155,16 +179,25 @@ async fn form_view(app: &AppState, tr: Tr, ctx: &Ctx, e: &EditableEntry) -> AppR
         conflict: None,
         error: None,
         inline: false,
+        csrf: String::new(),
     })
 }
 
-fn respond(tr: Tr, htmx: bool, status: StatusCode, ctx: &Ctx, mut form: FormView) -> AppResult<Response> {
+fn respond(
+    tr: Tr,
+    viewer: &crate::auth::Viewer,
+    htmx: bool,
+    status: StatusCode,
+    ctx: &Ctx,
+    mut form: FormView,
+) -> AppResult<Response> {
     form.inline = htmx;
+    form.csrf = viewer.csrf.clone();
     let html = if htmx {
         EditRow { tr, form }.render().or_page(tr)?
     } else {
         let title = tr.t1("edit-measure", "title", &form.title);
-        let page = PageCtx::new(tr, title, Some(&ctx.org), Some(ctx.programme.year), "report");
+        let page = PageCtx::new(tr, viewer, title, Some(&ctx.org), Some(ctx.programme.year), "report");
         EditPage { page, tr, form }.render().or_page(tr)?
     };
     Ok((status, Html(html)).into_response())
@@ -173,13 +206,14 @@ fn respond(tr: Tr, htmx: bool, status: StatusCode, ctx: &Ctx, mut form: FormView
 pub async fn edit(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: Viewer,
     headers: HeaderMap,
     Path((slug, year, round, id)): Path<(String, String, String, MeasureId)>,
 ) -> AppResult<Response> {
-    let ctx = load(&app, tr, &slug, &year, &round).await?;
+    let ctx = load(&app, tr, &viewer, &slug, &year, &round, id).await?;
     let entry = app.db.editable_entry(ctx.programme.id, ctx.round.id, id).await.or_page(tr)?;
     let form = form_view(&app, tr, &ctx, &entry).await?;
-    respond(tr, is_htmx(&headers), StatusCode::OK, &ctx, form)
+    respond(tr, &viewer, is_htmx(&headers), StatusCode::OK, &ctx, form)
 }
 
 /// The entry a form asks for; the label as written is kept while the status key is unchanged.
@@ -227,12 +261,13 @@ fn entry_from_form(tr: Tr, ctx: &Ctx, current: &EditableEntry, f: &EntryForm) ->
 pub async fn update(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: Viewer,
     headers: HeaderMap,
     Path((slug, year, round, id)): Path<(String, String, String, MeasureId)>,
     Form(f): Form<EntryForm>,
 ) -> AppResult<Response> {
     let htmx = is_htmx(&headers);
-    let ctx = load(&app, tr, &slug, &year, &round).await?;
+    let ctx = load(&app, tr, &viewer, &slug, &year, &round, id).await?;
     let current = app.db.editable_entry(ctx.programme.id, ctx.round.id, id).await.or_page(tr)?;
     let with_user_values = |mut form: FormView| {
         form.status = f.status.clone();
@@ -249,12 +284,11 @@ pub async fn update(
             let mut form = with_user_values(form_view(&app, tr, &ctx, &current).await?);
             form.version = f.version;
             form.error = Some(message);
-            return respond(tr, htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
+            return respond(tr, &viewer, htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
         }
     };
-    // No accounts yet: changes are logged as made on the web.
-    let actor = "web";
-    match app.db.save_entry(ctx.org.id, ctx.programme.id, &ctx.round, id, &entry, f.version, actor).await {
+    let actor = viewer.actor();
+    match app.db.save_entry(ctx.org.id, ctx.programme.id, &ctx.round, id, &entry, f.version, &actor).await {
         Ok(saved) => {
             if htmx {
                 let report = app
@@ -278,7 +312,7 @@ pub async fn update(
                 };
                 let row =
                     super::report::row(&ctx, m, path.depth, String::new(), path.parents.last().copied());
-                Ok(Html(RowFragment { tr, row }.render().or_page(tr)?).into_response())
+                Ok(Html(RowFragment { tr, row, editable: true }.render().or_page(tr)?).into_response())
             } else {
                 Ok(see_other(&format!(
                     "/{}/{}/report?round={}&saved={id}#m{id}",
@@ -300,7 +334,7 @@ pub async fn update(
                 decision: decision_label(tr, &current.entry.continuation.decision),
                 comment: current.entry.continuation.comment.clone(),
             });
-            respond(tr, htmx, StatusCode::CONFLICT, &ctx, form)
+            respond(tr, &viewer, htmx, StatusCode::CONFLICT, &ctx, form)
         }
         Err(SaveEntryError::Db(e)) => {
             let err = AppError::from_db(tr, e);
@@ -308,7 +342,7 @@ pub async fn update(
                 let mut form = with_user_values(form_view(&app, tr, &ctx, &current).await?);
                 form.version = f.version;
                 form.error = Some(err.message);
-                return respond(tr, htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
+                return respond(tr, &viewer, htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
             }
             Err(err)
         }

@@ -38,6 +38,7 @@ struct MeasurePage {
 pub async fn show(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year, id)): Path<(String, String, MeasureId)>,
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
@@ -59,7 +60,7 @@ pub async fn show(
         })
         .collect();
     let changes = app.db.changes(programme.id, Some(i64::from(id)), 50).await.or_page(tr)?;
-    let page = PageCtx::new(tr, m.title.clone(), Some(&org), Some(programme.year), "report");
+    let page = PageCtx::new(tr, &viewer, m.title.clone(), Some(&org), Some(programme.year), "report");
     render(
         tr,
         MeasurePage { page, tr, base: format!("/{}/{}", org.slug, programme.year), m, history, changes },
@@ -76,6 +77,7 @@ pub struct NewMeasure {
 pub async fn create(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
     Form(form): Form<NewMeasure>,
 ) -> AppResult<Response> {
@@ -88,7 +90,11 @@ pub async fn create(
         Some(("under", n)) => Placement::Under(n.parse().map_err(|_| bad())?),
         _ => return Err(bad()),
     };
-    let number = app.db.add_measure(org.id, programme.id, placement, &form.title, "web").await.or_page(tr)?;
+    let number = app
+        .db
+        .add_measure(org.id, programme.id, placement, &form.title, &viewer.actor())
+        .await
+        .or_page(tr)?;
     Ok(see_other(&format!("/{}/{}/measures/{number}", org.slug, programme.year)))
 }
 
@@ -101,12 +107,16 @@ pub struct Rename {
 pub async fn rename(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year, id)): Path<(String, String, MeasureId)>,
     Form(form): Form<Rename>,
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
-    app.db.rename_measure(org.id, programme.id, id, &form.title, form.version, "web").await.or_page(tr)?;
+    app.db
+        .rename_measure(org.id, programme.id, id, &form.title, form.version, &viewer.actor())
+        .await
+        .or_page(tr)?;
     Ok(see_other(&format!("/{}/{}/measures/{id}", org.slug, programme.year)))
 }
 
@@ -118,6 +128,7 @@ pub struct Move {
 pub async fn reorder(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year, id)): Path<(String, String, MeasureId)>,
     Form(form): Form<Move>,
 ) -> AppResult<Response> {
@@ -128,18 +139,19 @@ pub async fn reorder(
         "down" => false,
         other => return Err(AppError::bad_request(tr, format!("{other:?}: up or down"))),
     };
-    app.db.move_measure(org.id, programme.id, id, up, "web").await.or_page(tr)?;
+    app.db.move_measure(org.id, programme.id, id, up, &viewer.actor()).await.or_page(tr)?;
     Ok(see_other(&format!("/{}/{}/measures/{id}", org.slug, programme.year)))
 }
 
 pub async fn remove(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year, id)): Path<(String, String, MeasureId)>,
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
-    app.db.remove_measure(org.id, programme.id, id, "web").await.or_page(tr)?;
+    app.db.remove_measure(org.id, programme.id, id, &viewer.actor()).await.or_page(tr)?;
     Ok(see_other(&format!("/{}/{}/report", org.slug, programme.year)))
 }
 

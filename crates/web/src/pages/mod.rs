@@ -1,6 +1,8 @@
 //! Handlers by resource, then action. Each loads what its page needs through the helpers here,
 //! renders a template, and leaves rules to core and storage to db.
 
+pub mod account;
+pub mod audit;
 pub mod changes;
 pub mod entries;
 pub mod measures;
@@ -18,28 +20,62 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use tiltak_db::{Db, OrganisationRow, ProgrammeRow, RoundRow};
 
+use crate::auth::Viewer;
 use crate::error::{AppError, AppResult, OrPage};
 use crate::i18n::{COOKIE, Tr};
 
 /// What the layout needs on every page.
 pub struct PageCtx {
     pub tr: Tr,
+    /// The CSRF token every form on the page carries.
+    pub csrf: String,
+    /// The logged-in user's e-mail, or empty.
+    pub user: String,
     pub title: String,
     pub org: Option<(String, String)>,
     pub year: Option<i32>,
     /// Which navigation item is this page: "overview", "report", "rounds", "search" or "".
     pub current: &'static str,
+    /// The viewer's role in the page's organisation.
+    pub role: Option<tiltak_db::Role>,
 }
 
 impl PageCtx {
     pub fn new(
         tr: Tr,
+        viewer: &Viewer,
         title: String,
         org: Option<&OrganisationRow>,
         year: Option<i32>,
         current: &'static str,
     ) -> Self {
-        PageCtx { tr, title, org: org.map(|o| (o.slug.clone(), o.name.clone())), year, current }
+        PageCtx {
+            tr,
+            csrf: viewer.csrf.clone(),
+            user: viewer.user.as_ref().map(|u| u.email.clone()).unwrap_or_default(),
+            title,
+            org: org.map(|o| (o.slug.clone(), o.name.clone())),
+            year,
+            current,
+            role: org.and_then(|o| viewer.role(&o.slug)),
+        }
+    }
+
+    pub fn is_member(&self) -> bool {
+        self.role.is_some()
+    }
+
+    /// Secretariat or admin: may change the programme's structure, rounds and rollover.
+    pub fn can_manage(&self) -> bool {
+        self.role.is_some_and(|r| r >= tiltak_db::Role::Secretariat)
+    }
+
+    pub fn logged_in(&self) -> bool {
+        !self.user.is_empty()
+    }
+
+    pub fn signed_in_as(&self) -> String {
+        self.tr.t1("signed-in-as", "email", &self.user)
     }
 
     pub fn lang(&self) -> &'static str {

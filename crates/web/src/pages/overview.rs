@@ -54,6 +54,7 @@ const ROW_HEIGHT: usize = 26;
 pub async fn show(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
@@ -110,6 +111,7 @@ pub async fn show(
     };
     let page = PageCtx::new(
         tr,
+        &viewer,
         tr.t1("overview-title", "year", programme.year),
         Some(&org),
         Some(programme.year),

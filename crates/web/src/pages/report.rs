@@ -70,6 +70,8 @@ struct ReportPage {
     next_year: i32,
     saved_title: Option<String>,
     base: String,
+    /// Whether any row has an edit link (the table then has an actions column).
+    editable: bool,
     /// Where a new measure can go: ("section:ID" | "area:ID", label).
     places: Vec<(String, String)>,
 }
@@ -164,6 +166,7 @@ pub fn row(ctx: &RowCtx<'_>, m: &Measure, depth: usize, area: String, parent: Op
 pub async fn show(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
     Query(filters): Query<Filters>,
 ) -> AppResult<Response> {
@@ -175,11 +178,20 @@ pub async fn show(
     let (heading, mut sections, areas, total) = match &round {
         Some(r) => {
             let report = app.db.load_report(&org, programme.year, Some(&r.slug)).await.or_page(tr)?;
-            let edit_base =
-                (!r.frozen).then(|| format!("/{}/{}/rounds/{}", org.slug, programme.year, r.slug));
+            let may_edit = viewer.at_least(&org.slug, tiltak_db::Role::Editor);
+            let edit_base = (!r.frozen && may_edit)
+                .then(|| format!("/{}/{}/rounds/{}", org.slug, programme.year, r.slug));
             let base = format!("/{}/{}", org.slug, programme.year);
             let ctx = RowCtx { tr, vocabulary: &vocabulary, base: &base, edit_base: edit_base.as_deref() };
-            let sections = rows(&ctx, &report);
+            let mut sections = rows(&ctx, &report);
+            // An editor edits what their working groups own: other rows get no edit link.
+            if let (Some(tiltak_db::Role::Editor), Some(user)) = (viewer.role(&org.slug), &viewer.user) {
+                for row in sections.iter_mut().flat_map(|s| s.rows.iter_mut()) {
+                    if !app.db.group_owns_measure(user.id, programme.id, row.id).await.or_page(tr)? {
+                        row.edit_href.clear();
+                    }
+                }
+            }
             let areas =
                 report.sections.iter().flat_map(|s| s.areas.iter().map(|a| a.title.clone())).collect();
             let heading =
@@ -257,7 +269,8 @@ pub async fn show(
             places.push((format!("area:{area_id}"), format!("{section} › {area}")));
         }
     }
-    let page = PageCtx::new(tr, heading.clone(), Some(&org), Some(programme.year), "report");
+    let editable = sections.iter().flat_map(|s| &s.rows).any(|r| !r.edit_href.is_empty());
+    let page = PageCtx::new(tr, &viewer, heading.clone(), Some(&org), Some(programme.year), "report");
     render(
         tr,
         ReportPage {
@@ -276,6 +289,7 @@ pub async fn show(
             next_year: programme.year + 1,
             saved_title,
             base: format!("/{}/{}", org.slug, programme.year),
+            editable,
             places,
         },
     )

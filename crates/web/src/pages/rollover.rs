@@ -87,8 +87,8 @@ fn views(tr: Tr, base: &str, p: &RolloverPlan, choices: &HashMap<u32, Choice>) -
 async fn show_plan(
     app: &AppState,
     tr: Tr,
-    slug: &str,
-    year: &str,
+    viewer: &crate::auth::Viewer,
+    (slug, year): (&str, &str),
     round: Option<&str>,
     choices: HashMap<u32, Choice>,
     error: Option<String>,
@@ -108,6 +108,7 @@ async fn show_plan(
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = PageCtx::new(
         tr,
+        viewer,
         tr.tn("rollover-title", &[("from", programme.year.to_string()), ("to", to.to_string())]),
         Some(&org),
         Some(programme.year),
@@ -135,16 +136,18 @@ async fn show_plan(
 pub async fn show(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
     Query(q): Query<RoundQuery>,
 ) -> AppResult<Response> {
-    show_plan(&app, tr, &slug, &year, q.round.as_deref(), HashMap::new(), None).await
+    show_plan(&app, tr, &viewer, (&slug, &year), q.round.as_deref(), HashMap::new(), None).await
 }
 
 /// The plan's form: `round`, `action` (preview | save) and `choice-{id}` = accept | reject.
 pub async fn update(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
@@ -162,7 +165,7 @@ pub async fn update(
     }
     let round = form.get("round").map(String::as_str);
     if form.get("action").map(String::as_str) != Some("save") {
-        return show_plan(&app, tr, &slug, &year, round, choices, None).await;
+        return show_plan(&app, tr, &viewer, (&slug, &year), round, choices, None).await;
     }
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
@@ -175,12 +178,15 @@ pub async fn update(
     let p = plan(&report, to, &vocabulary, &choices, &separate_items);
     match build(&p, &report, &next_title(&report.title, programme.year, to)) {
         Ok((new_programme, merges)) => {
-            app.db.save_rollover(&org, &programme, &new_programme, &merges, "web").await.or_page(tr)?;
+            app.db
+                .save_rollover(&org, &programme, &new_programme, &merges, &viewer.actor())
+                .await
+                .or_page(tr)?;
             Ok(see_other(&format!("/{}/{to}", org.slug)))
         }
         Err(pending) => {
             let message = tr.t1("rollover-still-pending", "count", pending.0.len());
-            show_plan(&app, tr, &slug, &year, round, choices, Some(message)).await
+            show_plan(&app, tr, &viewer, (&slug, &year), round, choices, Some(message)).await
         }
     }
 }
@@ -196,6 +202,7 @@ pub struct Adoption {
 pub async fn adopt(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
     Form(form): Form<Adoption>,
 ) -> AppResult<Response> {
@@ -203,7 +210,10 @@ pub async fn adopt(
     let programme = super::programme(&app.db, tr, &org, &year).await?;
     let date =
         parse_iso_date(form.decided_on.trim()).map_err(|e| AppError::bad_request(tr, e.to_string()))?;
-    app.db.adopt_programme(&org, &programme, date, &form.reference, &form.text, "web").await.or_page(tr)?;
+    app.db
+        .adopt_programme(&org, &programme, date, &form.reference, &form.text, &viewer.actor())
+        .await
+        .or_page(tr)?;
     Ok(see_other(&format!("/{}/{}", org.slug, programme.year)))
 }
 
@@ -215,6 +225,8 @@ struct SummaryPage {
     from_base: String,
     to_base: String,
     t: Transition,
+    /// Next year's programme exists (and may be seen).
+    exists: bool,
     md_href: String,
 }
 
@@ -227,26 +239,33 @@ pub struct SummaryQuery {
 pub async fn summary(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
     Query(q): Query<SummaryQuery>,
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let from = super::programme(&app.db, tr, &org, &year).await?;
+    // Next year's programme, if this viewer may see it; until then the summary is empty.
     let to = app
         .db
         .programme(org.id, from.year + 1)
         .await
         .or_page(tr)?
-        .ok_or_else(|| AppError::not_found(tr, format!("programme {}", from.year + 1)))?;
-    let t = app.db.transition(&from, &to).await.or_page(tr)?;
+        .filter(|p| p.published || viewer.role(&org.slug).is_some());
+    let to_year = from.year + 1;
+    let t = match &to {
+        Some(to) => app.db.transition(&from, to).await.or_page(tr)?,
+        None => Transition::default(),
+    };
+    let exists = to.is_some();
     if q.format.as_deref() == Some("md") {
-        let md = transition_markdown(from.year, to.year, &t);
+        let md = transition_markdown(from.year, to_year, &t);
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}-{}-{}.md\"", org.slug, from.year, to.year),
+                    format!("attachment; filename=\"{}-{}-{to_year}.md\"", org.slug, from.year),
                 ),
             ],
             md,
@@ -254,8 +273,8 @@ pub async fn summary(
             .into_response());
     }
     let title =
-        tr.tn("rollover-summary-title", &[("from", from.year.to_string()), ("to", to.year.to_string())]);
-    let page = PageCtx::new(tr, title, Some(&org), Some(to.year), "overview");
+        tr.tn("rollover-summary-title", &[("from", from.year.to_string()), ("to", to_year.to_string())]);
+    let page = PageCtx::new(tr, &viewer, title, Some(&org), Some(from.year), "overview");
     let base = |y: i32| format!("/{}/{y}", org.slug);
     render(
         tr,
@@ -263,7 +282,8 @@ pub async fn summary(
             page,
             tr,
             from_base: base(from.year),
-            to_base: base(to.year),
+            to_base: base(to_year),
+            exists,
             t,
             md_href: format!("{}/rollover/summary?format=md", base(from.year)),
         },

@@ -45,6 +45,7 @@ pub struct NewRound {
 async fn page(
     app: &AppState,
     tr: Tr,
+    viewer: &crate::auth::Viewer,
     slug: &str,
     year: &str,
     error: Option<(StatusCode, String)>,
@@ -73,6 +74,7 @@ async fn page(
     };
     let page = PageCtx::new(
         tr,
+        viewer,
         tr.t1("rounds-title", "year", programme.year),
         Some(&org),
         Some(programme.year),
@@ -88,15 +90,17 @@ async fn page(
 pub async fn index(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (status, response) = page(&app, tr, &slug, &year, None, NewRound::default()).await?;
+    let (status, response) = page(&app, tr, &viewer, &slug, &year, None, NewRound::default()).await?;
     Ok((status, response).into_response())
 }
 
 pub async fn create(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year)): Path<(String, String)>,
     Form(form): Form<NewRound>,
 ) -> AppResult<Response> {
@@ -107,7 +111,7 @@ pub async fn create(
     let result = match (date, deadline) {
         (Ok(date), Ok(deadline)) => app
             .db
-            .open_round(org.id, &programme, &form.label, date, deadline, "web")
+            .open_round(org.id, &programme, &form.label, date, deadline, &viewer.actor())
             .await
             .map_err(|e| AppError::from_db(tr, e)),
         (Err(e), _) | (_, Err(e)) => Err(AppError::bad_request(tr, e.to_string())),
@@ -115,7 +119,8 @@ pub async fn create(
     match result {
         Ok(_) => Ok(see_other(&format!("/{}/{}/rounds", org.slug, programme.year))),
         Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => {
-            let (status, response) = page(&app, tr, &slug, &year, Some((e.status, e.message)), form).await?;
+            let (status, response) =
+                page(&app, tr, &viewer, &slug, &year, Some((e.status, e.message)), form).await?;
             Ok((status, response).into_response())
         }
         Err(e) => Err(e),
@@ -125,11 +130,12 @@ pub async fn create(
 pub async fn freeze(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path((slug, year, round)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
     let round = super::round(&app.db, tr, &programme, Some(&round)).await?.expect("found or refused");
-    app.db.freeze_round(org.id, programme.id, &round, "web").await.or_page(tr)?;
+    app.db.freeze_round(org.id, programme.id, &round, &viewer.actor()).await.or_page(tr)?;
     Ok(see_other(&format!("/{}/{}/rounds", org.slug, programme.year)))
 }

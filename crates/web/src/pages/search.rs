@@ -58,6 +58,7 @@ fn runs(s: &str) -> Vec<(bool, String)> {
 pub async fn show(
     State(app): State<AppState>,
     tr: Tr,
+    viewer: crate::auth::Viewer,
     Path(slug): Path<String>,
     Query(query): Query<SearchQuery>,
 ) -> AppResult<Response> {
@@ -66,7 +67,8 @@ pub async fn show(
     let hits = if q.is_empty() {
         None
     } else {
-        let found = app.db.search(org.id, &q, 50).await.or_page(tr)?;
+        let published_only = viewer.role(&org.slug).is_none();
+        let found = app.db.search(org.id, &q, published_only, 50).await.or_page(tr)?;
         Some(
             found
                 .into_iter()
@@ -80,7 +82,7 @@ pub async fn show(
         )
     };
     let latest_year = app.db.programmes(org.id).await.or_page(tr)?.first().map(|p| p.year);
-    let page = PageCtx::new(tr, tr.t("search-title"), Some(&org), latest_year, "search");
+    let page = PageCtx::new(tr, &viewer, tr.t("search-title"), Some(&org), latest_year, "search");
     render(tr, SearchPage { page, tr, query: q, hits })
 }
 

@@ -30,6 +30,9 @@ fn free_port() -> u16 {
 async fn start_app() -> SocketAddr {
     let db = tiltak_db::testing::sqlite().await.unwrap();
     assert!(tiltak_web::sample::load_if_empty(&db).await.unwrap());
+    let org = db.organisation("osloregionen").await.unwrap().unwrap();
+    let user = db.create_user(SECRETARY, "Sekretær", PASSWORD).await.unwrap();
+    db.set_role(user.id, org.id, tiltak_db::Role::Secretariat).await.unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         tiltak_web::serve(db, "127.0.0.1:0".parse().unwrap(), move |addr| {
@@ -129,6 +132,19 @@ async fn check_page(c: &Client, base: &str, path: &str, shot: &str) {
     std::fs::write(screenshot_dir().join(format!("{shot}.png")), png).unwrap();
 }
 
+const SECRETARY: &str = "sekretariat@example.no";
+const PASSWORD: &str = "correct horse battery";
+
+/// Logs in through the login form, as a person would.
+async fn log_in(c: &Client, base: &str) {
+    c.goto(&format!("{base}/login?next=/osloregionen/2025/report")).await.unwrap();
+    c.find(Locator::Id("email")).await.unwrap().send_keys(SECRETARY).await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form[action='/login'] button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::XPath("//span[@class='who']")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/osloregionen/2025/report");
+}
+
 async fn rows(c: &Client) -> usize {
     c.find_all(Locator::Css("tr[id^='m']")).await.unwrap().len()
 }
@@ -155,6 +171,11 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     js.find(Locator::Css("form.filters button[type=submit]")).await.unwrap().click().await.unwrap();
     js.wait().for_url(&format!("{base}/osloregionen/2025/report?round=2025-09-02&area=Transport+og+mobilitet%3A&status=&decision=").parse().unwrap()).await.unwrap();
     assert_eq!(rows(&js).await, 11);
+
+    // The public reads without logging in; editing needs an account.
+    assert!(js.find(Locator::Css("a[hx-get]")).await.is_err(), "no edit links for the public");
+    check_page(&js, &base, "/login", "login").await;
+    log_in(&js, &base).await;
 
     // Open a new round with the plain form.
     js.goto(&format!("{base}/osloregionen/2025/rounds")).await.unwrap();
@@ -199,6 +220,7 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
 
     // Edit without JavaScript: the link opens a page with the form; saving returns to the report.
     let plain = browser(&webdriver, false).await;
+    log_in(&plain, &base).await;
     plain.goto(&format!("{base}/osloregionen/2025/report")).await.unwrap();
     plain.find(Locator::Css("#m27 a[hx-get]")).await.unwrap().click().await.unwrap();
     plain.wait().for_element(Locator::Id("status-27")).await.unwrap();
@@ -245,6 +267,9 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
         ("/osloregionen/2025/report?lang=en", "report-english"),
         ("/osloregionen/2025/rounds/2025-12-01/measures/27/edit", "edit-page"),
         ("/osloregionen/2025/nothing-here", "not-found"),
+        ("/osloregionen/audit", "audit"),
+        ("/osloregionen/2025/rollover", "rollover"),
+        ("/account/password", "password"),
     ] {
         check_page(&js, &base, path, shot).await;
     }

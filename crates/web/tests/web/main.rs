@@ -1,6 +1,7 @@
 //! The web app in-process: every page and action through the router, on SQLite and (when
 //! TILTAK_TEST_DATABASE_URL is set) PostgreSQL, each test on a fresh database with the sample.
 
+mod access;
 mod editing;
 mod pages;
 mod rollover;
@@ -15,7 +16,18 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub db: Db,
     router: axum::Router,
+    /// The Cookie header this client sends: a session (unless anonymous) and the CSRF cookie.
+    cookies: String,
+    /// Session tokens of the personas, by name.
+    personas: std::collections::HashMap<&'static str, String>,
 }
+
+/// The CSRF token the test clients send, as cookie and as form field.
+pub const CSRF: &str = "0123456789abcdef0123456789abcdef";
+
+/// Who the tests act as: anonymous, a reader (the board), an editor whose working group owns
+/// "Klima, miljø og natur:", the secretariat, an admin, and a member of another organisation.
+pub const PERSONAS: &[&str] = &["anonymous", "reader", "editor", "secretariat", "admin", "other"];
 
 pub struct Reply {
     pub status: StatusCode,
@@ -29,14 +41,60 @@ impl TestApp {
     pub async fn all() -> Vec<TestApp> {
         let mut apps = Vec::new();
         for db in testing::all().await {
-            assert!(tiltak_web::sample::load_if_empty(&db).await.unwrap());
-            let router = tiltak_web::router(tiltak_web::AppState { db: db.clone() });
-            apps.push(TestApp { db, router });
+            apps.push(TestApp::on(db).await);
         }
         apps
     }
 
-    pub async fn send(&self, request: Request<Body>) -> Reply {
+    /// The sample with the personas on one database; acting as the secretariat.
+    pub async fn on(db: Db) -> TestApp {
+        use tiltak_db::Role;
+        assert!(tiltak_web::sample::load_if_empty(&db).await.unwrap());
+        let org = db.organisation("osloregionen").await.unwrap().unwrap();
+        let other = db
+            .create_organisation(&tiltak_core::Organisation {
+                slug: tiltak_core::OrganisationSlug::parse("viken").unwrap(),
+                name: "Viken".into(),
+                language: tiltak_core::Language::Nb,
+            })
+            .await
+            .unwrap();
+        let mut personas = std::collections::HashMap::new();
+        for (name, role, org_id) in [
+            ("reader", Role::Reader, org.id),
+            ("editor", Role::Editor, org.id),
+            ("secretariat", Role::Secretariat, org.id),
+            ("admin", Role::Admin, org.id),
+            ("other", Role::Admin, other.id),
+        ] {
+            let user =
+                db.create_user(&format!("{name}@example.no"), name, "correct horse battery").await.unwrap();
+            db.set_role(user.id, org_id, role).await.unwrap();
+            if name == "editor" {
+                db.add_to_group(org.id, "Klimagruppa", user.id).await.unwrap();
+            }
+            personas.insert(name, db.create_session(user.id).await.unwrap());
+        }
+        let programme = db.programme(org.id, 2025).await.unwrap().unwrap();
+        db.set_area_owner(org.id, programme.id, "Klima, miljø og natur:", Some("Klimagruppa")).await.unwrap();
+        let router = tiltak_web::router(tiltak_web::AppState::new(db.clone()));
+        let mut app = TestApp { db, router, cookies: String::new(), personas };
+        app.act_as("secretariat");
+        app
+    }
+
+    /// From now on, send requests as this persona.
+    pub fn act_as(&mut self, persona: &str) {
+        self.cookies = match self.personas.get(persona) {
+            Some(token) => format!("tiltak_csrf={CSRF}; tiltak_session={token}"),
+            None => format!("tiltak_csrf={CSRF}"),
+        };
+    }
+
+    pub async fn send(&self, mut request: Request<Body>) -> Reply {
+        if !request.headers().contains_key(header::COOKIE) {
+            request.headers_mut().insert(header::COOKIE, self.cookies.parse().unwrap());
+        }
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let header = |name| {
@@ -61,6 +119,13 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)], htmx: bool) -> Reply {
+        let mut with_csrf = vec![("csrf", CSRF)];
+        with_csrf.extend_from_slice(form);
+        self.post_raw(path, &with_csrf, htmx).await
+    }
+
+    /// A post without the CSRF field added.
+    pub async fn post_raw(&self, path: &str, form: &[(&str, &str)], htmx: bool) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))

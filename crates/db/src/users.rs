@@ -1,0 +1,384 @@
+//! Accounts (argon2 password hashes), roles per organisation, working-group membership, and login
+//! sessions kept in our own database (only a hash of each session token is stored).
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use tiltak_core::MeasureId;
+
+use crate::{Db, DbError, DbResult, now};
+
+/// What a member of an organisation may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// The board: reads everything, including what is not published.
+    Reader,
+    /// Edits the measures of the areas (or measures) their working groups own.
+    Editor,
+    /// Edits the whole programme, rounds and rollover.
+    Secretariat,
+    /// Everything, including users and settings.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Reader, Role::Editor, Role::Secretariat, Role::Admin];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Editor => "editor",
+            Role::Secretariat => "secretariat",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> DbResult<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == s).ok_or_else(|| {
+            DbError::Invalid(format!("role {s:?}: expected admin, secretariat, editor or reader"))
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub disabled: bool,
+}
+
+/// How long a login lasts without being renewed.
+pub const SESSION_DAYS: i64 = 14;
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token: 32 bytes from the operating system, hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    hex::encode(bytes)
+}
+
+fn normalise_email(email: &str) -> DbResult<String> {
+    let e = email.trim().to_lowercase();
+    let ok = e.len() <= 254
+        && e.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
+    if ok { Ok(e) } else { Err(DbError::Invalid(format!("{email:?} is not an e-mail address"))) }
+}
+
+pub fn check_password(password: &str) -> DbResult<()> {
+    if password.chars().count() < 10 {
+        return Err(DbError::Invalid("a password needs at least 10 characters".into()));
+    }
+    Ok(())
+}
+
+fn user_row(r: &sqlx::any::AnyRow) -> DbResult<UserRow> {
+    Ok(UserRow {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+impl Db {
+    /// Creates an account; refused if the e-mail is taken or the password is too short.
+    pub async fn create_user(&self, email: &str, name: &str, password: &str) -> DbResult<UserRow> {
+        let email = normalise_email(email)?;
+        check_password(password)?;
+        if self.user_by_email(&email).await?.is_some() {
+            return Err(DbError::Conflict(format!("a user with e-mail {email} exists already")));
+        }
+        let hash = password_auth::generate_hash(password);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, password_hash, disabled, created_at) VALUES ($1, $2, $3, 0, $4) RETURNING id",
+        )
+        .bind(&email)
+        .bind(name.trim())
+        .bind(hash)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(UserRow { id, email, name: name.trim().to_owned(), disabled: false })
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> DbResult<Option<UserRow>> {
+        let row = sqlx::query("SELECT id, email, name, disabled FROM users WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_row).transpose()
+    }
+
+    pub async fn users(&self) -> DbResult<Vec<(UserRow, Vec<(String, Role)>)>> {
+        let rows = sqlx::query("SELECT id, email, name, disabled FROM users ORDER BY email")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let user = user_row(r)?;
+            let roles = self.roles_of(user.id).await?;
+            out.push((user, roles));
+        }
+        Ok(out)
+    }
+
+    /// The user if the password is right and the account is active; `None` otherwise (the
+    /// caller cannot tell a wrong password from an unknown e-mail, nor can an attacker).
+    pub async fn verify_login(&self, email: &str, password: &str) -> DbResult<Option<UserRow>> {
+        let row = sqlx::query("SELECT id, email, name, disabled, password_hash FROM users WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            // Spend the same time as a real check, so timing does not reveal which e-mails exist.
+            let _ = password_auth::verify_password(password, DUMMY_HASH);
+            return Ok(None);
+        };
+        let hash: String = row.try_get("password_hash")?;
+        let user = user_row(&row)?;
+        if password_auth::verify_password(password, &hash).is_ok() && !user.disabled {
+            Ok(Some(user))
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub async fn set_password(&self, user_id: i64, password: &str) -> DbResult<()> {
+        check_password(password)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_auth::generate_hash(password))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        // A new password ends every session of the account.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_disabled(&self, user_id: i64, disabled: bool) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives a user a role in an organisation (replacing any role there).
+    pub async fn set_role(&self, user_id: i64, organisation_id: i64, role: Role) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2")
+            .bind(user_id)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(organisation_id)
+            .bind(role.key())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// (organisation slug, role) of every membership of a user.
+    pub async fn roles_of(&self, user_id: i64) -> DbResult<Vec<(String, Role)>> {
+        let rows = sqlx::query(
+            "SELECT o.slug, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = $1 ORDER BY o.slug",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("slug")?, Role::parse(&r.try_get::<String, _>("role")?)?)))
+            .collect()
+    }
+
+    /// Adds a user to a working group of an organisation, creating the group if needed.
+    pub async fn add_to_group(&self, organisation_id: i64, group: &str, user_id: i64) -> DbResult<()> {
+        let group = group.trim();
+        if group.is_empty() {
+            return Err(DbError::Invalid("a working group needs a name".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM working_groups WHERE organisation_id = $1 AND name = $2")
+                .bind(organisation_id)
+                .bind(group)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = match id {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO working_groups (organisation_id, name) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(organisation_id)
+                .bind(group)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        sqlx::query("DELETE FROM group_members WHERE working_group_id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO group_members (working_group_id, user_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives an area of a programme to a working group (or back to the secretariat with `None`).
+    pub async fn set_area_owner(
+        &self,
+        organisation_id: i64,
+        programme_id: i64,
+        area: &str,
+        group: Option<&str>,
+    ) -> DbResult<()> {
+        let group_id: Option<i64> = match group {
+            Some(g) => Some(
+                sqlx::query_scalar("SELECT id FROM working_groups WHERE organisation_id = $1 AND name = $2")
+                    .bind(organisation_id)
+                    .bind(g)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or_else(|| DbError::NotFound(format!("working group {g:?}")))?,
+            ),
+            None => None,
+        };
+        let n = sqlx::query(
+            "UPDATE areas SET working_group_id = $1 WHERE title = $2 AND section_id IN (SELECT id FROM sections WHERE programme_id = $3)",
+        )
+        .bind(group_id)
+        .bind(area)
+        .bind(programme_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(DbError::NotFound(format!("area {area:?}")));
+        }
+        Ok(())
+    }
+
+    /// Whether a user's working groups own a measure: its own group, or an umbrella's, or its area's.
+    pub async fn group_owns_measure(
+        &self,
+        user_id: i64,
+        programme_id: i64,
+        number: MeasureId,
+    ) -> DbResult<bool> {
+        let mut cursor: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM measures WHERE programme_id = $1 AND number = $2")
+                .bind(programme_id)
+                .bind(i64::from(number))
+                .fetch_optional(&self.pool)
+                .await?;
+        while let Some(id) = cursor {
+            let r = sqlx::query(
+                "SELECT m.parent_id,
+                        (SELECT COUNT(*) FROM group_members g WHERE g.user_id = $2
+                           AND (g.working_group_id = m.working_group_id OR g.working_group_id = a.working_group_id)) AS owns
+                 FROM measures m LEFT JOIN areas a ON a.id = m.area_id WHERE m.id = $1",
+            )
+            .bind(id)
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+            if r.try_get::<i64, _>("owns")? > 0 {
+                return Ok(true);
+            }
+            cursor = r.try_get("parent_id")?;
+        }
+        Ok(false)
+    }
+
+    /// Starts a session: returns the token for the cookie (a new one every login).
+    pub async fn create_session(&self, user_id: i64) -> DbResult<String> {
+        let token = random_token();
+        let expires = time::OffsetDateTime::now_utc() + time::Duration::days(SESSION_DAYS);
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(now())
+        .bind(expires.format(&time::format_description::well_known::Rfc3339).expect("formats"))
+        .execute(&self.pool)
+        .await?;
+        Ok(token)
+    }
+
+    /// The active user of a session token, if the session exists, has not expired and the
+    /// account is not disabled.
+    pub async fn session_user(&self, token: &str) -> DbResult<Option<UserRow>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+        )
+        .bind(hash_token(token))
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user_row).transpose()
+    }
+
+    pub async fn end_session(&self, token: &str) -> DbResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(hash_token(token))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn has_users(&self) -> DbResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        Ok(n > 0)
+    }
+}
+
+/// An argon2 hash of a random password, checked against when the e-mail is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Jg5g3DTGC8vYlQ7fk5bTXrWvIbcYnTj7Wl4lQ3oKqA";
+
+impl Db {
+    /// A user's role in one organisation.
+    pub async fn role_in(&self, user_id: i64, organisation_id: i64) -> DbResult<Option<Role>> {
+        let role: Option<String> =
+            sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2")
+                .bind(user_id)
+                .bind(organisation_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        role.as_deref().map(Role::parse).transpose()
+    }
+
+    /// Whether an organisation shows anything to the public: a published programme.
+    pub async fn is_public(&self, organisation_id: i64) -> DbResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM programmes WHERE organisation_id = $1 AND published = 1",
+        )
+        .bind(organisation_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+}

@@ -1,0 +1,178 @@
+//! `/login`, `/logout` and `/account/password`. A login always starts a new session (no session
+//! fixation); failed logins are limited per e-mail; passwords are never logged.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{PageCtx, see_other};
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, Viewer, cookie, is_https, set_cookie};
+use crate::error::{AppResult, OrPage};
+use crate::i18n::Tr;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: PageCtx,
+    tr: Tr,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Next {
+    #[serde(default)]
+    pub next: String,
+}
+
+/// Only a path of this site: never another host.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".into()
+    }
+}
+
+fn login_page(
+    tr: Tr,
+    viewer: &Viewer,
+    status: StatusCode,
+    next: &str,
+    email: &str,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let page = PageCtx::new(tr, viewer, tr.t("login"), None, None, "");
+    let html =
+        LoginPage { page, tr, next: safe_next(next), email: email.to_owned(), error }.render().or_page(tr)?;
+    Ok((status, Html(html)).into_response())
+}
+
+pub async fn login_form(tr: Tr, viewer: Viewer, Query(q): Query<Next>) -> AppResult<Response> {
+    login_page(tr, &viewer, StatusCode::OK, &q.next, "", None)
+}
+
+#[derive(Deserialize)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login").field("email", &self.email).field("password", &"[hidden]").finish()
+    }
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    tr: Tr,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<Login>,
+) -> AppResult<Response> {
+    let key = form.email.trim().to_lowercase();
+    if let Some(wait) = app.limiter.blocked_for(&key) {
+        let message = tr.t1("login-rate-limited", "minutes", wait.div_ceil(60));
+        return login_page(
+            tr,
+            &viewer,
+            StatusCode::TOO_MANY_REQUESTS,
+            &form.next,
+            &form.email,
+            Some(message),
+        );
+    }
+    match app.db.verify_login(&form.email, &form.password).await.or_page(tr)? {
+        Some(user) => {
+            app.limiter.succeeded(&key);
+            // A fresh token every time: whatever session cookie the browser had is replaced.
+            let token = app.db.create_session(user.id).await.or_page(tr)?;
+            tracing::info!(user = %user.email, "login");
+            let mut response = see_other(&safe_next(&form.next));
+            let max_age = tiltak_db::SESSION_DAYS * 24 * 60 * 60;
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, max_age, is_https(&headers)));
+            Ok(response)
+        }
+        None => {
+            app.limiter.failed(&key);
+            tracing::info!(email = %key, "failed login");
+            login_page(
+                tr,
+                &viewer,
+                StatusCode::UNAUTHORIZED,
+                &form.next,
+                &form.email,
+                Some(tr.t("login-failed")),
+            )
+        }
+    }
+}
+
+pub async fn logout(State(app): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        let _ = app.db.end_session(&token).await;
+    }
+    let mut response = see_other("/");
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, is_https(&headers)));
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    page: PageCtx,
+    tr: Tr,
+    error: Option<String>,
+    done: bool,
+}
+
+pub async fn password_form(tr: Tr, viewer: Viewer) -> AppResult<Response> {
+    let page = PageCtx::new(tr, &viewer, tr.t("password-change"), None, None, "");
+    super::render(tr, PasswordPage { page, tr, error: None, done: false })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+    pub repeat: String,
+}
+
+pub async fn change_password(
+    State(app): State<AppState>,
+    tr: Tr,
+    viewer: Viewer,
+    Form(form): Form<PasswordChange>,
+) -> AppResult<Response> {
+    let user = viewer.user.clone().expect("the gate lets only logged-in users through");
+    let error = if app.db.verify_login(&user.email, &form.current).await.or_page(tr)?.is_none() {
+        Some(tr.t("password-wrong"))
+    } else if form.new != form.repeat {
+        Some(tr.t("password-mismatch"))
+    } else if let Err(e) = tiltak_db::check_password(&form.new) {
+        Some(e.to_string())
+    } else {
+        app.db.set_password(user.id, &form.new).await.or_page(tr)?;
+        None
+    };
+    let done = error.is_none();
+    let status = if done { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = PageCtx::new(tr, &viewer, tr.t("password-change"), None, None, "");
+    let html = PasswordPage { page, tr, error, done }.render().or_page(tr)?;
+    let mut response = (status, Html(html)).into_response();
+    if done {
+        // Every session ended with the old password; this one too, so log in again.
+        response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, false));
+    }
+    Ok(response)
+}

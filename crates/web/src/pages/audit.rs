@@ -1,0 +1,95 @@
+//! `/{org}/audit`: every change in the organisation (who, when, what, before → after), filtered by
+//! year, person and action, and as CSV. Read-only: the app has no way to edit the log.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tiltak_db::ChangeRow;
+
+use super::{PageCtx, render};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppResult, OrPage};
+use crate::i18n::Tr;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub year: Option<String>,
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub action: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    page: PageCtx,
+    tr: Tr,
+    rows: Vec<ChangeRow>,
+    q: AuditQuery,
+    csv_href: String,
+}
+
+impl AuditPage {
+    pub fn value(&self, v: &Option<String>) -> String {
+        v.clone().unwrap_or_default()
+    }
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    tr: Tr,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let some = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let year = some(&q.year).and_then(|y| y.parse().ok());
+    let rows = app
+        .db
+        .organisation_changes(org.id, year, some(&q.actor).as_deref(), some(&q.action).as_deref(), 2000)
+        .await
+        .or_page(tr)?;
+    if q.format.as_deref() == Some("csv") {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(["at", "actor", "year", "round", "measure", "action", "before", "after"])
+            .expect("memory");
+        for r in &rows {
+            w.write_record([
+                r.at.as_str(),
+                &r.actor,
+                &r.year.map(|y| y.to_string()).unwrap_or_default(),
+                r.round_label.as_deref().unwrap_or(""),
+                &r.measure_number.map(|n| n.to_string()).unwrap_or_default(),
+                &r.action,
+                r.before.as_deref().unwrap_or(""),
+                r.after.as_deref().unwrap_or(""),
+            ])
+            .expect("memory");
+        }
+        let body = w.into_inner().expect("memory");
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}-changes.csv\"", org.slug)),
+            ],
+            body,
+        )
+            .into_response());
+    }
+    let query = format!(
+        "year={}&actor={}&action={}",
+        crate::auth::urlencode(&q.year.clone().unwrap_or_default()),
+        crate::auth::urlencode(&q.actor.clone().unwrap_or_default()),
+        crate::auth::urlencode(&q.action.clone().unwrap_or_default())
+    );
+    let page = PageCtx::new(tr, &viewer, tr.t("audit-title"), Some(&org), None, "");
+    render(tr, AuditPage { page, tr, rows, q, csv_href: format!("/{}/audit?{query}&format=csv", org.slug) })
+}

@@ -1,0 +1,280 @@
+//! Authorisation as a matrix: every route of the router (from `tiltak_web::routes()`, so a new
+//! route cannot be forgotten) × every persona, with the outcome its access rule promises. And
+//! what protects the rest: CSRF, sessions, escaping, login limits, headers, unpublished data.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use tiltak_web::Access;
+
+use crate::{CSRF, PERSONAS, TestApp};
+
+fn path_of(template: &str) -> String {
+    template
+        .replace("{org}", "osloregionen")
+        .replace("{year}", "2025")
+        .replace("{round}", "2025-09-02")
+        .replace("{id}", "10") // in "Klima, miljø og natur:", which the editor's group owns
+        .replace("{file}", "app-1.css")
+}
+
+fn allowed(access: Access, persona: &str) -> bool {
+    let member = ["reader", "editor", "secretariat", "admin"].contains(&persona);
+    match access {
+        Access::Anyone | Access::Read => true,
+        Access::LoggedIn => persona != "anonymous",
+        Access::Member => member,
+        Access::Edit => ["editor", "secretariat", "admin"].contains(&persona),
+        Access::Manage => ["secretariat", "admin"].contains(&persona),
+        Access::Admin => persona == "admin",
+    }
+}
+
+/// Whether a response shows the gate let the request through.
+fn passed(status: StatusCode, location: Option<&str>) -> bool {
+    let to_login = location.is_some_and(|l| l.starts_with("/login"));
+    !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) && !to_login
+}
+
+#[tokio::test]
+async fn every_route_for_every_role() {
+    for persona in PERSONAS {
+        for mut app in TestApp::all().await {
+            app.act_as(persona);
+            let mut routes = tiltak_web::routes();
+            // Reads first, and what changes the most (freezing, removing, logging out) last.
+            routes.sort_by_key(|r| {
+                let last = if r.path == "/logout" {
+                    2
+                } else {
+                    u8::from(r.path.ends_with("/freeze") || r.path.ends_with("/remove"))
+                };
+                (r.method != Method::GET, last)
+            });
+            for route in routes {
+                let path = path_of(route.path);
+                let reply = if route.method == Method::GET {
+                    app.get(&path).await
+                } else {
+                    app.post(&path, &[], false).await
+                };
+                let expected = allowed(route.access, persona);
+                assert_eq!(
+                    passed(reply.status, reply.location.as_deref()),
+                    expected,
+                    "{persona} {} {path} ({:?}) on {:?}: {} {:?}",
+                    route.method,
+                    route.access,
+                    app.db.backend(),
+                    reply.status,
+                    reply.location
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_editor_edits_only_what_their_group_owns() {
+    for mut app in TestApp::all().await {
+        app.act_as("editor");
+        let report = app.get("/osloregionen/2025/report").await.body;
+        assert!(report.contains("/rounds/2025-09-02/measures/10/edit"), "the group's area is editable");
+        assert!(!report.contains("/rounds/2025-09-02/measures/2/edit"), "other areas are not");
+        assert_eq!(
+            app.get("/osloregionen/2025/rounds/2025-09-02/measures/12/edit").await.status,
+            StatusCode::OK,
+            "sub-measures too"
+        );
+        assert_eq!(
+            app.get("/osloregionen/2025/rounds/2025-09-02/measures/2/edit").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let version = app.version_of("2025-09-02", 11).await;
+        let r = app
+            .post(
+                "/osloregionen/2025/rounds/2025-09-02/measures/11",
+                &[
+                    ("version", &version),
+                    ("status", "done"),
+                    ("description", "Ferdig"),
+                    ("decision", "yes"),
+                    ("comment", ""),
+                ],
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let log = app.get("/osloregionen/audit?actor=editor").await;
+        assert!(
+            log.body.contains("editor@example.no") && log.body.contains("entry.update"),
+            "the change shows who made it"
+        );
+        let csv = app.get("/osloregionen/audit?actor=editor&format=csv").await;
+        assert!(csv.body.starts_with("at,actor,year,round,measure,action,before,after"));
+        assert_eq!(csv.body.lines().count(), 2, "{}", csv.body);
+    }
+}
+
+#[tokio::test]
+async fn unpublished_programmes_are_invisible_to_the_public_and_other_organisations() {
+    for mut app in TestApp::all().await {
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let programme = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        app.db.set_published(programme.id, false).await.unwrap();
+        for persona in ["anonymous", "other"] {
+            app.act_as(persona);
+            for path in [
+                "/osloregionen",
+                "/osloregionen/2025",
+                "/osloregionen/2025/report",
+                "/osloregionen/2025/measures/1",
+                "/osloregionen/search?q=Geo4Water",
+            ] {
+                let r = app.get(path).await;
+                assert!(
+                    matches!(r.status, StatusCode::NOT_FOUND | StatusCode::SEE_OTHER),
+                    "{persona} {path}: {}",
+                    r.status
+                );
+                assert!(
+                    !r.body.contains("Geo4Water") && !r.body.contains("Osloregionens handlingsprogram"),
+                    "{persona} {path}"
+                );
+            }
+            assert!(!app.get("/").await.body.contains("Osloregionen</a>"));
+        }
+        app.act_as("reader");
+        assert_eq!(
+            app.get("/osloregionen/2025/report").await.status,
+            StatusCode::OK,
+            "the board reads what is not published"
+        );
+        assert!(app.get("/osloregionen/search?q=Geo4Water").await.body.contains("<mark>Geo4Water</mark>"));
+    }
+}
+
+#[tokio::test]
+async fn state_changes_without_the_csrf_token_are_refused() {
+    for app in TestApp::all().await {
+        let version = app.version_of("2025-09-02", 7).await;
+        let form = [
+            ("version", version.as_str()),
+            ("status", "done"),
+            ("description", "x"),
+            ("decision", "yes"),
+            ("comment", ""),
+        ];
+        let r = app.post_raw("/osloregionen/2025/rounds/2025-09-02/measures/7", &form, false).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let mut wrong = form.to_vec();
+        wrong.push(("csrf", "not-the-token"));
+        let r = app.post_raw("/osloregionen/2025/rounds/2025-09-02/measures/7", &wrong, true).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(!app.get("/osloregionen/2025/report").await.body.contains(">x<"), "nothing was saved");
+    }
+}
+
+async fn login(app: &TestApp, email: &str, password: &str, cookie: &str) -> crate::Reply {
+    let body = format!(
+        "csrf={CSRF}&email={}&password={}&next=%2Fosloregionen",
+        crate::urlencode(email),
+        crate::urlencode(password)
+    );
+    app.send(
+        Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn login_makes_a_new_session_and_logout_ends_it() {
+    for app in TestApp::all().await {
+        // A session id planted before login is not adopted (no session fixation).
+        let planted = format!("tiltak_csrf={CSRF}; tiltak_session=planted0000");
+        let r = login(&app, "reader@example.no", "correct horse battery", &planted).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.location.as_deref(), Some("/osloregionen"));
+        let cookie = r.set_cookie.unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let token = cookie.split(';').next().unwrap().strip_prefix("tiltak_session=").unwrap().to_owned();
+        assert_ne!(token, "planted0000");
+        assert!(app.db.session_user("planted0000").await.unwrap().is_none());
+        let me = format!("tiltak_csrf={CSRF}; tiltak_session={token}");
+        let page = app
+            .send(Request::get("/osloregionen/audit").header("cookie", &me).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "the reader reads the audit log");
+
+        let out = app
+            .send(
+                Request::post("/logout")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", &me)
+                    .body(Body::from(format!("csrf={CSRF}")))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert!(app.db.session_user(&token).await.unwrap().is_none(), "the session is gone");
+
+        let wrong =
+            login(&app, "reader@example.no", "wrong password!!", &format!("tiltak_csrf={CSRF}")).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(wrong.body.contains("Feil e-post eller passord."));
+        assert!(!wrong.body.contains("wrong password!!"), "a password is never echoed");
+        let https = app
+            .send(
+                Request::post("/login")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", format!("tiltak_csrf={CSRF}"))
+                    .header("x-forwarded-proto", "https")
+                    .body(Body::from(format!(
+                        "csrf={CSRF}&email=admin%40example.no&password=correct+horse+battery"
+                    )))
+                    .unwrap(),
+            )
+            .await;
+        assert!(https.set_cookie.unwrap().contains("; Secure"), "Secure over https");
+    }
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_with_a_clear_message() {
+    let app = TestApp::on(tiltak_db::testing::sqlite().await.unwrap()).await;
+    for _ in 0..5 {
+        let r = login(&app, "editor@example.no", "not the password", &format!("tiltak_csrf={CSRF}")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = login(&app, "editor@example.no", "correct horse battery", &format!("tiltak_csrf={CSRF}")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert!(r.body.contains("For mange mislykkede forsøk"));
+    let other =
+        login(&app, "reader@example.no", "correct horse battery", &format!("tiltak_csrf={CSRF}")).await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER, "other accounts are not locked out");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::on(tiltak_db::testing::sqlite().await.unwrap()).await;
+    for path in ["/osloregionen/2025/report", "/login", "/nothing"] {
+        let response = tower::ServiceExt::oneshot(
+            tiltak_web::router(tiltak_web::AppState::new(app.db.clone())),
+            Request::get(path).body(Body::empty()).unwrap(),
+        )
+        .await
+        .unwrap();
+        let h = response.headers();
+        let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'")
+                && csp.contains("frame-ancestors 'none'")
+                && !csp.contains("unsafe-inline")
+        );
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+        assert_eq!(h.get("referrer-policy").unwrap(), "same-origin");
+    }
+}
