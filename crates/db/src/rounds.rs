@@ -100,6 +100,34 @@ impl Db {
         rounds.into_iter().find(|r| r.id == id).ok_or_else(|| DbError::NotFound("the new round".into()))
     }
 
+    /// Shows a round to the public, or keeps it internal (members only).
+    pub async fn set_round_public(
+        &self,
+        organisation_id: i64,
+        programme_id: i64,
+        round: &RoundRow,
+        public: bool,
+        actor: &str,
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE reporting_rounds SET public = $1, version = version + 1 WHERE id = $2")
+            .bind(i64::from(public))
+            .bind(round.id)
+            .execute(&mut *tx)
+            .await?;
+        let scope = Scope {
+            organisation_id,
+            programme_id: Some(programme_id),
+            round_id: Some(round.id),
+            measure_number: None,
+        };
+        let (before, after) = if public { ("internal", "public") } else { ("public", "internal") };
+        changes::log(&mut tx, scope, actor, "round.visibility", Some(before.into()), Some(after.into()))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Freezes a round: from now on it is read-only.
     pub async fn freeze_round(
         &self,

@@ -382,3 +382,111 @@ impl Db {
         Ok(n > 0)
     }
 }
+
+impl Db {
+    /// The members of an organisation with their roles.
+    pub async fn members(&self, organisation_id: i64) -> DbResult<Vec<(UserRow, Role)>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.disabled, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.organisation_id = $1 ORDER BY u.email",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((user_row(r)?, Role::parse(&r.try_get::<String, _>("role")?)?))).collect()
+    }
+
+    /// Working groups of an organisation with their members' e-mails.
+    pub async fn groups(&self, organisation_id: i64) -> DbResult<Vec<(String, Vec<String>)>> {
+        let rows = sqlx::query(
+            "SELECT g.name, u.email FROM working_groups g LEFT JOIN group_members gm ON gm.working_group_id = g.id
+             LEFT JOIN users u ON u.id = gm.user_id WHERE g.organisation_id = $1 ORDER BY g.name, u.email",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for r in &rows {
+            let name: String = r.try_get("name")?;
+            let email: Option<String> = r.try_get("email")?;
+            if out.last().is_none_or(|(n, _)| *n != name) {
+                out.push((name, Vec::new()));
+            }
+            if let Some(e) = email {
+                out.last_mut().expect("pushed").1.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replaces an organisation's status vocabulary. Keys in use by any entry must stay.
+    pub async fn save_vocabulary(
+        &self,
+        organisation_id: i64,
+        vocabulary: &tiltak_core::Vocabulary,
+        actor: &str,
+    ) -> DbResult<()> {
+        let mut keys: Vec<&str> = vocabulary.kinds.iter().map(|k| k.key.as_str()).collect();
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return Err(DbError::Invalid("each status needs its own key".into()));
+        }
+        for k in &vocabulary.kinds {
+            if k.key.is_empty()
+                || !k.key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit())
+                || k.key == "none"
+            {
+                return Err(DbError::Invalid(format!(
+                    "status key {:?}: use a-z, 0-9 and _ (and not \"none\")",
+                    k.key
+                )));
+            }
+            if k.label.trim().is_empty() {
+                return Err(DbError::Invalid(format!("status {:?} needs a label", k.key)));
+            }
+        }
+        let used: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT e.status_key FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+             JOIN programmes p ON p.id = r.programme_id WHERE p.organisation_id = $1 AND e.status_key IS NOT NULL",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        if let Some(missing) = used.iter().find(|u| !keys.contains(&u.as_str())) {
+            return Err(DbError::Conflict(format!(
+                "status {missing:?} is used in reports and cannot be removed"
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM status_kinds WHERE organisation_id = $1")
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        for (position, kind) in vocabulary.kinds.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO status_kinds (organisation_id, key, label, aliases, category, colour, position)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(organisation_id)
+            .bind(&kind.key)
+            .bind(kind.label.trim())
+            .bind(kind.aliases.join("\n"))
+            .bind(kind.category.key())
+            .bind(&kind.colour)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let scope = crate::changes::Scope {
+            organisation_id,
+            programme_id: None,
+            round_id: None,
+            measure_number: None,
+        };
+        let after =
+            vocabulary.kinds.iter().map(|k| format!("{}={}", k.key, k.label)).collect::<Vec<_>>().join(", ");
+        crate::changes::log(&mut tx, scope, actor, "vocabulary.update", None, Some(after)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -22,6 +22,6 @@ pub async fn load_if_empty(db: &Db) -> DbResult<bool> {
         language: Language::Nb,
     };
     let (_, saved) = db.import_report(&organisation, &doc, IdSource::Place, OnExisting::Refuse).await?;
-    db.set_published(saved.programme_id, true).await?;
+    db.set_published(saved.programme_id, true, "setup").await?;
     Ok(true)
 }

@@ -232,3 +232,57 @@ fn rollover_shows_the_plan_refuses_pending_and_saves_once_decided() {
     ]);
     assert!(unknown.contains("no measure 99"), "{unknown}");
 }
+
+#[test]
+fn users_are_made_listed_disabled_and_reset_on_the_command_line() {
+    let run = Run::sqlite("users");
+    run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    let out = run.ok(&[
+        "user",
+        "add",
+        "Kari@Example.no",
+        "--org",
+        "osloregionen",
+        "--role",
+        "editor",
+        "--group",
+        "Kraftgruppa",
+    ]);
+    let password =
+        out.lines().next().unwrap().rsplit(": ").next().unwrap().split(' ').next().unwrap().to_owned();
+    assert_eq!(password.len(), 20, "a generated password is printed once: {out}");
+    assert!(out.contains("kari@example.no is editor in osloregionen"));
+    let list = run.ok(&["user", "list"]);
+    assert!(list.contains("kari@example.no\tosloregionen:editor"), "{list}");
+    assert!(!list.contains(&password), "passwords are never listed");
+    let bad = run.fails(&["user", "add", "ola@example.no", "--org", "osloregionen", "--role", "boss"]);
+    assert!(bad.contains("expected admin, secretariat, editor or reader"), "{bad}");
+    let short = Command::new(env!("CARGO_BIN_EXE_tiltak"))
+        .args([
+            "user",
+            "add",
+            "per@example.no",
+            "--org",
+            "osloregionen",
+            "--role",
+            "reader",
+            "--password-stdin",
+        ])
+        .env("TILTAK_DATABASE_URL", &run.database)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"kort\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+    run.ok(&["user", "disable", "kari@example.no"]);
+    assert!(run.ok(&["user", "list"]).contains("kari@example.no (disabled)"));
+    let reset = run.ok(&["user", "reset-password", "kari@example.no"]);
+    assert!(reset.starts_with("New password for kari@example.no: "));
+}

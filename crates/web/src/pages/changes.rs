@@ -40,8 +40,10 @@ pub async fn show(
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let current = super::round(&app.db, tr, &programme, Some(&round)).await?.expect("found or refused");
-    let rounds = app.db.rounds(programme.id).await.or_page(tr)?;
+    let current = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, Some(&round))
+        .await?
+        .expect("found or refused");
+    let rounds = super::visible_rounds(&app.db, tr, viewer.role(&org.slug).is_some(), &programme).await?;
     let index = rounds.iter().position(|r| r.id == current.id).unwrap_or(0);
     let previous = index.checked_sub(1).map(|i| rounds[i].clone());
     let mut changes = Vec::new();

@@ -132,8 +132,9 @@ async fn load(
             });
         }
     }
-    let round =
-        super::round(&app.db, tr, &programme, Some(round)).await?.expect("a named round is found or refused");
+    let round = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, Some(round))
+        .await?
+        .expect("a named round is found or refused");
     if round.frozen {
         return Err(AppError::conflict(tr, tr.t("round-frozen")));
     }

@@ -12,6 +12,7 @@ pub mod report;
 pub mod rollover;
 pub mod rounds;
 pub mod search;
+pub mod settings;
 
 use askama::Template;
 use axum::extract::Request;
@@ -68,6 +69,10 @@ impl PageCtx {
     /// Secretariat or admin: may change the programme's structure, rounds and rollover.
     pub fn can_manage(&self) -> bool {
         self.role.is_some_and(|r| r >= tiltak_db::Role::Secretariat)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Some(tiltak_db::Role::Admin)
     }
 
     pub fn logged_in(&self) -> bool {
@@ -138,13 +143,15 @@ pub async fn programme(db: &Db, tr: Tr, org: &OrganisationRow, year: &str) -> Ap
 }
 
 /// The round with this slug (or label), or the latest when `None`.
+/// Only members see internal rounds; the public sees the public ones.
 pub async fn round(
     db: &Db,
     tr: Tr,
+    member: bool,
     programme: &ProgrammeRow,
     wanted: Option<&str>,
 ) -> AppResult<Option<RoundRow>> {
-    let rounds = db.rounds(programme.id).await.or_page(tr)?;
+    let rounds = visible_rounds(db, tr, member, programme).await?;
     match wanted.filter(|w| !w.is_empty()) {
         Some(w) => rounds
             .into_iter()
@@ -153,6 +160,16 @@ pub async fn round(
             .ok_or_else(|| AppError::not_found(tr, format!("round {w:?}"))),
         None => Ok(rounds.into_iter().last()),
     }
+}
+
+pub async fn visible_rounds(
+    db: &Db,
+    tr: Tr,
+    member: bool,
+    programme: &ProgrammeRow,
+) -> AppResult<Vec<RoundRow>> {
+    let rounds = db.rounds(programme.id).await.or_page(tr)?;
+    Ok(rounds.into_iter().filter(|r| member || r.public).collect())
 }
 
 /// Stores the language chosen with `?lang=` in a cookie, so the choice holds on the next page.

@@ -59,7 +59,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let round = super::round(&app.db, tr, &programme, None).await?;
+    let round = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, None).await?;
     let categories: Vec<(&'static str, String)> = ["not_started", "in_progress", "done", "dropped", "none"]
         .into_iter()
         .map(|c| (c, tr.t(&format!("category-{c}"))))

@@ -172,8 +172,10 @@ pub async fn show(
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let rounds = app.db.rounds(programme.id).await.or_page(tr)?;
-    let round = super::round(&app.db, tr, &programme, filters.round.as_deref()).await?;
+    let rounds = super::visible_rounds(&app.db, tr, viewer.role(&org.slug).is_some(), &programme).await?;
+    let round =
+        super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, filters.round.as_deref())
+            .await?;
     let vocabulary = app.db.vocabulary(org.id).await.or_page(tr)?;
     let (heading, mut sections, areas, total) = match &round {
         Some(r) => {

@@ -95,7 +95,7 @@ async fn show_plan(
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, slug).await?;
     let programme = super::programme(&app.db, tr, &org, year).await?;
-    let round = super::round(&app.db, tr, &programme, round)
+    let round = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, round)
         .await?
         .ok_or_else(|| AppError::conflict(tr, tr.t("overview-no-round")))?;
     let report = app.db.load_report(&org, programme.year, Some(&round.slug)).await.or_page(tr)?;
@@ -169,7 +169,7 @@ pub async fn update(
     }
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let round_row = super::round(&app.db, tr, &programme, round)
+    let round_row = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, round)
         .await?
         .ok_or_else(|| AppError::conflict(tr, tr.t("overview-no-round")))?;
     let report = app.db.load_report(&org, programme.year, Some(&round_row.slug)).await.or_page(tr)?;

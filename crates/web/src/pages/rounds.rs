@@ -20,6 +20,7 @@ pub struct RoundView {
     pub date: String,
     pub deadline: String,
     pub frozen: bool,
+    pub public: bool,
     pub updated: String,
 }
 
@@ -54,7 +55,7 @@ async fn page(
     let org = super::organisation(&app.db, tr, slug).await?;
     let programme = super::programme(&app.db, tr, &org, year).await?;
     let mut rounds = Vec::new();
-    for r in app.db.rounds(programme.id).await.or_page(tr)? {
+    for r in super::visible_rounds(&app.db, tr, viewer.role(&org.slug).is_some(), &programme).await? {
         let p = app.db.round_progress(r.id).await.or_page(tr)?;
         rounds.push(RoundView {
             label: r.label.clone(),
@@ -62,6 +63,7 @@ async fn page(
             date: tr.opt_date(&r.date),
             deadline: tr.opt_date(&r.deadline),
             frozen: r.frozen,
+            public: r.public,
             updated: tr.tn(
                 "round-updated-count",
                 &[("updated", p.updated.to_string()), ("total", p.entries.to_string())],
@@ -135,7 +137,30 @@ pub async fn freeze(
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let round = super::round(&app.db, tr, &programme, Some(&round)).await?.expect("found or refused");
+    let round = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, Some(&round))
+        .await?
+        .expect("found or refused");
     app.db.freeze_round(org.id, programme.id, &round, &viewer.actor()).await.or_page(tr)?;
+    Ok(see_other(&format!("/{}/{}/rounds", org.slug, programme.year)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Visibility {
+    pub public: String,
+}
+
+/// Makes a round public or internal (members only).
+pub async fn visibility(
+    State(app): State<AppState>,
+    tr: Tr,
+    viewer: crate::auth::Viewer,
+    Path((slug, year, round)): Path<(String, String, String)>,
+    Form(form): Form<Visibility>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let programme = super::programme(&app.db, tr, &org, &year).await?;
+    let round = super::round(&app.db, tr, true, &programme, Some(&round)).await?.expect("found or refused");
+    let public = form.public == "1";
+    app.db.set_round_public(org.id, programme.id, &round, public, &viewer.actor()).await.or_page(tr)?;
     Ok(see_other(&format!("/{}/{}/rounds", org.slug, programme.year)))
 }

@@ -120,7 +120,7 @@ async fn unpublished_programmes_are_invisible_to_the_public_and_other_organisati
     for mut app in TestApp::all().await {
         let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
         let programme = app.db.programme(org.id, 2025).await.unwrap().unwrap();
-        app.db.set_published(programme.id, false).await.unwrap();
+        app.db.set_published(programme.id, false, "test").await.unwrap();
         for persona in ["anonymous", "other"] {
             app.act_as(persona);
             for path in [
@@ -276,5 +276,92 @@ async fn every_response_carries_the_security_headers() {
         );
         assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
         assert_eq!(h.get("referrer-policy").unwrap(), "same-origin");
+    }
+}
+
+#[tokio::test]
+async fn admins_manage_members_groups_publishing_and_the_vocabulary() {
+    for mut app in TestApp::all().await {
+        app.act_as("admin");
+        let page = app.get("/osloregionen/settings").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("editor@example.no") && page.body.contains("Klimagruppa"));
+
+        let r = app
+            .post("/osloregionen/settings/members", &[("email", "ny@example.no"), ("role", "editor")], false)
+            .await;
+        assert!(
+            r.body.contains("ny@example.no → editor") && r.body.contains("passordet vises bare nå"),
+            "{}",
+            r.body
+        );
+        let r = app
+            .post(
+                "/osloregionen/settings/groups",
+                &[("group", "Kraftgruppa"), ("email", "ny@example.no")],
+                false,
+            )
+            .await;
+        assert!(r.body.contains("ny@example.no → Kraftgruppa"));
+        let r = app
+            .post(
+                "/osloregionen/settings/areas",
+                &[("year", "2025"), ("area", "Kraft og energi"), ("group", "Kraftgruppa")],
+                false,
+            )
+            .await;
+        assert!(r.body.contains("Kraft og energi → Kraftgruppa"), "{}", r.body);
+        let ny = app.db.user_by_email("ny@example.no").await.unwrap().unwrap();
+        let programme = app
+            .db
+            .programme(app.db.organisation("osloregionen").await.unwrap().unwrap().id, 2025)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            app.db.group_owns_measure(ny.id, programme.id, 50).await.unwrap(),
+            "measure 50 is in Kraft og energi"
+        );
+
+        let org_id = app.db.organisation("osloregionen").await.unwrap().unwrap().id;
+        let vocabulary = app.db.vocabulary(org_id).await.unwrap();
+        let mut form: Vec<(String, String)> = Vec::new();
+        for (i, k) in vocabulary.kinds.iter().enumerate() {
+            let label = if k.key == "ongoing" { "Pågår".to_owned() } else { k.label.clone() };
+            form.extend([
+                (format!("key-{i}"), k.key.clone()),
+                (format!("label-{i}"), label),
+                (format!("aliases-{i}"), k.aliases.join(", ")),
+                (format!("category-{i}"), k.category.key().to_owned()),
+                (format!("colour-{i}"), k.colour.clone()),
+            ]);
+        }
+        form.extend([
+            ("key-50".to_owned(), "paused".to_owned()),
+            ("label-50".to_owned(), "Satt på vent".to_owned()),
+            ("aliases-50".to_owned(), String::new()),
+            ("category-50".to_owned(), "in_progress".to_owned()),
+            ("colour-50".to_owned(), "#7c2d12".to_owned()),
+        ]);
+        let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = app.post("/osloregionen/settings/vocabulary", &borrowed, false).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let report = app.get("/osloregionen/2025/report").await.body;
+        assert!(report.contains("<option value=\"paused\">Satt på vent</option>"));
+        // Dropping a status that reports use is refused.
+        let without_ongoing: Vec<(&str, &str)> =
+            borrowed.iter().filter(|(k, v)| !(k.starts_with("key-") && *v == "ongoing")).copied().collect();
+        let r = app.post("/osloregionen/settings/vocabulary", &without_ongoing, false).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body.contains("ongoing") && r.body.contains("is used in reports"), "{}", r.body);
+
+        let r =
+            app.post("/osloregionen/settings/publish", &[("year", "2025"), ("published", "0")], false).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        app.act_as("anonymous");
+        assert_eq!(app.get("/osloregionen/2025/report").await.status, StatusCode::NOT_FOUND);
+        app.act_as("admin");
+        let log = app.get("/osloregionen/audit?action=programme.publish").await;
+        assert!(log.body.contains("admin@example.no"));
     }
 }
