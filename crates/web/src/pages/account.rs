@@ -176,3 +176,27 @@ pub async fn change_password(
     }
     Ok(response)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_form_never_prints_its_password() {
+        let form = Login {
+            email: "kari@example.no".into(),
+            password: "hemmelig passord".into(),
+            next: String::new(),
+        };
+        let printed = format!("{form:?}");
+        assert!(printed.contains("kari@example.no") && !printed.contains("hemmelig"));
+    }
+
+    #[test]
+    fn next_only_goes_to_this_site() {
+        assert_eq!(safe_next("/osloregionen/2025"), "/osloregionen/2025");
+        for evil in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"] {
+            assert_eq!(safe_next(evil), "/", "{evil}");
+        }
+    }
+}
