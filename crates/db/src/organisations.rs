@@ -96,14 +96,24 @@ pub(crate) async fn insert_organisation(
     .bind(now())
     .fetch_one(&mut *tx)
     .await?;
-    for (position, kind) in Vocabulary::default_nb().kinds.iter().enumerate() {
+    insert_vocabulary(tx, id, &Vocabulary::default_nb()).await?;
+    Ok(OrganisationRow { id, slug: org.slug.to_string(), name: org.name.clone(), language: org.language })
+}
+
+/// Writes an organisation's statuses in their order (the caller has removed the old ones).
+pub(crate) async fn insert_vocabulary(
+    tx: &mut AnyConnection,
+    organisation_id: i64,
+    vocabulary: &Vocabulary,
+) -> DbResult<()> {
+    for (position, kind) in vocabulary.kinds.iter().enumerate() {
         sqlx::query(
             "INSERT INTO status_kinds (organisation_id, key, label, aliases, category, colour, position)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(id)
+        .bind(organisation_id)
         .bind(&kind.key)
-        .bind(&kind.label)
+        .bind(kind.label.trim())
         .bind(kind.aliases.join("\n"))
         .bind(kind.category.key())
         .bind(&kind.colour)
@@ -111,5 +121,5 @@ pub(crate) async fn insert_organisation(
         .execute(&mut *tx)
         .await?;
     }
-    Ok(OrganisationRow { id, slug: org.slug.to_string(), name: org.name.clone(), language: org.language })
+    Ok(())
 }

@@ -462,21 +462,7 @@ impl Db {
             .bind(organisation_id)
             .execute(&mut *tx)
             .await?;
-        for (position, kind) in vocabulary.kinds.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO status_kinds (organisation_id, key, label, aliases, category, colour, position)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(organisation_id)
-            .bind(&kind.key)
-            .bind(kind.label.trim())
-            .bind(kind.aliases.join("\n"))
-            .bind(kind.category.key())
-            .bind(&kind.colour)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
+        crate::organisations::insert_vocabulary(&mut tx, organisation_id, vocabulary).await?;
         let scope = crate::changes::Scope {
             organisation_id,
             programme_id: None,

@@ -61,6 +61,7 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::POST, "/{org}/settings/groups", Admin, post(settings::group)),
         r(Method::POST, "/{org}/settings/areas", Admin, post(settings::area)),
         r(Method::POST, "/{org}/settings/publish", Admin, post(settings::publish)),
+        r(Method::GET, "/{org}/settings/vocabulary", Admin, get(settings::show)),
         r(Method::POST, "/{org}/settings/vocabulary", Admin, post(settings::vocabulary)),
         r(Method::GET, "/{org}/{year}", Read, get(overview::show)),
         r(Method::GET, "/{org}/{year}/report", Read, get(report::show)),
