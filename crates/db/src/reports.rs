@@ -652,11 +652,13 @@ async fn upsert_round(
             )));
         }
         sqlx::query("DELETE FROM status_entries WHERE round_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("UPDATE reporting_rounds SET date = $1, version = version + 1 WHERE id = $2")
-            .bind(date)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE reporting_rounds SET date = COALESCE($1, date), version = version + 1 WHERE id = $2",
+        )
+        .bind(date)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         return Ok((id, true));
     }
     let base = RoundSlug::for_round(&report.round.label, report.round.date).as_str().to_owned();

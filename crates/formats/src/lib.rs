@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod phrases;
 pub mod report_text;
 pub mod rollover;
+pub mod spreadsheet;
 
 pub use document::{ReportDocument, Warning};
 pub use labels::Labels;

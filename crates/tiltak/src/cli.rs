@@ -92,7 +92,8 @@ pub struct RolloverArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// The file: report text (.txt) or Tiltak's JSON (.json).
+    /// The file: report text (.txt), Tiltak's JSON (.json), or a spreadsheet (.xlsx, .csv) with
+    /// the columns id, section, area, parent_id, position, title, status, description, decision, comment.
     pub file: PathBuf,
     /// The organisation's slug; it is created if it does not exist.
     #[arg(long)]
@@ -147,6 +148,7 @@ pub enum ExportFormat {
     Json,
     Md,
     Csv,
+    Xlsx,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -29,9 +29,33 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         _ => Vocabulary::default_nb(),
     };
 
-    let is_json = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let extension = args.file.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let is_json = extension == "json";
+    let sheet_meta = tiltak_formats::spreadsheet::SheetMeta {
+        organisation: slug.to_string(),
+        title: String::new(),
+        year: args.year,
+        round: args.round.clone(),
+        date,
+    };
     let (mut doc, ids) = if is_json {
         let doc = json::read(&bytes, &vocabulary).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        (doc, IdSource::Document)
+    } else if extension == "xlsx" || extension == "csv" {
+        let read = if extension == "xlsx" {
+            tiltak_formats::spreadsheet::read_xlsx
+        } else {
+            tiltak_formats::spreadsheet::read_csv
+        };
+        let mut doc = read(&bytes, &vocabulary, &sheet_meta).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        if doc.title.chars().all(|c| c.is_ascii_digit()) {
+            // A CSV does not carry the programme's title: keep the one the programme has.
+            if let (Some(db), Some(org)) = (&db, &org)
+                && let Some(p) = db.programme(org.id, doc.year).await?
+            {
+                doc.report.title = p.title;
+            }
+        }
         (doc, IdSource::Document)
     } else {
         let options = TextOptions {

@@ -20,4 +20,5 @@ mod layout_property;
 mod rollover;
 #[path = "sample.rs"]
 mod sample;
+mod spreadsheets;
 mod words;

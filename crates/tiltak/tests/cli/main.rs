@@ -286,3 +286,82 @@ fn users_are_made_listed_disabled_and_reset_on_the_command_line() {
     let reset = run.ok(&["user", "reset-password", "kari@example.no"]);
     assert!(reset.starts_with("New password for kari@example.no: "));
 }
+
+#[test]
+fn a_spreadsheet_round_trip_changes_only_the_edited_rows() {
+    let run = Run::sqlite("xlsx");
+    run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    let xlsx = run.path("status.xlsx");
+    run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "xlsx", "-o", &xlsx]);
+    let before = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]);
+    run.ok(&["import", &xlsx, "--org", "osloregionen", "--replace"]);
+    assert_eq!(
+        run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]),
+        before,
+        "XLSX round trip"
+    );
+
+    // A working group edits two rows of the CSV and sends it back.
+    let csv = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "csv"]);
+    let edited = csv.replacen(
+        "2,Overordna strategier:,,,1,Samarbeide tettere med fylkeskommunene Osloregionen,ongoing,",
+        "2,Overordna strategier:,,,1,Samarbeide tettere med fylkeskommunene Osloregionen,done,Avtale inngått",
+        1,
+    );
+    assert_ne!(edited, csv);
+    let file = run.path("edited.csv");
+    std::fs::write(&file, edited).unwrap();
+    let preview = run.ok(&[
+        "import",
+        &file,
+        "--org",
+        "osloregionen",
+        "--year",
+        "2025",
+        "--round",
+        "pr 2 sept",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert!(preview.contains("Avtale inngått"));
+    run.ok(&[
+        "import",
+        &file,
+        "--org",
+        "osloregionen",
+        "--year",
+        "2025",
+        "--round",
+        "pr 2 sept",
+        "--date",
+        "2025-09-02",
+        "--replace",
+    ]);
+    let after = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]);
+    let (a, b): (serde_json::Value, serde_json::Value) =
+        (serde_json::from_str(&before).unwrap(), serde_json::from_str(&after).unwrap());
+    let m = &b["sections"][1]["measures"][0];
+    assert_eq!(
+        (m["status"]["key"].as_str(), m["description"].as_str()),
+        (Some("done"), Some("Avtale inngått"))
+    );
+    let mut b2 = b.clone();
+    b2["sections"][1]["measures"][0] = a["sections"][1]["measures"][0].clone();
+    assert_eq!(a, b2, "nothing else changed");
+
+    let bad = run.path("bad.csv");
+    std::fs::write(&bad, csv.replacen(",ongoing,", ",on_track,", 1)).unwrap();
+    let err = run.fails(&[
+        "import",
+        &bad,
+        "--org",
+        "osloregionen",
+        "--year",
+        "2025",
+        "--round",
+        "pr 2 sept",
+        "--replace",
+    ]);
+    assert!(err.contains("bad.csv: the CSV, row 2, column status") && err.contains("on_track"), "{err}");
+}
