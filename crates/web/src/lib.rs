@@ -65,6 +65,7 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::POST, "/{org}/settings/vocabulary", Admin, post(settings::vocabulary)),
         r(Method::GET, "/{org}/{year}", Read, get(overview::show)),
         r(Method::GET, "/{org}/{year}/report", Read, get(report::show)),
+        r(Method::GET, "/{org}/{year}/report/download", Read, get(download::report)),
         r(Method::POST, "/{org}/{year}/measures", Manage, post(measures::create)),
         r(Method::GET, "/{org}/{year}/measures/{id}", Read, get(measures::show)),
         r(Method::POST, "/{org}/{year}/measures/{id}/rename", Manage, post(measures::rename)),

@@ -218,3 +218,4 @@ settings-aliases = Other spellings
 settings-category = Category
 settings-colour = Colour
 settings-new-status = New status
+download = Download

@@ -218,3 +218,4 @@ settings-aliases = Andre skrivemåter
 settings-category = Kategori
 settings-colour = Farge
 settings-new-status = Ny status
+download = Last ned

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod changes;
+pub mod download;
 pub mod entries;
 pub mod measures;
 pub mod organisations;

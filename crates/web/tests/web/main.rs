@@ -103,7 +103,7 @@ impl TestApp {
         let location = header(header::LOCATION);
         let set_cookie = header(header::SET_COOKIE);
         let body = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, location, set_cookie, body: String::from_utf8(body.to_vec()).unwrap() }
+        Reply { status, location, set_cookie, body: String::from_utf8_lossy(&body).into_owned() }
     }
 
     pub async fn get(&self, path: &str) -> Reply {

@@ -129,3 +129,30 @@ async fn search_finds_titles_and_descriptions_and_marks_the_hit() {
         assert!(r.body.contains("Ingen treff"));
     }
 }
+
+#[tokio::test]
+async fn the_report_downloads_as_xlsx_csv_markdown_and_json() {
+    for app in TestApp::all().await {
+        let page = app.get("/osloregionen/2025/report").await;
+        assert!(page.body.contains("/osloregionen/2025/report/download?format=xlsx&amp;round=2025-09-02"));
+        let md = app.get("/osloregionen/2025/report/download?format=md").await;
+        assert!(md.body.starts_with("# Status – Osloregionens handlingsprogram 2025 – pr 2 sept"));
+        let csv = app.get("/osloregionen/2025/report/download?format=csv&round=2025-09-02").await;
+        assert!(csv.body.starts_with("id,section,area,parent_id,position,title,status,"));
+        assert_eq!(csv.body.matches("\r\n").count(), 61, "a header and 60 measures");
+        let json = app.get("/osloregionen/2025/report/download?format=json").await;
+        assert!(json.body.contains("\"round\""));
+        let xlsx = app
+            .send(
+                axum::http::Request::get("/osloregionen/2025/report/download?format=xlsx")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert_eq!(
+            app.get("/osloregionen/2025/report/download?format=exe").await.status,
+            StatusCode::BAD_REQUEST
+        );
+    }
+}
