@@ -124,6 +124,7 @@ impl Db {
         let (before, after) = if public { ("internal", "public") } else { ("public", "internal") };
         changes::log(&mut tx, scope, actor, "round.visibility", Some(before.into()), Some(after.into()))
             .await?;
+        crate::search::refresh(&mut tx, programme_id).await?;
         tx.commit().await?;
         Ok(())
     }

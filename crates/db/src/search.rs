@@ -19,7 +19,8 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-/// Rewrites the search rows of a programme's measures from the latest round's descriptions.
+/// Rewrites the search rows of a programme's measures from the latest public round's descriptions
+/// (the index serves the public too, so an internal round's text stays out of it).
 pub(crate) async fn refresh(conn: &mut AnyConnection, programme_id: i64) -> DbResult<()> {
     sqlx::query(
         "DELETE FROM measure_search WHERE measure_id IN (SELECT id FROM measures WHERE programme_id = $1)",
@@ -31,7 +32,7 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, programme_id: i64) -> DbRe
         "INSERT INTO measure_search (measure_id, title, description)
          SELECT m.id, m.title, COALESCE(e.description, '') FROM measures m
          LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = (
-             SELECT r.id FROM reporting_rounds r WHERE r.programme_id = m.programme_id
+             SELECT r.id FROM reporting_rounds r WHERE r.programme_id = m.programme_id AND r.public = 1
              ORDER BY CASE WHEN r.date IS NULL THEN 1 ELSE 0 END DESC, r.date DESC, r.id DESC LIMIT 1)
          WHERE m.programme_id = $1",
     )

@@ -50,6 +50,7 @@ pub async fn show(
         .await
         .or_page(tr)?
         .into_iter()
+        .filter(|(r, _)| r.public || viewer.role(&org.slug).is_some())
         .map(|(r, e)| HistoryRow {
             round: r.label,
             date: tr.opt_date(&r.date),

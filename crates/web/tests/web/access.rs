@@ -365,3 +365,42 @@ async fn admins_manage_members_groups_publishing_and_the_vocabulary() {
         assert!(log.body.contains("admin@example.no"));
     }
 }
+
+#[tokio::test]
+async fn an_internal_round_is_for_members_only() {
+    for mut app in TestApp::all().await {
+        let r = app
+            .post("/osloregionen/2025/rounds", &[("label", "pr 1 des"), ("date", "2025-12-01")], false)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let version = app.version_of("2025-12-01", 57).await;
+        let form = [
+            ("version", version.as_str()),
+            ("status", "done"),
+            ("description", "Hemmelig forhandlingsnotat"),
+            ("decision", "yes"),
+            ("comment", ""),
+        ];
+        assert_eq!(
+            app.post("/osloregionen/2025/rounds/2025-12-01/measures/57", &form, false).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let r = app.post("/osloregionen/2025/rounds/2025-12-01/visibility", &[("public", "0")], false).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        app.act_as("anonymous");
+        for path in [
+            "/osloregionen/2025/report",
+            "/osloregionen/2025/measures/57",
+            "/osloregionen/search?q=forhandlingsnotat",
+            "/osloregionen/2025/report/download?format=json",
+        ] {
+            assert!(!app.get(path).await.body.contains("Hemmelig"), "{path}");
+        }
+        assert_eq!(
+            app.get("/osloregionen/2025/rounds/2025-12-01/changes").await.status,
+            StatusCode::NOT_FOUND
+        );
+        app.act_as("reader");
+        assert!(app.get("/osloregionen/2025/report").await.body.contains("Hemmelig forhandlingsnotat"));
+    }
+}
