@@ -219,3 +219,4 @@ settings-category = Category
 settings-colour = Colour
 settings-new-status = New status
 download = Download
+settings-order = Order

@@ -219,3 +219,4 @@ settings-category = Kategori
 settings-colour = Farge
 settings-new-status = Ny status
 download = Last ned
+settings-order = Rekkefølge

@@ -214,8 +214,8 @@ pub async fn publish(
     Ok(see_other(&format!("/{}/settings", org.slug)))
 }
 
-/// The vocabulary form: `key-N`, `label-N`, `aliases-N`, `category-N`, `colour-N` for each row N
-/// (an empty key drops the row, unless reports use it).
+/// The vocabulary form: `order-N`, `key-N`, `label-N`, `aliases-N`, `category-N`, `colour-N` for
+/// each row N (an empty key drops the row, unless reports use it).
 pub async fn vocabulary(
     State(app): State<AppState>,
     tr: Tr,
@@ -227,6 +227,11 @@ pub async fn vocabulary(
     let result = async {
         let mut rows: Vec<usize> = f.keys().filter_map(|k| k.strip_prefix("key-")?.parse().ok()).collect();
         rows.sort_unstable();
+        // Rows in the order the person numbered them (`order-N`), then as listed.
+        let order = |n: &usize| {
+            f.get(&format!("order-{n}")).and_then(|o| o.trim().parse::<i64>().ok()).unwrap_or(i64::MAX)
+        };
+        rows.sort_by_key(|n| (order(n), *n));
         let mut kinds = Vec::new();
         for n in rows {
             let get =

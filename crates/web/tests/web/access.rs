@@ -342,12 +342,15 @@ async fn admins_manage_members_groups_publishing_and_the_vocabulary() {
             ("aliases-50".to_owned(), String::new()),
             ("category-50".to_owned(), "in_progress".to_owned()),
             ("colour-50".to_owned(), "#7c2d12".to_owned()),
+            // The new status goes first.
+            ("order-50".to_owned(), "0".to_owned()),
         ]);
         let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let r = app.post("/osloregionen/settings/vocabulary", &borrowed, false).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let report = app.get("/osloregionen/2025/report").await.body;
         assert!(report.contains("<option value=\"paused\">Satt på vent</option>"));
+        assert_eq!(app.db.vocabulary(org_id).await.unwrap().kinds[0].key, "paused", "in the order given");
         // Dropping a status that reports use is refused.
         let without_ongoing: Vec<(&str, &str)> =
             borrowed.iter().filter(|(k, v)| !(k.starts_with("key-") && *v == "ongoing")).copied().collect();
