@@ -135,7 +135,7 @@ impl Db {
             .await?;
         let Some(row) = row else {
             // Spend the same time as a real check, so timing does not reveal which e-mails exist.
-            let _ = password_auth::verify_password(password, DUMMY_HASH);
+            let _ = password_auth::verify_password(password, dummy_hash());
             return Ok(None);
         };
         let hash: String = row.try_get("password_hash")?;
@@ -355,9 +355,11 @@ impl Db {
     }
 }
 
-/// An argon2 hash of a random password, checked against when the e-mail is unknown.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Jg5g3DTGC8vYlQ7fk5bTXrWvIbcYnTj7Wl4lQ3oKqA";
+/// An argon2 hash of a random password, checked against when the e-mail is unknown, made once.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| password_auth::generate_hash(random_token()))
+}
 
 impl Db {
     /// A user's role in one organisation.

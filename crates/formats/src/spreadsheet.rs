@@ -202,18 +202,8 @@ pub fn read_csv(
     read_rows(&rows, "the CSV", vocabulary, meta)
 }
 
-const REQUIRED: &[&str] = &[
-    "id",
-    "section",
-    "area",
-    "parent_id",
-    "position",
-    "title",
-    "status",
-    "description",
-    "decision",
-    "comment",
-];
+/// The columns a sheet must have: those of the CSV export that the import needs.
+const REQUIRED: &[&str] = csv_export::REQUIRED_COLUMNS;
 
 struct RowData {
     row: usize,

@@ -202,3 +202,30 @@ async fn measures_move_among_their_siblings() {
         assert_eq!(titles[titles.len() - 2], "Ny", "{:?}: {titles:?}", db.backend());
     }
 }
+
+#[tokio::test]
+async fn logins_check_the_password_the_account_and_the_session() {
+    for db in testing::all().await {
+        let user = db.create_user("Kari@Example.no", "Kari", "correct horse battery").await.unwrap();
+        assert_eq!(user.email, "kari@example.no");
+        assert!(db.verify_login("kari@example.no", "correct horse battery").await.unwrap().is_some());
+        assert!(db.verify_login("kari@example.no", "wrong horse battery").await.unwrap().is_none());
+        assert!(db.verify_login("nobody@example.no", "correct horse battery").await.unwrap().is_none());
+        assert!(
+            db.create_user("kari@example.no", "", "correct horse battery").await.is_err(),
+            "one account per e-mail"
+        );
+        assert!(
+            db.create_user("ola@example.no", "", "short").await.is_err(),
+            "passwords of 10 or more characters"
+        );
+        let token = db.create_session(user.id).await.unwrap();
+        assert_eq!(db.session_user(&token).await.unwrap().map(|u| u.id), Some(user.id));
+        let stored: String =
+            sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_one(db.pool()).await.unwrap();
+        assert_ne!(stored, token, "only a hash of the token is stored");
+        db.set_disabled(user.id, true).await.unwrap();
+        assert!(db.session_user(&token).await.unwrap().is_none(), "disabling ends sessions");
+        assert!(db.verify_login("kari@example.no", "correct horse battery").await.unwrap().is_none());
+    }
+}
