@@ -160,6 +160,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "empty database: loaded the sample programme as organisation \"osloregionen\""
                 );
             }
+            if !db.has_users().await? {
+                // The first admin, printed once: never a default password.
+                let password = tiltak_db::random_token()[..20].to_owned();
+                let email = "admin@tiltak.local";
+                let user = db.create_user(email, "Administrator", &password).await?;
+                for org in db.organisations().await? {
+                    db.set_role(user.id, org.id, tiltak_db::Role::Admin).await?;
+                }
+                println!(
+                    "First start: log in as {email} with the password {password} \
+                     (shown once; change it under \"Bytt passord\")."
+                );
+            }
             tiltak_web::serve(db, listen, |addr| {
                 tracing::info!("Tiltak is listening on http://{addr}/");
                 println!("Tiltak: http://{addr}/");

@@ -365,3 +365,36 @@ fn a_spreadsheet_round_trip_changes_only_the_edited_rows() {
     ]);
     assert!(err.contains("bad.csv: the CSV, row 2, column status") && err.contains("on_track"), "{err}");
 }
+
+#[test]
+fn the_first_start_loads_the_sample_and_prints_the_first_admin_once() {
+    use std::io::{BufRead, BufReader};
+    let run = Run::sqlite("first-start");
+    let serve = |run: &Run| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tiltak"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("TILTAK_DATABASE_URL", &run.database)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = Vec::new();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 0 {
+            lines.push(std::mem::take(&mut line));
+            if lines.last().unwrap().starts_with("Tiltak: http://") {
+                break;
+            }
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        lines.concat()
+    };
+    let first = serve(&run);
+    assert!(first.contains("First start: log in as admin@tiltak.local with the password "), "{first}");
+    let again = serve(&run);
+    assert!(!again.contains("First start"), "the password is printed once: {again}");
+    let users = run.ok(&["user", "list"]);
+    assert!(users.contains("admin@tiltak.local\tosloregionen:admin"), "{users}");
+}
