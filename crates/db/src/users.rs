@@ -362,17 +362,6 @@ fn dummy_hash() -> &'static str {
 }
 
 impl Db {
-    /// A user's role in one organisation.
-    pub async fn role_in(&self, user_id: i64, organisation_id: i64) -> DbResult<Option<Role>> {
-        let role: Option<String> =
-            sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2")
-                .bind(user_id)
-                .bind(organisation_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        role.as_deref().map(Role::parse).transpose()
-    }
-
     /// Whether an organisation shows anything to the public: a published programme.
     pub async fn is_public(&self, organisation_id: i64) -> DbResult<bool> {
         let n: i64 = sqlx::query_scalar(
