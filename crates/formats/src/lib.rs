@@ -2,7 +2,10 @@
 //! and CSV. Every reader yields a [`ReportDocument`]; every writer takes one.
 
 pub mod csv_export;
+pub mod board;
+pub mod chart;
 pub mod decision;
+pub mod docx;
 pub mod document;
 pub mod json;
 pub mod labels;
@@ -11,6 +14,7 @@ pub mod phrases;
 pub mod report_text;
 pub mod rollover;
 pub mod spreadsheet;
+pub mod table;
 
 pub use document::{ReportDocument, Warning};
 pub use labels::Labels;

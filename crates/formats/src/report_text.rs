@@ -694,7 +694,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Turns each comment into its decision; "den over" means the measure just above (its sibling).
-fn resolve_merges(
+pub(crate) fn resolve_merges(
     programme: &mut Programme,
     lines: &BTreeMap<MeasureId, usize>,
     warnings: &mut Vec<Warning>,

@@ -21,4 +21,5 @@ mod rollover;
 #[path = "sample.rs"]
 mod sample;
 mod spreadsheets;
+mod word;
 mod words;
