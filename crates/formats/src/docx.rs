@@ -10,7 +10,7 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, DocumentChild, Docx, TableCellContent, TableChild, TableRowChild, Footer, HeightRule, PageMargin, PageNum, PageOrientationType,
+    AlignmentType, DocumentChild, Docx, TableCellContent, TableChild, TableRowChild, Footer, HeightRule, PageMargin, PageNum, PageOrientationType,
     Paragraph, Pic, Run, RunFonts, Shading, SpecialIndentType, Style, StyleType, Table, TableCell,
     TableLayoutType, TableRow, VMergeType, WidthType,
 };
@@ -56,15 +56,8 @@ pub fn write_report(report: &StatusReport, vocabulary: &Vocabulary, labels: &Lab
     let emu_h = (u64::from(emu_w) * u64::from(h) / u64::from(w)) as u32;
     let pic = Pic::new_with_dimensions(chart, w, h).id("rIdImage1").size(emu_w, emu_h);
     doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
-    for (i, section) in board.sections.iter().enumerate() {
-        let mut title = heading(2, &section.title);
-        if i == 0 {
-            title = Paragraph::new()
-                .add_run(Run::new().add_break(BreakType::Page))
-                .style("Heading2")
-                .add_run(Run::new().add_text(&section.title));
-        }
-        doc = doc.add_paragraph(title).add_table(report_table(&board, section));
+    for section in &board.sections {
+        doc = doc.add_paragraph(heading(2, &section.title)).add_table(report_table(&board, section));
     }
     finish(doc, &board.title, board.lang, Some(board.chart_description))
 }

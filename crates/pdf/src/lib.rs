@@ -1,1 +1,119 @@
+//! The board papers as tagged PDF (PDF/UA-1), typeset by typst as a library: no external program,
+//! fonts embedded from typst's own assets. The templates in `templates/` lay out the same data the
+//! Word writer uses ([`tiltak_formats::board`]), handed to typst as `/data.json`.
+//!
+//! typst is the heaviest dependency of the workspace (several minutes for a first release build), so
+//! it lives in this crate alone and the binary takes it behind its `pdf` feature.
 
+use std::sync::LazyLock;
+
+use serde::Serialize;
+use tiltak_core::StatusReport;
+use tiltak_core::status::Vocabulary;
+use tiltak_formats::Labels;
+use tiltak_formats::board::{BoardReport, ChangesReport};
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst_layout::PagedDocument;
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+const COMMON: &str = include_str!("../templates/common.typ");
+const REPORT: &str = include_str!("../templates/report.typ");
+const CHANGES: &str = include_str!("../templates/changes.typ");
+
+#[derive(Debug, thiserror::Error)]
+#[error("could not typeset the PDF: {0}")]
+pub struct PdfError(String);
+
+/// The status report: title, summary, chart and the five-column table.
+pub fn write_report(report: &StatusReport, vocabulary: &Vocabulary, labels: &Labels) -> Result<Vec<u8>, PdfError> {
+    let board = BoardReport::new(report, vocabulary, labels);
+    render(REPORT, &board, &board.title)
+}
+
+/// The changes since the previous round.
+pub fn write_changes(changes: &ChangesReport) -> Result<Vec<u8>, PdfError> {
+    render(CHANGES, changes, &changes.title)
+}
+
+/// Fonts are parsed once per process: typst's embedded Libertinus Serif and friends.
+static FONTS: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
+    let fonts: Vec<Font> =
+        typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+    let book = FontBook::from_fonts(&fonts);
+    (LazyHash::new(book), fonts)
+});
+
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+
+fn id(path: &str) -> FileId {
+    FileId::new(RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("a valid path")))
+}
+
+/// A world of three files: the template, `common.typ` and the data.
+struct Papers {
+    main: Source,
+    common: Source,
+    data: Bytes,
+}
+
+impl World for Papers {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.0
+    }
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else if id == self.common.id() {
+            Ok(self.common.clone())
+        } else {
+            Err(FileError::NotFound(id.vpath().get_without_slash().into()))
+        }
+    }
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self::id("/data.json") {
+            Ok(self.data.clone())
+        } else {
+            Err(FileError::NotFound(id.vpath().get_without_slash().into()))
+        }
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.1.get(index).cloned()
+    }
+    /// No clock: the same data gives the same bytes.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+fn render(template: &str, data: &impl Serialize, title: &str) -> Result<Vec<u8>, PdfError> {
+    let json = serde_json::to_vec(data).map_err(|e| PdfError(e.to_string()))?;
+    let world = Papers {
+        main: Source::new(id("/main.typ"), template.to_owned()),
+        common: Source::new(id("/common.typ"), COMMON.to_owned()),
+        data: Bytes::new(json),
+    };
+    let document: PagedDocument = typst::compile(&world).output.map_err(|e| diagnostics(&e))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("tiltak:{title}")),
+        creator: Smart::Custom(Some("Tiltak".into())),
+        standards: PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| PdfError(format!("{e:?}")))?,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|e| diagnostics(&e))
+}
+
+fn diagnostics(errors: &[SourceDiagnostic]) -> PdfError {
+    PdfError(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
+}
