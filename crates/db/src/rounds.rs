@@ -15,6 +15,19 @@ pub struct RoundProgress {
 }
 
 impl Db {
+    /// A round's report holding only the measures that have an entry in it, so that comparing two
+    /// rounds shows a measure added since the previous one as new and one removed as removed.
+    pub async fn round_report(
+        &self,
+        org: &crate::OrganisationRow,
+        year: i32,
+        round: &RoundRow,
+    ) -> DbResult<tiltak_core::StatusReport> {
+        let report = self.load_report(org, year, Some(&round.slug)).await?;
+        let numbers = self.round_measures(round.id).await?;
+        Ok(report.only_measures(|id| numbers.contains(&id)))
+    }
+
     /// The measures that have an entry in a round: the round's part of the programme.
     pub async fn round_measures(&self, round_id: i64) -> DbResult<Vec<tiltak_core::MeasureId>> {
         let numbers: Vec<i64> = sqlx::query_scalar(

@@ -238,7 +238,11 @@ impl ChangesReport {
     /// it), or `None` for a programme's first round.
     pub fn new(previous: Option<(&str, &StatusReport)>, current: &StatusReport, labels: &Labels) -> Self {
         let status = |e: &StatusEntry| {
-            if e.status.label().is_empty() { labels.no_status.to_owned() } else { e.status.label().to_owned() }
+            if e.status.label().is_empty() {
+                labels.no_status.to_owned()
+            } else {
+                e.status.label().to_owned()
+            }
         };
         let whole = |e: Option<&StatusEntry>| match e {
             Some(e) if !e.description.is_empty() => {
@@ -253,14 +257,20 @@ impl ChangesReport {
                     ChangeKind::Added => ("added", Vec::new(), whole(c.after.as_ref())),
                     ChangeKind::Removed => ("removed", Vec::new(), whole(c.before.as_ref())),
                     ChangeKind::Changed { status: s, description: d, decision, comment, title } => {
-                        let (b, a) = (c.before.as_ref().expect("changed"), c.after.as_ref().expect("changed"));
+                        let (b, a) =
+                            (c.before.as_ref().expect("changed"), c.after.as_ref().expect("changed"));
                         let mut fields = Vec::new();
                         let mut field = |on: bool, label, before: String, after: String| {
                             if on {
                                 fields.push(ChangeField { label, before, after });
                             }
                         };
-                        field(*title, labels.title, c.previous_title.clone().unwrap_or_default(), c.title.clone());
+                        field(
+                            *title,
+                            labels.title,
+                            c.previous_title.clone().unwrap_or_default(),
+                            c.title.clone(),
+                        );
                         field(*s, labels.status, status(b), status(a));
                         field(
                             *decision,

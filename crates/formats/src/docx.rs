@@ -10,19 +10,19 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, DocumentChild, Docx, TableCellContent, TableChild, TableRowChild, Footer, HeightRule, PageMargin, PageNum, PageOrientationType,
+    AlignmentType, DocumentChild, Docx, Footer, HeightRule, PageMargin, PageNum, PageOrientationType,
     Paragraph, Pic, Run, RunFonts, Shading, SpecialIndentType, Style, StyleType, Table, TableCell,
-    TableLayoutType, TableRow, VMergeType, WidthType,
+    TableCellContent, TableChild, TableLayoutType, TableRow, TableRowChild, VMergeType, WidthType,
 };
 use tiltak_core::StatusReport;
 use tiltak_core::status::Vocabulary;
 
 use crate::Labels;
+use crate::board::{BoardReport, ChangesReport, SummaryRow};
+use crate::chart;
 use crate::document::ReportDocument;
 use crate::spreadsheet::{SheetError, SheetMeta};
 use crate::table::{CellText, SourceTable, is_five_column, parse_report_title, read_tables};
-use crate::board::{BoardReport, ChangesReport, SummaryRow};
-use crate::chart;
 
 /// A4 landscape in twentieths of a point, and the width between the margins.
 const PAGE_W: u32 = 16838;
@@ -42,7 +42,11 @@ const FIXED_DATE: &str = "2000-01-01T00:00:00Z";
 #[error("could not write the Word document: {0}")]
 pub struct DocxError(String);
 
-pub fn write_report(report: &StatusReport, vocabulary: &Vocabulary, labels: &Labels) -> Result<Vec<u8>, DocxError> {
+pub fn write_report(
+    report: &StatusReport,
+    vocabulary: &Vocabulary,
+    labels: &Labels,
+) -> Result<Vec<u8>, DocxError> {
     let board = BoardReport::new(report, vocabulary, labels);
     let mut doc = base(board.page)
         .add_paragraph(heading(1, &board.title))
@@ -192,15 +196,18 @@ fn summary_table(board: &BoardReport) -> Table {
     let first = TEXT_W - count_w * 6;
     let mut widths = vec![first];
     widths.extend([count_w; 6]);
-    let mut header = vec![TableCell::new()
-        .width(first, WidthType::Dxa)
-        .shading(Shading::new().fill("E5E7EB"))
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(board.group).bold()))];
+    let mut header = vec![
+        TableCell::new()
+            .width(first, WidthType::Dxa)
+            .shading(Shading::new().fill("E5E7EB"))
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(board.group).bold())),
+    ];
     for c in &board.categories {
         header.push(
-            TableCell::new().width(count_w, WidthType::Dxa).shading(Shading::new().fill(&c.colour[1..])).add_paragraph(
-                Paragraph::new().add_run(Run::new().add_text(c.label).bold().color("FFFFFF")),
-            ),
+            TableCell::new()
+                .width(count_w, WidthType::Dxa)
+                .shading(Shading::new().fill(&c.colour[1..]))
+                .add_paragraph(Paragraph::new().add_run(Run::new().add_text(c.label).bold().color("FFFFFF"))),
         );
     }
     header.push(
@@ -215,11 +222,9 @@ fn summary_table(board: &BoardReport) -> Table {
         let mut cells = vec![text_cell(&r.label, first)];
         for n in r.counts.iter().chain([&r.total]) {
             let run = Run::new().add_text(n.to_string());
-            cells.push(
-                TableCell::new()
-                    .width(count_w, WidthType::Dxa)
-                    .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(if bold { run.bold() } else { run })),
-            );
+            cells.push(TableCell::new().width(count_w, WidthType::Dxa).add_paragraph(
+                Paragraph::new().align(AlignmentType::Right).add_run(if bold { run.bold() } else { run }),
+            ));
         }
         TableRow::new(cells).cant_split()
     };
@@ -279,23 +284,28 @@ fn finish(doc: Docx, title: &str, lang: &str, image_description: Option<&str>) -
     let mut document = String::from_utf8(xml.document).map_err(|e| DocxError(e.to_string()))?;
     document = document.replace(HEADER_MARK, &format!("<w:tblHeader />{HEADER_MARK}"));
     if let Some(descr) = image_description {
-        document = document.replace(
-            PIC_MARK,
-            &format!(r#"<wp:docPr id="1" name="Figure" descr="{}" />"#, escape(descr)),
-        );
+        document = document
+            .replace(PIC_MARK, &format!(r#"<wp:docPr id="1" name="Figure" descr="{}" />"#, escape(descr)));
     }
     xml.document = document.into_bytes();
     let lang_tag = if lang == "nb" { "nb-NO" } else { "en-GB" };
     let styles = String::from_utf8(xml.styles).map_err(|e| DocxError(e.to_string()))?;
     // The default run language, so spelling and screen readers use Norwegian (or English).
     xml.styles = styles
-        .replacen("<w:rPrDefault><w:rPr>", &format!(r#"<w:rPrDefault><w:rPr><w:lang w:val="{lang_tag}" />"#), 1)
+        .replacen(
+            "<w:rPrDefault><w:rPr>",
+            &format!(r#"<w:rPrDefault><w:rPr><w:lang w:val="{lang_tag}" />"#),
+            1,
+        )
         .into_bytes();
     let core = String::from_utf8(xml.doc_props.core).map_err(|e| DocxError(e.to_string()))?;
     xml.doc_props.core = core
         .replace(
             "</cp:coreProperties>",
-            &format!("<dc:title>{}</dc:title><dc:language>{lang_tag}</dc:language></cp:coreProperties>", escape(title)),
+            &format!(
+                "<dc:title>{}</dc:title><dc:language>{lang_tag}</dc:language></cp:coreProperties>",
+                escape(title)
+            ),
         )
         .into_bytes();
     let mut out = Cursor::new(Vec::new());

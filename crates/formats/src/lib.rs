@@ -1,12 +1,13 @@
 //! Reading and writing Tiltak's programmes: the report text people have today, and JSON, Markdown
 //! and CSV. Every reader yields a [`ReportDocument`]; every writer takes one.
 
-pub mod csv_export;
 pub mod board;
 pub mod chart;
+pub mod csv_export;
 pub mod decision;
-pub mod docx;
 pub mod document;
+pub mod docx;
+pub mod import;
 pub mod json;
 pub mod labels;
 pub mod markdown;

@@ -14,6 +14,7 @@ use tiltak_core::status::Vocabulary;
 use tiltak_core::{Area, Measure, MeasureId, RoundInfo, Section, Status, StatusReport};
 
 use crate::document::ReportDocument;
+use crate::table::{CellText, EXPECTED_HEADINGS, SourceTable, is_five_column, read_tables};
 use crate::{Labels, csv_export};
 
 pub const STATUS_SHEET: &str = "Status";
@@ -189,6 +190,11 @@ pub fn read_csv(
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
 ) -> Result<ReportDocument, SheetError> {
+    let rows = csv_rows(bytes)?;
+    read_rows(&rows, "the CSV", vocabulary, meta)
+}
+
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
         err(format!("line {line}"), "not UTF-8 text; save the CSV as UTF-8")
@@ -199,7 +205,68 @@ pub fn read_csv(
         let record = record.map_err(|e| err(format!("line {}", i + 1), e.to_string()))?;
         rows.push(record.iter().map(str::to_owned).collect());
     }
-    read_rows(&rows, "the CSV", vocabulary, meta)
+    Ok(rows)
+}
+
+/// Whether a header row has the columns of Tiltak's own export (ids tie its rows together).
+fn has_id_columns(rows: &[Vec<String>]) -> bool {
+    rows.first().is_some_and(|h| {
+        let names: Vec<String> = h.iter().map(|c| c.trim().to_lowercase()).collect();
+        REQUIRED.iter().all(|r| names.iter().any(|n| n == r))
+    })
+}
+
+fn as_cells(rows: &[Vec<String>]) -> Vec<Vec<CellText>> {
+    rows.iter().map(|r| r.iter().map(|c| CellText::from(c.as_str())).collect()).collect()
+}
+
+/// Reads an XLSX in either layout: Tiltak's own (one row per measure with ids; `true`), or the
+/// five-column table people keep (`false`), one section per sheet named after the sheet.
+pub fn read_xlsx_any(
+    bytes: &[u8],
+    vocabulary: &Vocabulary,
+    meta: &SheetMeta,
+) -> Result<(ReportDocument, bool), SheetError> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec()))
+        .map_err(|e| err("the file", format!("not an XLSX workbook ({e})")))?;
+    let mut tables = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| err(format!("sheet {name}"), e.to_string()))?;
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell).collect()).collect();
+        if has_id_columns(&rows) {
+            return Ok((read_xlsx(bytes, vocabulary, meta)?, true));
+        }
+        let cells = as_cells(&rows);
+        if is_five_column(&cells) {
+            tables.push(SourceTable { name: format!("sheet {name}"), section: name.clone(), rows: cells });
+        }
+    }
+    if tables.is_empty() {
+        return Err(err(
+            "the file",
+            format!(
+                "no sheet has Tiltak's columns ({}) or the five columns {EXPECTED_HEADINGS}",
+                REQUIRED.join(", ")
+            ),
+        ));
+    }
+    Ok((read_tables(&tables, vocabulary, meta)?, false))
+}
+
+/// Reads a CSV in either layout (see [`read_xlsx_any`]); a five-column CSV is one section, named
+/// after the programme.
+pub fn read_csv_any(
+    bytes: &[u8],
+    vocabulary: &Vocabulary,
+    meta: &SheetMeta,
+) -> Result<(ReportDocument, bool), SheetError> {
+    let rows = csv_rows(bytes)?;
+    if has_id_columns(&rows) || !is_five_column(&as_cells(&rows)) {
+        return Ok((read_rows(&rows, "the CSV", vocabulary, meta)?, true));
+    }
+    let section = if meta.title.is_empty() { "Tiltak".to_owned() } else { meta.title.clone() };
+    let table = SourceTable { name: "the CSV".into(), section, rows: as_cells(&rows) };
+    Ok((read_tables(&[table], vocabulary, meta)?, false))
 }
 
 /// The columns a sheet must have: those of the CSV export that the import needs.

@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use tiltak_core::status::Vocabulary;
-use tiltak_core::{Area, Measure, MeasureId, Programme, RoundInfo, Section, Status, StatusEntry, StatusReport};
+use tiltak_core::{
+    Area, Measure, MeasureId, Programme, RoundInfo, Section, Status, StatusEntry, StatusReport,
+};
 
 use crate::document::{ReportDocument, Warning};
 use crate::spreadsheet::{SheetError, SheetMeta};
@@ -59,7 +61,15 @@ fn column_of(heading: &str) -> Option<Column> {
         Some(Column::Status)
     } else if starts(&["beskrivelse", "fremdrift", "description", "progress"]) {
         Some(Column::Description)
-    } else if starts(&["bør videreføres", "videreføres", "videreføring", "continue", "continuation", "kommentar", "comment"]) {
+    } else if starts(&[
+        "bør videreføres",
+        "videreføres",
+        "videreføring",
+        "continue",
+        "continuation",
+        "kommentar",
+        "comment",
+    ]) {
         Some(Column::Continuation)
     } else {
         None
@@ -92,15 +102,11 @@ pub fn read_tables(
     let year = meta.year.ok_or_else(|| {
         err("the document".into(), "the programme's year is not given (in the title, or --year)".into())
     })?;
-    let round = meta
-        .round
-        .clone()
-        .ok_or_else(|| err("the document".into(), "the round is not given (in the title, or --round)".into()))?;
+    let round = meta.round.clone().ok_or_else(|| {
+        err("the document".into(), "the round is not given (in the title, or --round)".into())
+    })?;
     if tables.is_empty() {
-        return Err(err(
-            "the document".into(),
-            format!("no table with the columns {EXPECTED_HEADINGS}"),
-        ));
+        return Err(err("the document".into(), format!("no table with the columns {EXPECTED_HEADINGS}")));
     }
     let mut sections: Vec<Section> = Vec::new();
     let mut rows_read: Vec<usize> = Vec::new();
@@ -111,11 +117,7 @@ pub fn read_tables(
             err(format!("{}, row 1", table.name), format!("expected the headings {EXPECTED_HEADINGS}"))
         })?;
         let get = |row: &[CellText], c: Column| -> CellText {
-            columns
-                .iter()
-                .find(|(_, v)| **v == c)
-                .and_then(|(i, _)| row.get(*i).cloned())
-                .unwrap_or_default()
+            columns.iter().find(|(_, v)| **v == c).and_then(|(i, _)| row.get(*i).cloned()).unwrap_or_default()
         };
         let heading = |c: Column| {
             columns.iter().find(|(_, v)| **v == c).map(|(i, _)| header[*i].text.clone()).unwrap_or_default()
@@ -143,7 +145,11 @@ pub fn read_tables(
             let area_title = area.text.trim();
             if !area_title.is_empty() && !area.continues {
                 if section.areas.last().is_none_or(|a| a.title != area_title) {
-                    section.areas.push(Area { title: area_title.to_owned(), owner: None, measures: Vec::new() });
+                    section.areas.push(Area {
+                        title: area_title.to_owned(),
+                        owner: None,
+                        measures: Vec::new(),
+                    });
                 }
                 in_area = true;
             }
@@ -160,16 +166,24 @@ pub fn read_tables(
             let status = if status_text.is_empty() {
                 Status::None
             } else {
-                let kind = vocabulary.match_label(&status_text).or_else(|| vocabulary.get(&status_text)).ok_or_else(|| {
-                    let labels: Vec<&str> = vocabulary.kinds.iter().map(|k| k.label.as_str()).collect();
-                    err(
-                        at(Column::Status),
-                        format!("{status_text:?} is not a status; expected one of {} (or nothing)", labels.join(", ")),
-                    )
-                })?;
+                let kind = vocabulary
+                    .match_label(&status_text)
+                    .or_else(|| vocabulary.get(&status_text))
+                    .ok_or_else(|| {
+                        let labels: Vec<&str> = vocabulary.kinds.iter().map(|k| k.label.as_str()).collect();
+                        err(
+                            at(Column::Status),
+                            format!(
+                                "{status_text:?} is not a status; expected one of {} (or nothing)",
+                                labels.join(", ")
+                            ),
+                        )
+                    })?;
                 Status::Reported { key: kind.key.clone(), label: status_text.clone() }
             };
-            let depth = if title.depth > 0 || title.text.trim_start().starts_with(['•', '·', '-', '–', '*', '▪']) {
+            let depth = if title.depth > 0
+                || title.text.trim_start().starts_with(['•', '·', '-', '–', '*', '▪'])
+            {
                 title.depth.max(1)
             } else {
                 0
@@ -189,7 +203,10 @@ pub fn read_tables(
                 &mut section.measures
             };
             place(container, measure, depth).map_err(|()| {
-                err(at(Column::Measure), "a sub-measure (bullet) needs a measure above it in the same area".into())
+                err(
+                    at(Column::Measure),
+                    "a sub-measure (bullet) needs a measure above it in the same area".into(),
+                )
             })?;
             rows_read.push(number);
         }

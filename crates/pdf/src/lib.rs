@@ -14,11 +14,11 @@ use tiltak_formats::Labels;
 use tiltak_formats::board::{BoardReport, ChangesReport};
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
-use typst_layout::PagedDocument;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 const COMMON: &str = include_str!("../templates/common.typ");
@@ -30,7 +30,11 @@ const CHANGES: &str = include_str!("../templates/changes.typ");
 pub struct PdfError(String);
 
 /// The status report: title, summary, chart and the five-column table.
-pub fn write_report(report: &StatusReport, vocabulary: &Vocabulary, labels: &Labels) -> Result<Vec<u8>, PdfError> {
+pub fn write_report(
+    report: &StatusReport,
+    vocabulary: &Vocabulary,
+    labels: &Labels,
+) -> Result<Vec<u8>, PdfError> {
     let board = BoardReport::new(report, vocabulary, labels);
     render(REPORT, &board, &board.title)
 }
@@ -42,8 +46,7 @@ pub fn write_changes(changes: &ChangesReport) -> Result<Vec<u8>, PdfError> {
 
 /// Fonts are parsed once per process: typst's embedded Libertinus Serif and friends.
 static FONTS: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
-    let fonts: Vec<Font> =
-        typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+    let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
     let book = FontBook::from_fonts(&fonts);
     (LazyHash::new(book), fonts)
 });

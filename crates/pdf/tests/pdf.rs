@@ -49,7 +49,10 @@ fn the_report_is_a_tagged_landscape_pdf_with_every_measure() {
     let p = path.to_str().unwrap();
     let Some(info) = tool("pdfinfo", &[p]) else { return };
     assert!(info.lines().any(|l| l.starts_with("Tagged:") && l.ends_with("yes")), "{info}");
-    assert!(info.contains("Title:           Status – Osloregionens handlingsprogram 2025 – pr 2 sept"), "{info}");
+    assert!(
+        info.contains("Title:           Status – Osloregionens handlingsprogram 2025 – pr 2 sept"),
+        "{info}"
+    );
     assert!(info.contains("841.89 x 595.276 pts (A4)"), "A4 landscape: {info}");
     // pdftotext reads a cell's lines in order but may slip a neighbouring cell's line (a status)
     // in between: each title's words must come in order, with at most a few others among them.
@@ -59,7 +62,10 @@ fn the_report_is_a_tagged_landscape_pdf_with_every_measure() {
         let title: Vec<&str> = m.title.split_whitespace().collect();
         assert!(in_order(&words, &title, 4), "{:?} is in the PDF text", m.title);
     }
-    tool("pdftoppm", &["-png", "-r", "60", "-f", "1", "-l", "1", p, dir().join("report-page").to_str().unwrap()]);
+    tool(
+        "pdftoppm",
+        &["-png", "-r", "60", "-f", "1", "-l", "1", p, dir().join("report-page").to_str().unwrap()],
+    );
 }
 
 #[test]

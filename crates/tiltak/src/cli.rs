@@ -92,8 +92,9 @@ pub struct RolloverArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// The file: report text (.txt), Tiltak's JSON (.json), or a spreadsheet (.xlsx, .csv) with
-    /// the columns id, section, area, parent_id, position, title, status, description, decision, comment.
+    /// The file: report text (.txt), Tiltak's JSON (.json), a Word document with the five-column
+    /// table (.docx), or a spreadsheet (.xlsx, .csv): Tiltak's own export (columns id, section, area,
+    /// parent_id, position, title, status, description, decision, comment) or the five-column table.
     pub file: PathBuf,
     /// The organisation's slug; it is created if it does not exist.
     #[arg(long)]
@@ -141,6 +142,9 @@ pub struct ExportArgs {
     /// Headings' language (default: the organisation's).
     #[arg(long)]
     pub language: Option<String>,
+    /// The changes since the previous round instead of the status report (docx or pdf).
+    #[arg(long)]
+    pub changes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,6 +153,9 @@ pub enum ExportFormat {
     Md,
     Csv,
     Xlsx,
+    Docx,
+    /// Needs the `pdf` feature (on by default).
+    Pdf,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {

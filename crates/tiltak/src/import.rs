@@ -2,11 +2,11 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use tiltak_core::round::parse_iso_date;
 use tiltak_core::{Language, Organisation, OrganisationSlug, Vocabulary};
 use tiltak_db::{Db, IdSource, OnExisting};
-use tiltak_formats::report_text::{self, TextOptions};
+use tiltak_formats::import::{self, FileKind, ImportMeta, Imported};
 use tiltak_formats::{ReportDocument, json};
 
 use crate::cli::{ImportArgs, OutputFormat};
@@ -29,47 +29,24 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         _ => Vocabulary::default_nb(),
     };
 
-    let extension = args.file.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let is_json = extension == "json";
-    let sheet_meta = tiltak_formats::spreadsheet::SheetMeta {
+    let meta = ImportMeta {
         organisation: slug.to_string(),
         title: String::new(),
         year: args.year,
         round: args.round.clone(),
         date,
     };
-    let (mut doc, ids) = if is_json {
-        let doc = json::read(&bytes, &vocabulary).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-        (doc, IdSource::Document)
-    } else if extension == "xlsx" || extension == "csv" {
-        let read = if extension == "xlsx" {
-            tiltak_formats::spreadsheet::read_xlsx
-        } else {
-            tiltak_formats::spreadsheet::read_csv
-        };
-        let mut doc = read(&bytes, &vocabulary, &sheet_meta).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-        if doc.title.chars().all(|c| c.is_ascii_digit()) {
-            // A CSV does not carry the programme's title: keep the one the programme has.
-            if let (Some(db), Some(org)) = (&db, &org)
-                && let Some(p) = db.programme(org.id, doc.year).await?
-            {
-                doc.report.title = p.title;
-            }
-        }
-        (doc, IdSource::Document)
-    } else {
-        let options = TextOptions {
-            organisation: slug.to_string(),
-            year: args.year,
-            round_label: args.round.clone(),
-            round_date: date,
-        };
-        let doc = report_text::parse_bytes(&bytes, &vocabulary, &options)
+    let Imported { mut doc, ids_are_the_programmes } =
+        import::read(FileKind::from_name(&file), &bytes, &vocabulary, &meta)
             .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-        (doc, IdSource::Place)
-    };
-    if is_json {
-        override_round(&mut doc, &args, date)?;
+    let ids = if ids_are_the_programmes { IdSource::Document } else { IdSource::Place };
+    if doc.title.chars().all(|c| c.is_ascii_digit()) {
+        // A CSV or a bare Word table does not carry the programme's title: keep the one it has.
+        if let (Some(db), Some(org)) = (&db, &org)
+            && let Some(p) = db.programme(org.id, doc.year).await?
+        {
+            doc.report.title = p.title;
+        }
     }
     doc.report.organisation = slug.to_string();
 
@@ -118,25 +95,6 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         ),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn override_round(
-    doc: &mut ReportDocument,
-    args: &ImportArgs,
-    date: Option<time::Date>,
-) -> anyhow::Result<()> {
-    if let Some(year) = args.year
-        && year != doc.year
-    {
-        bail!("{}: the file is the programme of {}, not {year}", args.file.display(), doc.year);
-    }
-    if let Some(label) = &args.round {
-        doc.report.round.label = label.clone();
-    }
-    if date.is_some() {
-        doc.report.round.date = date;
-    }
-    Ok(())
 }
 
 fn database_exists(url: &str) -> bool {

@@ -80,6 +80,7 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::POST, "/{org}/{year}/rounds/{round}/freeze", Manage, post(rounds::freeze)),
         r(Method::POST, "/{org}/{year}/rounds/{round}/visibility", Manage, post(rounds::visibility)),
         r(Method::GET, "/{org}/{year}/rounds/{round}/changes", Read, get(changes::show)),
+        r(Method::GET, "/{org}/{year}/rounds/{round}/changes/download", Read, get(download::changes)),
         r(Method::POST, "/{org}/{year}/rounds/{round}/measures/{id}", Edit, post(entries::update)),
         r(Method::GET, "/{org}/{year}/rounds/{round}/measures/{id}/edit", Edit, get(entries::edit)),
     ]

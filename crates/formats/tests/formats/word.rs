@@ -57,7 +57,8 @@ fn the_report_is_landscape_with_repeated_headers_page_numbers_and_described_char
 
 #[test]
 fn english_on_request() {
-    let bytes = docx::write_report(&sample(), &Vocabulary::default_nb(), &Labels::for_language(Language::En)).unwrap();
+    let bytes = docx::write_report(&sample(), &Vocabulary::default_nb(), &Labels::for_language(Language::En))
+        .unwrap();
     let xml = part(&bytes, "word/document.xml");
     assert!(xml.contains("Continue in 2026?"));
     assert!(xml.contains("Number of measures per status category"));
@@ -98,7 +99,13 @@ fn table_docx(rows: &[[&str; 5]]) -> Vec<u8> {
 }
 
 fn meta() -> SheetMeta {
-    SheetMeta { organisation: "o".into(), title: "P".into(), year: Some(2025), round: Some("pr 1 mai".into()), date: None }
+    SheetMeta {
+        organisation: "o".into(),
+        title: "P".into(),
+        year: Some(2025),
+        round: Some("pr 1 mai".into()),
+        date: None,
+    }
 }
 
 #[test]

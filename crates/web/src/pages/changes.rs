@@ -30,6 +30,23 @@ struct ChangesPage {
     tr: Tr,
     previous: Option<String>,
     changes: Vec<ChangeView>,
+    downloads: super::download::Downloads,
+}
+
+/// The round asked for and the one before it, among the rounds this viewer may see.
+pub async fn rounds(
+    app: &AppState,
+    tr: Tr,
+    viewer: &crate::auth::Viewer,
+    org: &tiltak_db::OrganisationRow,
+    programme: &tiltak_db::ProgrammeRow,
+    round: &str,
+) -> AppResult<(Option<tiltak_db::RoundRow>, tiltak_db::RoundRow)> {
+    let member = viewer.role(&org.slug).is_some();
+    let current = super::round(&app.db, tr, member, programme, Some(round)).await?.expect("found or refused");
+    let rounds = super::visible_rounds(&app.db, tr, member, programme).await?;
+    let index = rounds.iter().position(|r| r.id == current.id).unwrap_or(0);
+    Ok((index.checked_sub(1).map(|i| rounds[i].clone()), current))
 }
 
 pub async fn show(
@@ -40,21 +57,11 @@ pub async fn show(
 ) -> AppResult<Response> {
     let org = super::organisation(&app.db, tr, &slug).await?;
     let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let current = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, Some(&round))
-        .await?
-        .expect("found or refused");
-    let rounds = super::visible_rounds(&app.db, tr, viewer.role(&org.slug).is_some(), &programme).await?;
-    let index = rounds.iter().position(|r| r.id == current.id).unwrap_or(0);
-    let previous = index.checked_sub(1).map(|i| rounds[i].clone());
+    let (previous, current) = rounds(&app, tr, &viewer, &org, &programme, &round).await?;
     let mut changes = Vec::new();
     if let Some(prev) = &previous {
-        // Each round's report holds the measures that have an entry in it: a measure added since
-        // the previous round shows as new, one removed shows as removed.
-        let in_round = |numbers: Vec<u32>| move |id: u32| numbers.contains(&id);
-        let before = app.db.load_report(&org, programme.year, Some(&prev.slug)).await.or_page(tr)?;
-        let before = before.only_measures(in_round(app.db.round_measures(prev.id).await.or_page(tr)?));
-        let after = app.db.load_report(&org, programme.year, Some(&current.slug)).await.or_page(tr)?;
-        let after = after.only_measures(in_round(app.db.round_measures(current.id).await.or_page(tr)?));
+        let before = app.db.round_report(&org, programme.year, prev).await.or_page(tr)?;
+        let after = app.db.round_report(&org, programme.year, &current).await.or_page(tr)?;
         for c in compare(&before, &after) {
             let mut fields = Vec::new();
             let mut description = Vec::new();
@@ -127,5 +134,7 @@ pub async fn show(
         Some(programme.year),
         "rounds",
     );
-    render(tr, ChangesPage { page, tr, previous: previous.map(|p| p.label), changes })
+    let downloads =
+        super::download::Downloads::changes(tr, &format!("/{}/{}", org.slug, programme.year), &current.slug);
+    render(tr, ChangesPage { page, tr, previous: previous.map(|p| p.label), changes, downloads })
 }

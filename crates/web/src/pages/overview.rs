@@ -45,6 +45,7 @@ struct OverviewPage {
     next_exists: bool,
     previous_exists: bool,
     previous_year: i32,
+    downloads: Option<super::download::Downloads>,
 }
 
 const CHART_WIDTH: usize = 420;
@@ -128,6 +129,9 @@ pub async fn show(
         .collect();
     let next_exists = app.db.programme(org.id, programme.year + 1).await.or_page(tr)?.is_some();
     let previous_exists = app.db.programme(org.id, programme.year - 1).await.or_page(tr)?.is_some();
+    let downloads = round.as_ref().map(|r| {
+        super::download::Downloads::report(tr, &format!("/{}/{}", org.slug, programme.year), &r.slug)
+    });
     render(
         tr,
         OverviewPage {
@@ -143,6 +147,7 @@ pub async fn show(
             next_exists,
             previous_exists,
             previous_year: programme.year - 1,
+            downloads,
         },
     )
 }

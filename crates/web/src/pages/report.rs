@@ -70,6 +70,7 @@ struct ReportPage {
     next_year: i32,
     saved_title: Option<String>,
     base: String,
+    downloads: Option<super::download::Downloads>,
     /// Whether any row has an edit link (the table then has an actions column).
     editable: bool,
     /// Where a new measure can go: ("section:ID" | "area:ID", label).
@@ -273,6 +274,9 @@ pub async fn show(
     }
     let editable = sections.iter().flat_map(|s| &s.rows).any(|r| !r.edit_href.is_empty());
     let page = PageCtx::new(tr, &viewer, heading.clone(), Some(&org), Some(programme.year), "report");
+    let downloads = round.as_ref().map(|r| {
+        super::download::Downloads::report(tr, &format!("/{}/{}", org.slug, programme.year), &r.slug)
+    });
     render(
         tr,
         ReportPage {
@@ -290,6 +294,7 @@ pub async fn show(
             total,
             next_year: programme.year + 1,
             saved_title,
+            downloads,
             base: format!("/{}/{}", org.slug, programme.year),
             editable,
             places,

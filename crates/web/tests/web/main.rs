@@ -34,6 +34,7 @@ pub struct Reply {
     pub location: Option<String>,
     pub set_cookie: Option<String>,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl TestApp {
@@ -103,7 +104,13 @@ impl TestApp {
         let location = header(header::LOCATION);
         let set_cookie = header(header::SET_COOKIE);
         let body = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, location, set_cookie, body: String::from_utf8_lossy(&body).into_owned() }
+        Reply {
+            status,
+            location,
+            set_cookie,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body.to_vec(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {

@@ -134,7 +134,7 @@ async fn search_finds_titles_and_descriptions_and_marks_the_hit() {
 async fn the_report_downloads_as_xlsx_csv_markdown_and_json() {
     for app in TestApp::all().await {
         let page = app.get("/osloregionen/2025/report").await;
-        assert!(page.body.contains("/osloregionen/2025/report/download?format=xlsx&amp;round=2025-09-02"));
+        assert!(page.body.contains("/osloregionen/2025/report/download?format=xlsx&#38;round=2025-09-02"));
         let md = app.get("/osloregionen/2025/report/download?format=md").await;
         assert!(md.body.starts_with("# Status – Osloregionens handlingsprogram 2025 – pr 2 sept"));
         let csv = app.get("/osloregionen/2025/report/download?format=csv&round=2025-09-02").await;
@@ -154,5 +154,32 @@ async fn the_report_downloads_as_xlsx_csv_markdown_and_json() {
             app.get("/osloregionen/2025/report/download?format=exe").await.status,
             StatusCode::BAD_REQUEST
         );
+    }
+}
+
+#[tokio::test]
+async fn the_board_documents_download_from_the_report_and_the_overview() {
+    for app in TestApp::all().await {
+        for page in ["/osloregionen/2025/report", "/osloregionen/2025"] {
+            let body = app.get(page).await.body;
+            assert!(
+                body.contains("/osloregionen/2025/report/download?format=docx&#38;round=2025-09-02"),
+                "{page}"
+            );
+            assert_eq!(body.contains("format=pdf"), cfg!(feature = "pdf"), "{page}");
+        }
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let report = app.db.load_report(&org, 2025, None).await.unwrap();
+        let vocabulary = app.db.vocabulary(org.id).await.unwrap();
+        let labels = tiltak_formats::Labels::for_language(tiltak_core::Language::Nb);
+        let docx = app.get("/osloregionen/2025/report/download?format=docx").await;
+        assert_eq!(docx.status, StatusCode::OK);
+        assert_eq!(docx.bytes, tiltak_formats::docx::write_report(&report, &vocabulary, &labels).unwrap());
+        let pdf = app.get("/osloregionen/2025/report/download?format=pdf").await;
+        if cfg!(feature = "pdf") {
+            assert!(pdf.bytes.starts_with(b"%PDF-"));
+        } else {
+            assert_eq!(pdf.status, StatusCode::BAD_REQUEST);
+        }
     }
 }

@@ -67,6 +67,29 @@ async fn open_a_round_update_three_measures_and_see_exactly_those_three_changes(
         let first_round = app.get("/osloregionen/2025/rounds/2025-09-02/changes").await;
         assert!(first_round.body.contains("første runde"));
 
+        // The same changes as a Word document for the board: the three measures, no others.
+        let href = format!("/osloregionen/2025/rounds/{round}/changes/download?format=docx");
+        assert!(changes.body.contains(&href), "the page offers it");
+        let docx = app.get(&href).await;
+        assert_eq!(docx.status, StatusCode::OK);
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let rounds = app.db.rounds(p.id).await.unwrap();
+        let (before, after) = (
+            app.db.round_report(&org, 2025, &rounds[0]).await.unwrap(),
+            app.db.round_report(&org, 2025, &rounds[1]).await.unwrap(),
+        );
+        let labels = tiltak_formats::Labels::for_language(tiltak_core::Language::Nb);
+        let expected =
+            tiltak_formats::board::ChangesReport::new(Some((&rounds[0].label, &before)), &after, &labels);
+        assert_eq!(expected.rows.len(), 3);
+        assert_eq!(docx.bytes, tiltak_formats::docx::write_changes(&expected).unwrap());
+        #[cfg(feature = "pdf")]
+        {
+            let pdf = app.get(&href.replace("docx", "pdf")).await;
+            assert!(pdf.bytes.starts_with(b"%PDF-"));
+        }
+
         // A measure added while the round is open is new in its changes.
         let r = app
             .post(
