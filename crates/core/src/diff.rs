@@ -97,6 +97,43 @@ pub fn compare(previous: &StatusReport, current: &StatusReport) -> Vec<MeasureCh
     changes
 }
 
+/// Gives `report`'s measures the ids of `reference`'s measures in the same place (section, area,
+/// umbrellas and title; the n-th of equal places in order) and new ids after the largest to the
+/// rest; merge targets follow. This lets a file read by place (report text, a Word table) be
+/// compared with a saved round before it is saved.
+pub fn align_ids(reference: &StatusReport, report: &mut StatusReport) {
+    use std::collections::{HashMap, VecDeque};
+    let key = |p: &crate::programme::MeasurePath<'_>, title: &str| {
+        format!("{}\u{1f}{}\u{1f}{}\u{1f}{title}", p.section, p.area.unwrap_or(""), p.parents.join("\u{1e}"))
+    };
+    let mut slots: HashMap<String, VecDeque<MeasureId>> = HashMap::new();
+    let mut next = 1;
+    for (path, m) in reference.programme().measures() {
+        if let Some(id) = m.id {
+            slots.entry(key(&path, &m.title)).or_default().push_back(id);
+            next = next.max(id + 1);
+        }
+    }
+    let mut map: HashMap<MeasureId, MeasureId> = HashMap::new();
+    for (path, m) in report.programme().measures() {
+        let new = slots.get_mut(&key(&path, &m.title)).and_then(VecDeque::pop_front).unwrap_or_else(|| {
+            next += 1;
+            next - 1
+        });
+        if let Some(old) = m.id {
+            map.insert(old, new);
+        }
+    }
+    let mut programme = report.programme();
+    programme.for_each_measure_mut(|m| {
+        m.id = m.id.and_then(|old| map.get(&old).copied());
+        if let Decision::Merge { into } = &mut m.entry.continuation.decision {
+            into.id = into.id.and_then(|old| map.get(&old).copied());
+        }
+    });
+    report.sections = programme.sections;
+}
+
 /// A decision as compared: its kind and its condition or target.
 fn decision_key(d: &Decision) -> String {
     match d {

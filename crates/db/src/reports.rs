@@ -90,9 +90,21 @@ impl Db {
         ids: IdSource,
         on_existing: OnExisting,
     ) -> DbResult<Saved> {
+        self.save_report_as(org, report, ids, on_existing, "import").await
+    }
+
+    /// [`Db::save_report`] with the person to name in the change log.
+    pub async fn save_report_as(
+        &self,
+        org: &OrganisationRow,
+        report: &StatusReport,
+        ids: IdSource,
+        on_existing: OnExisting,
+        actor: &str,
+    ) -> DbResult<Saved> {
         let vocabulary = self.vocabulary(org.id).await?;
         let mut tx = self.pool.begin().await?;
-        match save_in(&mut tx, org, &vocabulary, report, ids, on_existing).await {
+        match save_in(&mut tx, org, &vocabulary, report, ids, on_existing, actor).await {
             Ok(saved) => {
                 tx.commit().await?;
                 Ok(saved)
@@ -123,7 +135,7 @@ impl Db {
             Some(org) => org,
             None => insert_organisation(&mut tx, organisation).await?,
         };
-        match save_in(&mut tx, &org, &vocabulary, report, ids, on_existing).await {
+        match save_in(&mut tx, &org, &vocabulary, report, ids, on_existing, "import").await {
             Ok(saved) => {
                 tx.commit().await?;
                 Ok((org, saved))
@@ -354,6 +366,7 @@ async fn save_in(
     report: &StatusReport,
     ids: IdSource,
     on_existing: OnExisting,
+    actor: &str,
 ) -> DbResult<Saved> {
     check_statuses(report, vocabulary)?;
     let programme = report.programme();
@@ -434,7 +447,7 @@ async fn save_in(
         measure_number: None,
     };
     let action = if replaced_round { "report.replace" } else { "report.import" };
-    crate::changes::log(tx, scope, "import", action, None, Some(format!("{measures} measures"))).await?;
+    crate::changes::log(tx, scope, actor, action, None, Some(format!("{measures} measures"))).await?;
     Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures })
 }
 

@@ -118,12 +118,12 @@ impl BoardReport {
             .map(|s| {
                 let mut rows = Vec::new();
                 for m in &s.measures {
-                    push_rows(m, 0, vocabulary, labels, &mut rows);
+                    push_rows(m, 0, vocabulary, &mut rows);
                 }
                 for a in &s.areas {
                     let first = rows.len();
                     for m in &a.measures {
-                        push_rows(m, 0, vocabulary, labels, &mut rows);
+                        push_rows(m, 0, vocabulary, &mut rows);
                     }
                     if rows.len() == first {
                         rows.push(TableRow {
@@ -170,7 +170,7 @@ impl BoardReport {
     }
 }
 
-fn push_rows(m: &Measure, depth: usize, vocabulary: &Vocabulary, labels: &Labels, rows: &mut Vec<TableRow>) {
+fn push_rows(m: &Measure, depth: usize, vocabulary: &Vocabulary, rows: &mut Vec<TableRow>) {
     rows.push(TableRow {
         area: None,
         area_rows: 0,
@@ -182,7 +182,7 @@ fn push_rows(m: &Measure, depth: usize, vocabulary: &Vocabulary, labels: &Labels
         comment: m.entry.continuation.comment.clone(),
     });
     for c in &m.children {
-        push_rows(c, depth + 1, vocabulary, labels, rows);
+        push_rows(c, depth + 1, vocabulary, rows);
     }
 }
 

@@ -106,14 +106,26 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
 
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let body = if unsafe_method {
-        let bytes: Bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let multipart = content_type.starts_with("multipart/form-data");
+        let limit = if multipart { crate::UPLOAD_BYTES } else { MAX_FORM_BYTES };
+        let bytes: Bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => return AppError::bad_request(tr, "the form is too large").into_response(),
         };
-        let sent =
-            parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned).or_else(
-                || form_urlencoded_pairs(&bytes).into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v),
-            );
+        let mut sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        if sent.is_none() {
+            sent = if multipart {
+                multipart_field(&bytes, &content_type, CSRF_FIELD).await
+            } else {
+                form_urlencoded_pairs(&bytes).into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v)
+            };
+        }
         let ok = matches!((&existing_csrf, &sent), (Some(c), Some(s)) if constant_time_eq(c, s));
         if !ok {
             return AppError { status: StatusCode::FORBIDDEN, message: tr.t("csrf-failed"), tr }
@@ -281,4 +293,18 @@ impl LoginLimiter {
     pub fn succeeded(&self, key: &str) {
         self.failures.lock().expect("never poisoned").remove(key);
     }
+}
+
+/// A text field of a multipart form (an upload), read from the buffered body.
+async fn multipart_field(body: &Bytes, content_type: &str, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let body = body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }

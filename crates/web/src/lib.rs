@@ -12,11 +12,15 @@ pub mod sample;
 use std::net::SocketAddr;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 pub use auth::Access;
 use tiltak_db::Db;
+
+/// The largest file the import page takes (a workbook of 10,000 measures is about 1 MB).
+pub const UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
 /// What every handler gets.
 #[derive(Clone)]
@@ -56,6 +60,14 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::GET, "/{org}", Read, get(organisations::show)),
         r(Method::GET, "/{org}/search", Read, get(search::show)),
         r(Method::GET, "/{org}/audit", Member, get(audit::show)),
+        r(Method::GET, "/{org}/import", Manage, get(import::show)),
+        r(
+            Method::POST,
+            "/{org}/import",
+            Manage,
+            post(import::preview).layer(DefaultBodyLimit::max(UPLOAD_BYTES)),
+        ),
+        r(Method::POST, "/{org}/import/confirm", Manage, post(import::confirm)),
         r(Method::GET, "/{org}/settings", Admin, get(settings::show)),
         r(Method::POST, "/{org}/settings/members", Admin, post(settings::member)),
         r(Method::POST, "/{org}/settings/groups", Admin, post(settings::group)),

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod changes;
 pub mod download;
 pub mod entries;
+pub mod import;
 pub mod measures;
 pub mod organisations;
 pub mod overview;

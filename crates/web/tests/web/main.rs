@@ -3,6 +3,7 @@
 
 mod access;
 mod editing;
+mod import;
 mod pages;
 mod rollover;
 mod rounds;

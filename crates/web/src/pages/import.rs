@@ -1,0 +1,301 @@
+//! `/{org}/import`: bring in a file (report text, Word table, spreadsheet, JSON), see what was read
+//! — the tree, the reader's warnings and what it changes in the round it replaces — and only then
+//! save it. Nothing is kept between the two steps but the file itself, sent back with the
+//! confirmation (base64 in a hidden field) and read again, so what is saved is what was shown.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde::Deserialize;
+use tiltak_core::diff::{ChangeKind, align_ids, compare};
+use tiltak_core::round::parse_iso_date;
+use tiltak_core::{Measure, StatusReport};
+use tiltak_db::{IdSource, OnExisting, OrganisationRow};
+use tiltak_formats::import::{self, FileKind, ImportMeta, Imported};
+
+use super::{PageCtx, see_other};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult, OrPage};
+use crate::i18n::Tr;
+
+/// What the user sent: the file and what they know better than it.
+#[derive(Debug, Default, Deserialize)]
+pub struct Upload {
+    #[serde(default)]
+    pub name: String,
+    /// The file, base64 (the confirmation form sends it back).
+    #[serde(default)]
+    pub data: String,
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub round: String,
+    #[serde(default)]
+    pub date: String,
+}
+
+/// A measure of the preview tree.
+pub struct Node {
+    pub depth: usize,
+    pub title: String,
+    pub status: String,
+}
+
+/// An area (or a section's own measures) of the preview tree.
+pub type Group = (Option<String>, Vec<Node>);
+
+pub struct Preview {
+    pub title: String,
+    pub year: i32,
+    pub round: String,
+    pub measures: usize,
+    /// Each section's title with its groups: (area, or `None` for the section's own measures; measures).
+    pub sections: Vec<(String, Vec<Group>)>,
+    /// (line or table row, 0 for the whole file; message)
+    pub warnings: Vec<(usize, String)>,
+    /// `Some` when the round exists: it will be replaced, and these measures change.
+    pub replaces: Option<Vec<(String, &'static str)>>,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    page: PageCtx,
+    tr: Tr,
+    action: String,
+    upload: Upload,
+    preview: Option<Preview>,
+    error: Option<String>,
+}
+
+fn page(
+    tr: Tr,
+    viewer: &Viewer,
+    org: &OrganisationRow,
+    status: StatusCode,
+    upload: Upload,
+    preview: Option<Preview>,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let html = ImportPage {
+        page: PageCtx::new(tr, viewer, tr.t("import-title"), Some(org), None, "import"),
+        tr,
+        action: format!("/{}/import", org.slug),
+        upload,
+        preview,
+        error,
+    }
+    .render()
+    .or_page(tr)?;
+    Ok((status, Html(html)).into_response())
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    tr: Tr,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    page(tr, &viewer, &org, StatusCode::OK, Upload::default(), None, None)
+}
+
+/// Step one: the file is read and shown; nothing is saved.
+pub async fn preview(
+    State(app): State<AppState>,
+    tr: Tr,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    mut form: Multipart,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let mut upload = Upload::default();
+    while let Some(field) = form.next_field().await.map_err(|e| AppError::bad_request(tr, e.body_text()))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            upload.name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(|e| AppError::bad_request(tr, e.body_text()))?;
+            upload.data = BASE64.encode(&bytes);
+        } else {
+            let value = field.text().await.map_err(|e| AppError::bad_request(tr, e.body_text()))?;
+            match name.as_str() {
+                "year" => upload.year = value,
+                "round" => upload.round = value,
+                "date" => upload.date = value,
+                _ => {}
+            }
+        }
+    }
+    if upload.data.is_empty() || upload.name.is_empty() {
+        let message = tr.t("import-no-file");
+        return page(tr, &viewer, &org, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
+    }
+    match read(&app, tr, &org, &upload).await? {
+        Ok((imported, existing)) => {
+            let preview = preview_of(&imported, existing.as_ref().map(|(_, r)| r));
+            page(tr, &viewer, &org, StatusCode::OK, upload, Some(preview), None)
+        }
+        Err(message) => {
+            page(tr, &viewer, &org, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message))
+        }
+    }
+}
+
+/// Step two: the same file read again and saved in one transaction.
+pub async fn confirm(
+    State(app): State<AppState>,
+    tr: Tr,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    Form(upload): Form<Upload>,
+) -> AppResult<Response> {
+    let org = super::organisation(&app.db, tr, &slug).await?;
+    let (imported, existing) = match read(&app, tr, &org, &upload).await? {
+        Ok(read) => read,
+        Err(message) => {
+            return page(tr, &viewer, &org, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
+        }
+    };
+    let ids = if imported.ids_are_the_programmes { IdSource::Document } else { IdSource::Place };
+    let on_existing = if existing.is_some() { OnExisting::Replace } else { OnExisting::Refuse };
+    let saved = app.db.save_report_as(&org, &imported.doc, ids, on_existing, &viewer.actor()).await;
+    match saved {
+        Ok(_) => {
+            let rounds = app.db.programme(org.id, imported.doc.year).await.or_page(tr)?;
+            let slug = match rounds {
+                Some(p) => app
+                    .db
+                    .rounds(p.id)
+                    .await
+                    .or_page(tr)?
+                    .into_iter()
+                    .find(|r| r.label == imported.doc.round.label)
+                    .map(|r| r.slug),
+                None => None,
+            };
+            let query = slug.map(|s| format!("?round={s}")).unwrap_or_default();
+            Ok(see_other(&format!("/{}/{}/report{query}", org.slug, imported.doc.year)))
+        }
+        Err(tiltak_db::DbError::Conflict(m) | tiltak_db::DbError::Invalid(m)) => {
+            page(tr, &viewer, &org, StatusCode::CONFLICT, upload, None, Some(m))
+        }
+        Err(e) => Err(AppError::internal(tr, e)),
+    }
+}
+
+/// Reads the upload; `Err` is a message for the user. With the read file comes the saved round of
+/// the same label, when there is one (the round the import replaces).
+async fn read(
+    app: &AppState,
+    tr: Tr,
+    org: &OrganisationRow,
+    upload: &Upload,
+) -> AppResult<Result<(Imported, Option<(tiltak_db::RoundRow, StatusReport)>), String>> {
+    let Ok(bytes) = BASE64.decode(upload.data.trim()) else {
+        return Ok(Err(tr.t("import-no-file")));
+    };
+    let year = match upload.year.trim() {
+        "" => None,
+        y => match y.parse() {
+            Ok(y) => Some(y),
+            Err(_) => return Ok(Err(format!("{}: {y:?}", tr.t("import-bad-year")))),
+        },
+    };
+    let date = match upload.date.trim() {
+        "" => None,
+        d => match parse_iso_date(d) {
+            Ok(d) => Some(d),
+            Err(e) => return Ok(Err(e.to_string())),
+        },
+    };
+    let programme_title = match year {
+        Some(y) => app.db.programme(org.id, y).await.or_page(tr)?.map(|p| p.title).unwrap_or_default(),
+        None => String::new(),
+    };
+    let meta = ImportMeta {
+        organisation: org.slug.to_string(),
+        title: programme_title,
+        year,
+        round: Some(upload.round.trim().to_owned()).filter(|r| !r.is_empty()),
+        date,
+    };
+    let vocabulary = app.db.vocabulary(org.id).await.or_page(tr)?;
+    let mut imported = match import::read(FileKind::from_name(&upload.name), &bytes, &vocabulary, &meta) {
+        Ok(i) => i,
+        Err(e) => return Ok(Err(format!("{}: {e}", upload.name))),
+    };
+    let mut existing = None;
+    if let Some(p) = app.db.programme(org.id, imported.doc.year).await.or_page(tr)? {
+        if imported.doc.title.chars().all(|c| c.is_ascii_digit()) {
+            imported.doc.report.title = p.title.clone();
+        }
+        let rounds = app.db.rounds(p.id).await.or_page(tr)?;
+        if let Some(round) = rounds.into_iter().find(|r| r.label == imported.doc.round.label) {
+            let report = app.db.round_report(org, p.year, &round).await.or_page(tr)?;
+            if !imported.ids_are_the_programmes {
+                align_ids(&report, &mut imported.doc.report);
+            }
+            existing = Some((round, report));
+        }
+    }
+    Ok(Ok((imported, existing)))
+}
+
+fn preview_of(imported: &Imported, existing: Option<&StatusReport>) -> Preview {
+    let doc = &imported.doc;
+    fn nodes(m: &Measure, depth: usize, out: &mut Vec<Node>) {
+        out.push(Node { depth, title: m.title.clone(), status: m.entry.status.label().to_owned() });
+        for c in &m.children {
+            nodes(c, depth + 1, out);
+        }
+    }
+    let sections = doc
+        .sections
+        .iter()
+        .map(|s| {
+            let mut groups = Vec::new();
+            let mut top = Vec::new();
+            for m in &s.measures {
+                nodes(m, 0, &mut top);
+            }
+            if !top.is_empty() {
+                groups.push((None, top));
+            }
+            for a in &s.areas {
+                let mut list = Vec::new();
+                for m in &a.measures {
+                    nodes(m, 0, &mut list);
+                }
+                groups.push((Some(a.title.clone()), list));
+            }
+            (s.title.clone(), groups)
+        })
+        .collect();
+    let replaces = existing.map(|before| {
+        compare(before, doc)
+            .into_iter()
+            .map(|c| {
+                let kind = match c.kind {
+                    ChangeKind::Added => "added",
+                    ChangeKind::Removed => "removed",
+                    ChangeKind::Changed { .. } => "changed",
+                };
+                (c.title, kind)
+            })
+            .collect()
+    });
+    Preview {
+        title: doc.title.clone(),
+        year: doc.year,
+        round: doc.round.label.clone(),
+        measures: doc.measure_count(),
+        sections,
+        warnings: doc.warnings.iter().map(|w| (w.line, w.message.clone())).collect(),
+        replaces,
+    }
+}

@@ -1,0 +1,171 @@
+//! The import page: a file is read and shown (tree, warnings, what changes) without saving, then
+//! saved on confirmation; an edited spreadsheet changes only the edited rows; bad files change nothing.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tiltak_core::{Language, StatusReport};
+use tiltak_formats::{Labels, docx, spreadsheet};
+
+use crate::{CSRF, TestApp};
+
+const BOUNDARY: &str = "tiltak-test-boundary";
+
+/// A multipart upload as a browser sends it.
+async fn upload(app: &TestApp, name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> crate::Reply {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes(),
+        );
+    }
+    body.extend(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{BOUNDARY}--\r\n").bytes());
+    let request = Request::post("/osloregionen/import")
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+/// The hidden fields of the confirmation form, to send back.
+fn hidden_fields(body: &str) -> Vec<(String, String)> {
+    let form = &body[body.find("/import/confirm").expect("a confirmation form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    form.split("<input type=\"hidden\" ")
+        .skip(1)
+        .map(|i| {
+            let attr = |a: &str| {
+                let at = i.find(&format!("{a}=\"")).unwrap() + a.len() + 2;
+                i[at..at + i[at..].find('"').unwrap()]
+                    .replace("&#43;", "+")
+                    .replace("&#47;", "/")
+                    .replace("&#61;", "=")
+            };
+            (attr("name"), attr("value"))
+        })
+        .collect()
+}
+
+async fn current(app: &TestApp) -> StatusReport {
+    let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+    app.db.load_report(&org, 2025, None).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_edited_spreadsheet_is_previewed_then_saved_and_only_its_edited_rows_change() {
+    for app in TestApp::all().await {
+        let page = app.get("/osloregionen/import").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("enctype=\"multipart/form-data\""));
+
+        let before = current(&app).await;
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let vocabulary = app.db.vocabulary(org.id).await.unwrap();
+        let mut edited = before.clone();
+        edited.sections[0].areas[0].measures[0].entry.description = "Oppdatert i regnearket".into();
+        edited.sections[1].measures[0].entry.continuation.comment = "Nei".into();
+        edited.sections[1].measures[0].entry.continuation.decision = tiltak_core::round::Decision::No;
+        let xlsx =
+            spreadsheet::write_xlsx(&edited, &vocabulary, &Labels::for_language(Language::Nb)).unwrap();
+
+        let preview = upload(&app, "status.xlsx", &xlsx, &[("csrf", CSRF)]).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(preview.body.contains("finnes og blir erstattet"), "{}", preview.body);
+        assert!(preview.body.contains("2 tiltak er endret"), "{}", preview.body);
+        assert_eq!(current(&app).await, before, "a preview saves nothing");
+
+        let fields = hidden_fields(&preview.body);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = app.post_raw("/osloregionen/import/confirm", &form, false).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert_eq!(saved.location.as_deref(), Some("/osloregionen/2025/report?round=2025-09-02"));
+        let after = current(&app).await;
+        let changed: Vec<_> = tiltak_core::diff::compare(&before, &after).into_iter().map(|c| c.id).collect();
+        assert_eq!(
+            changed,
+            vec![
+                before.sections[0].areas[0].measures[0].id.unwrap(),
+                before.sections[1].measures[0].id.unwrap()
+            ],
+            "exactly the two edited rows"
+        );
+        let log = app.db.organisation_changes(org.id, Some(2025), None, Some("report."), 1).await.unwrap();
+        assert_eq!(log[0].actor, "secretariat@example.no");
+        assert_eq!(log[0].action, "report.replace");
+    }
+}
+
+#[tokio::test]
+async fn a_word_table_for_a_new_round_is_previewed_with_its_tree() {
+    for app in TestApp::all().await {
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let vocabulary = app.db.vocabulary(org.id).await.unwrap();
+        let mut report = current(&app).await;
+        report.round.label = "pr 1 des".into();
+        report.round.date = None;
+        let bytes = docx::write_report(&report, &vocabulary, &Labels::for_language(Language::Nb)).unwrap();
+        let preview = upload(&app, "styremøte.docx", &bytes, &[("csrf", CSRF), ("date", "2025-12-01")]).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(preview.body.contains("Dette blir en ny runde"));
+        assert!(preview.body.contains("runde «pr 1 des» (2025), 60 tiltak"), "{}", preview.body);
+        assert!(preview.body.contains("Rikstunnel"), "the tree shows sub-measures");
+        let fields = hidden_fields(&preview.body);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = app.post_raw("/osloregionen/import/confirm", &form, false).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let rounds = app.db.rounds(p.id).await.unwrap();
+        assert_eq!(rounds.len(), 2);
+        assert_eq!(rounds[1].date.as_deref(), Some("2025-12-01"));
+        let new = app.db.round_report(&org, 2025, &rounds[1]).await.unwrap();
+        let old = app.db.round_report(&org, 2025, &rounds[0]).await.unwrap();
+        assert!(tiltak_core::diff::compare(&old, &new).is_empty(), "the same measures, matched by place");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_file_is_named_and_changes_nothing() {
+    for app in TestApp::all().await {
+        let before = current(&app).await;
+        let csv = "id,section,area,parent_id,position,title,status,description,decision,comment\n\
+                   1,S,,,1,Tittel,nesten,,,\n";
+        let r = upload(
+            &app,
+            "status.csv",
+            csv.as_bytes(),
+            &[("csrf", CSRF), ("year", "2025"), ("round", "pr 2 sept")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("status.csv: the CSV, row 2, column status"), "{}", r.body);
+        let r = upload(&app, "status.xlsx", b"not a workbook", &[("csrf", CSRF)]).await;
+        assert!(r.body.contains("not an XLSX workbook"));
+        assert_eq!(current(&app).await, before);
+        // Without the CSRF field the upload is refused before it is read.
+        let r = upload(&app, "status.csv", csv.as_bytes(), &[]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn only_the_secretariat_and_admins_import() {
+    for mut app in TestApp::all().await {
+        for (persona, ok) in [("reader", false), ("editor", false), ("secretariat", true), ("admin", true)] {
+            app.act_as(persona);
+            let page = app.get("/osloregionen/import").await;
+            assert_eq!(page.status == StatusCode::OK, ok, "{persona}");
+            assert_eq!(
+                app.get("/osloregionen/2025").await.body.contains("/osloregionen/import\""),
+                ok,
+                "{persona}"
+            );
+        }
+    }
+}
