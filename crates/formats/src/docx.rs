@@ -192,7 +192,7 @@ fn grid(rows: Vec<TableRow>, widths: &[usize]) -> Table {
 }
 
 fn summary_table(board: &BoardReport) -> Table {
-    let count_w = 1100;
+    let count_w = 1500;
     let first = TEXT_W - count_w * 6;
     let mut widths = vec![first];
     widths.extend([count_w; 6]);
@@ -219,7 +219,13 @@ fn summary_table(board: &BoardReport) -> Table {
     let mut rows =
         vec![TableRow::new(header).row_height(HEADER_HEIGHT).height_rule(HeightRule::AtLeast).cant_split()];
     let row = |r: &SummaryRow, bold: bool| {
-        let mut cells = vec![text_cell(&r.label, first)];
+        let label = Run::new().add_text(&r.label);
+        let mut cells =
+            vec![
+                TableCell::new()
+                    .width(first, WidthType::Dxa)
+                    .add_paragraph(Paragraph::new().add_run(if bold { label.bold() } else { label })),
+            ];
         for n in r.counts.iter().chain([&r.total]) {
             let run = Run::new().add_text(n.to_string());
             cells.push(TableCell::new().width(count_w, WidthType::Dxa).add_paragraph(

@@ -180,16 +180,28 @@ fn word_and_pdf_exports_and_a_word_table_back_in() {
     let run = Run::sqlite("docx");
     run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
     let export = |format: &str, file: &str, extra: &[&str]| {
-        let mut args = vec!["export", "--org", "osloregionen", "--year", "2025", "--format", format, "-o", file];
+        let mut args =
+            vec!["export", "--org", "osloregionen", "--year", "2025", "--format", format, "-o", file];
         args.extend_from_slice(extra);
         run.ok(&args);
         std::fs::read(run.path(file)).unwrap()
     };
     let docx = export("docx", "status.docx", &[]);
     assert!(docx.starts_with(b"PK"), "a zip package");
-    assert!(run.fails(&["export", "--org", "osloregionen", "--year", "2025", "--format", "docx"]).contains("-o FILE"));
+    assert!(
+        run.fails(&["export", "--org", "osloregionen", "--year", "2025", "--format", "docx"])
+            .contains("-o FILE")
+    );
     // The Word document reads back to the programme the database holds.
-    let read = run.ok(&["import", &run.path("status.docx"), "--org", "osloregionen", "--dry-run", "--format", "json"]);
+    let read = run.ok(&[
+        "import",
+        &run.path("status.docx"),
+        "--org",
+        "osloregionen",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
     let saved = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]);
     let strip = |j: &str| {
         let mut v: serde_json::Value = serde_json::from_str(j).unwrap();
@@ -203,9 +215,10 @@ fn word_and_pdf_exports_and_a_word_table_back_in() {
         assert!(export("pdf", "status.pdf", &["--language", "en"]).starts_with(b"%PDF-"));
         assert!(export("pdf", "changes.pdf", &["--changes"]).starts_with(b"%PDF-"));
     }
-    assert!(run
-        .fails(&["export", "--org", "osloregionen", "--year", "2025", "--format", "csv", "--changes"])
-        .contains("docx or pdf"));
+    assert!(
+        run.fails(&["export", "--org", "osloregionen", "--year", "2025", "--format", "csv", "--changes"])
+            .contains("docx or pdf")
+    );
 }
 
 #[test]
