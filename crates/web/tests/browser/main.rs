@@ -270,9 +270,22 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
         ("/osloregionen/audit", "audit"),
         ("/osloregionen/2025/rollover", "rollover"),
         ("/account/password", "password"),
+        ("/osloregionen/import", "import"),
     ] {
         check_page(&js, &base, path, shot).await;
     }
+    // The import preview: the sample's text uploaded through the file field, read, nothing saved.
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/osloregionen-status-2025-pr-2-sept.txt");
+    let sample = std::fs::canonicalize(sample).unwrap();
+    js.goto(&format!("{base}/osloregionen/import?lang=nb")).await.unwrap();
+    js.find(Locator::Id("i-file")).await.unwrap().send_keys(sample.to_str().unwrap()).await.unwrap();
+    js.find(Locator::Css("form[enctype='multipart/form-data'] button")).await.unwrap().click().await.unwrap();
+    js.wait().for_element(Locator::Id("preview")).await.unwrap();
+    let status = js.find(Locator::Css("div.message[role=status]")).await.unwrap().text().await.unwrap();
+    assert!(status.contains("«pr 2 sept» finnes og blir erstattet"), "{status}");
+    let violations = axe(&js).await;
+    assert!(violations.is_empty(), "axe on the import preview: {violations:?}");
+    std::fs::write(screenshot_dir().join("import-preview.png"), js.screenshot().await.unwrap()).unwrap();
     // An inline edit form is checked too.
     js.goto(&format!("{base}/osloregionen/2025/report?lang=nb")).await.unwrap();
     js.find(Locator::Css("#m3 a[hx-get]")).await.unwrap().click().await.unwrap();
