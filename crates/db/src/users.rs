@@ -349,6 +349,12 @@ impl Db {
         Ok(())
     }
 
+    /// The data revision: raised by every committed change to the data, by any process (database
+    /// triggers, migration 0005). Equal revisions mean equal data, so pages can be cached on it.
+    pub async fn data_revision(&self) -> DbResult<i64> {
+        Ok(sqlx::query_scalar("SELECT n FROM data_revision WHERE id = 1").fetch_one(&self.pool).await?)
+    }
+
     pub async fn has_users(&self) -> DbResult<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
         Ok(n > 0)

@@ -4,6 +4,7 @@
 
 mod assets;
 pub mod auth;
+mod cache;
 pub mod error;
 pub mod i18n;
 mod pages;
@@ -27,11 +28,12 @@ pub const UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 pub struct AppState {
     pub db: Db,
     pub limiter: auth::LoginLimiter,
+    pub pages: cache::PageCache,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
-        AppState { db, limiter: auth::LoginLimiter::default() }
+        AppState { db, limiter: auth::LoginLimiter::default(), pages: cache::PageCache::default() }
     }
 }
 
@@ -107,6 +109,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session))
         .layer(axum::middleware::from_fn(pages::language_cookie))
         .layer(tower_http::trace::TraceLayer::new_for_http())

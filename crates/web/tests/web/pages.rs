@@ -183,3 +183,25 @@ async fn the_board_documents_download_from_the_report_and_the_overview() {
         }
     }
 }
+
+#[tokio::test]
+async fn cached_pages_follow_every_change_even_from_outside_the_app() {
+    for mut app in TestApp::all().await {
+        app.act_as("anonymous");
+        let first = app.get("/osloregionen/2025/report").await;
+        assert_eq!(first.body, app.get("/osloregionen/2025/report").await.body, "the same page again");
+        // A write that bypasses the web app (as the CLI beside a running server does).
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let before = app.db.data_revision().await.unwrap();
+        app.db.rename_measure(org.id, p.id, 3, "Et helt nytt navn på tiltaket", 1, "cli").await.unwrap();
+        assert!(app.db.data_revision().await.unwrap() > before);
+        let after = app.get("/osloregionen/2025/report").await;
+        assert!(after.body.contains("Et helt nytt navn på tiltaket"), "no stale page after a change");
+        // The login form carries each visitor's own CSRF token: never shared from the cache.
+        let a = app.get_with("/login", &[("cookie", "tiltak_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]).await;
+        let b = app.get_with("/login", &[("cookie", "tiltak_csrf=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")]).await;
+        assert!(a.body.contains("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+        assert!(b.body.contains("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+    }
+}

@@ -1,0 +1,82 @@
+//! Rendered pages, kept while the data they were made from is unchanged. A page is stored under
+//! what decides its content — method, path and query, language, and who is looking (anonymous, or
+//! the user with their CSRF token, which pages embed) — and is valid for one data revision
+//! ([`tiltak_db::Db::data_revision`], raised by database triggers on every committed change, from
+//! this process or another). Each request costs one small query instead of the page's ten or more;
+//! a change anywhere makes every stored page stale at once. Only plain, successful HTML answers are
+//! kept: no cookies set, no htmx fragments.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::auth::Viewer;
+
+/// Pages kept at most; past that the cache starts over (a simple bound on memory).
+const MAX_PAGES: usize = 2000;
+/// Pages larger than this are not kept.
+const MAX_PAGE_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone, Default)]
+pub struct PageCache {
+    pages: Arc<Mutex<HashMap<String, (i64, Bytes)>>>,
+}
+
+impl PageCache {
+    fn get(&self, key: &str, revision: i64) -> Option<Bytes> {
+        let pages = self.pages.lock().expect("not poisoned");
+        pages.get(key).filter(|(r, _)| *r == revision).map(|(_, b)| b.clone())
+    }
+
+    fn put(&self, key: String, revision: i64, page: Bytes) {
+        let mut pages = self.pages.lock().expect("not poisoned");
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, (revision, page));
+    }
+}
+
+pub async fn pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET || request.headers().contains_key("hx-request") {
+        return next.run(request).await;
+    }
+    let viewer = request.extensions().get::<Viewer>().cloned().unwrap_or_default();
+    let who = match &viewer.user {
+        Some(u) => format!("{}:{}", u.id, viewer.csrf),
+        None => "-".to_owned(),
+    };
+    let (parts, body) = request.into_parts();
+    let language = crate::i18n::negotiate(&parts);
+    let key = format!("{} {who} {}", language.code(), parts.uri);
+    let request = Request::from_parts(parts, body);
+    let Ok(revision) = app.db.data_revision().await else {
+        return next.run(request).await;
+    };
+    if let Some(page) = app.pages.get(&key, revision) {
+        return ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], page)
+            .into_response();
+    }
+    let response = next.run(request).await;
+    let html =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if response.status() != StatusCode::OK || !html || response.headers().contains_key(header::SET_COOKIE) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the page is too large").into_response();
+    };
+    // An anonymous page that carries the visitor's own CSRF token (the login form) is theirs alone.
+    let token = viewer.csrf.as_bytes();
+    if viewer.user.is_some() || token.is_empty() || !bytes.windows(token.len()).any(|w| w == token) {
+        app.pages.put(key, revision, bytes.clone());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
