@@ -33,6 +33,23 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Fill the database with generated organisations, programmes and rounds (for trying Tiltak at
+    /// scale and for the benchmarks).
+    DemoData(DemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 400)]
+    pub organisations: usize,
+    #[arg(long, default_value_t = 10)]
+    pub years: usize,
+    #[arg(long, default_value_t = 80)]
+    pub measures: usize,
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    #[arg(long, default_value_t = 2016)]
+    pub first_year: i32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,5 +208,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => crate::export::run(&Db::connect(&cli.database).await?, args).await,
         Command::Rollover(args) => crate::rollover::run(&Db::connect(&cli.database).await?, args).await,
         Command::User(cmd) => crate::users::run(&Db::connect(&cli.database).await?, cmd).await,
+        Command::DemoData(args) => crate::demo::run(&Db::connect(&cli.database).await?, args).await,
     }
 }

@@ -2,6 +2,7 @@
 //! read (formats) → model (core) → store (db) → write (formats).
 
 mod cli;
+mod demo;
 mod export;
 mod import;
 mod rollover;

@@ -23,9 +23,18 @@ const MAX_PAGES: usize = 2000;
 /// Pages larger than this are not kept.
 const MAX_PAGE_BYTES: usize = 1024 * 1024;
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PageCache {
     pages: Arc<Mutex<HashMap<String, (i64, Bytes)>>>,
+    /// Off with `TILTAK_PAGE_CACHE=off`, to measure what a page costs to make.
+    enabled: bool,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        let enabled = std::env::var("TILTAK_PAGE_CACHE").map_or(true, |v| v != "off");
+        PageCache { pages: Arc::default(), enabled }
+    }
 }
 
 impl PageCache {
@@ -44,7 +53,7 @@ impl PageCache {
 }
 
 pub async fn pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::GET || request.headers().contains_key("hx-request") {
+    if !app.pages.enabled || request.method() != Method::GET || request.headers().contains_key("hx-request") {
         return next.run(request).await;
     }
     let viewer = request.extensions().get::<Viewer>().cloned().unwrap_or_default();
