@@ -99,3 +99,37 @@ fn bad_cells_are_named_by_sheet_row_and_column() {
     let e = read_xlsx(b"not a workbook", &v, &meta()).unwrap_err().to_string();
     assert!(e.contains("not an XLSX workbook"), "{e}");
 }
+
+#[test]
+fn the_five_column_table_kept_in_a_spreadsheet_reads_like_the_word_table() {
+    use tiltak_formats::spreadsheet::{read_csv_any, read_xlsx_any};
+    let v = Vocabulary::default_nb();
+    let csv = "Innsatsområde,Tiltak,Status,Beskrivelse,Bør videreføres 2026?\n\
+               Klima:,Lage plan,Pågående,Godt i gang,Ja\n\
+               ,• Første del,Gjennomført,Ferdig,\n\
+               Energi:,Nytt tiltak,,,Nei\n";
+    let (doc, ids) = read_csv_any(csv.as_bytes(), &v, &meta()).unwrap();
+    assert!(!ids, "a plain table has no ids of the programme's");
+    let s = &doc.sections[0];
+    assert_eq!(
+        s.title, "Osloregionens handlingsprogram 2025",
+        "a CSV is one section named after the programme"
+    );
+    assert_eq!(s.areas.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(), ["Klima:", "Energi:"]);
+    assert_eq!(s.areas[0].measures[0].children[0].title, "Første del");
+
+    // In a workbook each sheet is a section; a bad status names the sheet, row and column.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, status) in [("Innsatsområder", "Pågående"), ("Tverrgående temaer", "Halvveis")] {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for (c, h) in ["Tiltak", "Status", "Beskrivelse"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_string(1, 0, "Et tiltak").unwrap();
+        sheet.write_string(1, 1, status).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let e = read_xlsx_any(&bytes, &v, &meta()).unwrap_err();
+    assert_eq!(e.place, "sheet Tverrgående temaer, row 2, column Status");
+    assert!(e.message.contains("\"Halvveis\" is not a status"), "{e}");
+}

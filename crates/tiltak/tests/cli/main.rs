@@ -444,3 +444,23 @@ fn the_first_start_loads_the_sample_and_prints_the_first_admin_once() {
     let users = run.ok(&["user", "list"]);
     assert!(users.contains("admin@tiltak.local\tosloregionen:admin"), "{users}");
 }
+
+#[test]
+fn demo_data_makes_the_same_programmes_every_time() {
+    let (a, b) = (Run::sqlite("demo-a"), Run::sqlite("demo-b"));
+    for run in [&a, &b] {
+        let out = run.ok(&["demo-data", "--organisations", "2", "--years", "2", "--measures", "20"]);
+        assert!(out.contains("240 status entries"), "{out}");
+    }
+    let export = |run: &Run, round: &str| {
+        run.ok(&["export", "--org", "demo-001", "--year", "2017", "--round", round, "--format", "json"])
+    };
+    assert_eq!(export(&a, "pr 2 sept"), export(&b, "pr 2 sept"), "deterministic");
+    let titles = |json: &str| {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["sections"].to_string().matches("\"title\"").count()
+    };
+    assert_eq!(measures_in(&export(&a, "pr 1 mars")), 20);
+    assert_eq!(titles(&export(&a, "pr 1 mars")), titles(&export(&a, "pr 2 sept")));
+    assert_ne!(export(&a, "pr 1 mars"), export(&a, "pr 2 sept"), "rounds differ in their entries");
+}
