@@ -228,6 +228,20 @@ mod tests {
     }
 
     #[test]
+    fn ids_follow_places_so_a_file_read_by_place_compares_with_the_saved_round() {
+        let saved = report(vec![(7, "A", None, ""), (9, "B", None, ""), (12, "A", None, "")]);
+        // Read from a file: reading-order ids, B edited, a new measure, and the two "A"s in order.
+        let mut read =
+            report(vec![(1, "A", None, ""), (2, "B", None, "new"), (3, "A", None, ""), (4, "N", None, "")]);
+        align_ids(&saved, &mut read);
+        let ids: Vec<_> = read.sections[0].measures.iter().map(|m| m.id.unwrap()).collect();
+        assert_eq!(ids, [7, 9, 12, 13]);
+        let kinds: Vec<_> = compare(&saved, &read).into_iter().map(|c| (c.id, c.kind)).collect();
+        assert_eq!(kinds.len(), 2);
+        assert_eq!(kinds[1], (13, ChangeKind::Added));
+    }
+
+    #[test]
     fn only_what_differs_is_listed() {
         let before = report(vec![(1, "A", Some("ongoing"), "x"), (2, "B", None, ""), (3, "C", None, "")]);
         let after = report(vec![(1, "A", Some("done"), "x"), (2, "B", None, ""), (4, "D", None, "")]);
