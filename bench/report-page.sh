@@ -33,13 +33,14 @@ http {
   }
 }
 CONF
+chmod 755 "$WORK" && chmod -R a+rX "$WORK/www"
 nginx -c "$WORK/nginx.conf"
 sleep 0.5
 
 printf 'bench editor password\n' | "$TILTAK" --database "sqlite://$WORK/tiltak.db" user add editor@bench.no \
   --org osloregionen --role editor --password-stdin >/dev/null
 COOKIE=$(login_cookie $PORT editor@bench.no 'bench editor password')
-curl -sf -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$PAGE" | grep -q "Logget inn som editor@bench.no" \
+curl -sf -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$PAGE" | grep -q "Innlogget som editor@bench.no" \
   || { echo "the logged-in page is not the editor's" >&2; exit 1; }
 
 echo "idle RSS: $(rss_mb $SERVER_PID) MB"
