@@ -44,9 +44,14 @@ pub fn write_changes(changes: &ChangesReport) -> Result<Vec<u8>, PdfError> {
     render(CHANGES, changes, &changes.title)
 }
 
-/// Fonts are parsed once per process: typst's embedded Libertinus Serif and friends.
+/// Fonts are parsed once per process: Libertinus Serif (all the templates use) from typst's
+/// embedded assets. The math and monospace faces are left out: `tiltak export` pays for parsing
+/// fonts on every run.
 static FONTS: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
-    let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+    let fonts: Vec<Font> = typst_assets::fonts()
+        .filter(|data| data.windows(10).any(|w| w == b"Libertinus"))
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
     let book = FontBook::from_fonts(&fonts);
     (LazyHash::new(book), fonts)
 });
