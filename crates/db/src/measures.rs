@@ -408,10 +408,12 @@ impl Db {
             )));
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM measure_search WHERE measure_id = $1")
-            .bind(detail.id)
-            .execute(&mut *tx)
-            .await?;
+        let search = if tx.backend_name() == "SQLite" {
+            "DELETE FROM measure_search WHERE rowid = $1"
+        } else {
+            "DELETE FROM measure_search WHERE measure_id = $1"
+        };
+        sqlx::query(search).bind(detail.id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM measures WHERE id = $1").bind(detail.id).execute(&mut *tx).await?;
         let scope = Scope {
             organisation_id,

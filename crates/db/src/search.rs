@@ -22,20 +22,31 @@ pub struct SearchHit {
 /// Rewrites the search rows of a programme's measures from the latest public round's descriptions
 /// (the index serves the public too, so an internal round's text stays out of it).
 pub(crate) async fn refresh(conn: &mut AnyConnection, programme_id: i64) -> DbResult<()> {
-    sqlx::query(
-        "DELETE FROM measure_search WHERE measure_id IN (SELECT id FROM measures WHERE programme_id = $1)",
-    )
-    .bind(programme_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO measure_search (measure_id, title, description)
-         SELECT m.id, m.title, COALESCE(e.description, '') FROM measures m
+    // SQLite's index is keyed by rowid (= the measure's id) and scoped by organisation (migration
+    // 0006); PostgreSQL's is a table with a measure_id column and a generated tsvector.
+    let sqlite = conn.backend_name() == "SQLite";
+    let (delete, insert) = if sqlite {
+        (
+            "DELETE FROM measure_search WHERE rowid IN (SELECT id FROM measures WHERE programme_id = $1)",
+            "INSERT INTO measure_search (rowid, title, description, scope)
+             SELECT m.id, m.title, COALESCE(e.description, ''), 'o' || p.organisation_id",
+        )
+    } else {
+        (
+            "DELETE FROM measure_search WHERE measure_id IN (SELECT id FROM measures WHERE programme_id = $1)",
+            "INSERT INTO measure_search (measure_id, title, description)
+             SELECT m.id, m.title, COALESCE(e.description, '')",
+        )
+    };
+    sqlx::query(delete).bind(programme_id).execute(&mut *conn).await?;
+    // Built from the two constant halves above only.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{insert} FROM measures m JOIN programmes p ON p.id = m.programme_id
          LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = (
              SELECT r.id FROM reporting_rounds r WHERE r.programme_id = m.programme_id AND r.public = 1
              ORDER BY CASE WHEN r.date IS NULL THEN 1 ELSE 0 END DESC, r.date DESC, r.id DESC LIMIT 1)
-         WHERE m.programme_id = $1",
-    )
+         WHERE m.programme_id = $1"
+    )))
     .bind(programme_id)
     .execute(&mut *conn)
     .await?;
@@ -62,13 +73,15 @@ impl Db {
         }
         let rows = match self.backend {
             Backend::Sqlite => {
-                // Each word quoted (no FTS syntax from users) and matched as a prefix.
-                let fts: String = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+                // Each word quoted (no FTS syntax from users) and matched as a prefix in the title
+                // or description, within the organisation's scope token.
+                let words: String = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+                let fts = format!("scope : \"o{organisation_id}\" AND {{title description}} : ({words})");
                 sqlx::query(
                     "SELECT p.year, m.number,
-                            highlight(measure_search, 1, char(2), char(3)) AS title,
-                            snippet(measure_search, 2, char(2), char(3), '…', 24) AS snippet
-                     FROM measure_search JOIN measures m ON m.id = measure_search.measure_id
+                            highlight(measure_search, 0, char(2), char(3)) AS title,
+                            snippet(measure_search, 1, char(2), char(3), '…', 24) AS snippet
+                     FROM measure_search JOIN measures m ON m.id = measure_search.rowid
                      JOIN programmes p ON p.id = m.programme_id
                      WHERE measure_search MATCH $1 AND p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
                      ORDER BY rank, p.year DESC, m.number LIMIT $3",
