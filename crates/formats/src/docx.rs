@@ -152,18 +152,11 @@ fn plain(text: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(text))
 }
 
-/// A cell with one paragraph per line of `text`.
+/// A cell with one paragraph per line of `text` (an empty text still gives the one paragraph a
+/// cell must have).
 fn text_cell(text: &str, width: usize) -> TableCell {
-    let mut cell = TableCell::new().width(width, WidthType::Dxa);
-    let mut any = false;
-    for line in text.split('\n') {
-        cell = cell.add_paragraph(plain(line));
-        any = true;
-    }
-    if !any {
-        cell = cell.add_paragraph(Paragraph::new());
-    }
-    cell
+    text.split('\n')
+        .fold(TableCell::new().width(width, WidthType::Dxa), |cell, line| cell.add_paragraph(plain(line)))
 }
 
 fn header_row(titles: &[&str], widths: &[usize]) -> TableRow {
