@@ -13,7 +13,7 @@ pub mod status;
 
 pub use entities::{BoardDecision, Event, Partner, Project, WorkingGroup};
 pub use organisation::{Language, Organisation, OrganisationSlug};
-pub use programme::{Area, Measure, MeasureId, Programme, ProgrammeError, Section};
+pub use programme::{Area, Measure, MeasureId, Programme, ProgrammeError, ProgrammeState, Section};
 pub use report::StatusReport;
 pub use round::{Continuation, Decision, DecisionKind, MergeTarget, RoundInfo, RoundSlug, StatusEntry};
 pub use status::{Status, StatusCategory, StatusKind, Vocabulary};

@@ -78,6 +78,8 @@ pub enum Language {
     /// Norwegian bokmål, the default.
     #[default]
     Nb,
+    /// Norwegian nynorsk, which many public bodies must offer by law.
+    Nn,
     En,
 }
 
@@ -85,14 +87,19 @@ impl Language {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "nb" | "no" | "nb-no" => Ok(Self::Nb),
+            "nn" | "nn-no" => Ok(Self::Nn),
             "en" | "en-gb" | "en-us" => Ok(Self::En),
-            _ => Err(ParseError { what: "language", got: s.to_owned(), expected: "nb or en" }),
+            _ => Err(ParseError { what: "language", got: s.to_owned(), expected: "nb, nn or en" }),
         }
     }
+
+    /// Every language, in the order the language switch offers them.
+    pub const ALL: [Language; 3] = [Language::Nb, Language::Nn, Language::En];
 
     pub fn code(self) -> &'static str {
         match self {
             Self::Nb => "nb",
+            Self::Nn => "nn",
             Self::En => "en",
         }
     }

@@ -281,3 +281,33 @@ mod tests {
         assert_eq!(into.title, "Paraply:");
     }
 }
+
+/// Where a year's programme stands: a draft (made by a rollover, not yet adopted) or adopted by
+/// the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProgrammeState {
+    Draft,
+    Adopted,
+}
+
+impl ProgrammeState {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Adopted => "adopted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, crate::ParseError> {
+        match s {
+            "draft" => Ok(Self::Draft),
+            "adopted" => Ok(Self::Adopted),
+            _ => Err(crate::ParseError {
+                what: "programme state",
+                got: s.to_owned(),
+                expected: "draft or adopted",
+            }),
+        }
+    }
+}

@@ -47,6 +47,16 @@ pub fn parse_iso_date(s: &str) -> Result<Date, ParseError> {
     Date::parse(s, &fmt).map_err(|_| ParseError { what: "date", got: s.to_owned(), expected: "YYYY-MM-DD" })
 }
 
+/// A programme year as written in a URL or a file: four digits, 1900–2999.
+pub fn parse_year(s: &str) -> Result<i32, ParseError> {
+    let bad = || ParseError { what: "year", got: s.to_owned(), expected: "a year such as 2025" };
+    if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let year: i32 = s.parse().map_err(|_| bad())?;
+    if (1900..3000).contains(&year) { Ok(year) } else { Err(bad()) }
+}
+
 fn slugify(label: &str) -> String {
     let mut out = String::new();
     for c in label.chars().flat_map(char::to_lowercase) {

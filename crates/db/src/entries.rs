@@ -6,7 +6,7 @@ use tiltak_core::round::{Continuation, Decision, MergeTarget, StatusEntry};
 use tiltak_core::{MeasureId, Status};
 
 use crate::changes::{self, Scope};
-use crate::{Db, DbError, DbResult, RoundRow, now};
+use crate::{Db, DbError, DbResult, Message, RoundRow, now};
 
 /// An entry as the editor sees it: its values and the version to send back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +54,7 @@ impl Db {
         .bind(i64::from(number))
         .fetch_optional(&self.pool)
         .await?
-        .ok_or_else(|| DbError::NotFound(format!("measure {number}")))?;
+        .ok_or_else(|| DbError::NotFound(Message::new("db-measure-not-found").arg("number", number)))?;
         let status = match row.try_get::<Option<String>, _>("status_key")? {
             Some(key) => Status::Reported {
                 key,
@@ -108,16 +108,14 @@ impl Db {
         actor: &str,
     ) -> Result<EditableEntry, SaveEntryError> {
         if round.frozen {
-            return Err(DbError::Conflict(format!(
-                "round {:?} is frozen; open a new round to report",
-                round.label
-            ))
-            .into());
+            return Err(
+                DbError::Conflict(Message::new("db-round-frozen-edit").arg("round", &round.label)).into()
+            );
         }
         if let Status::Reported { key, .. } = &entry.status
             && self.vocabulary(organisation_id).await?.get(key).is_none()
         {
-            return Err(DbError::Invalid(format!("status {key:?} is not in the vocabulary")).into());
+            return Err(DbError::Invalid(Message::new("db-status-unknown").arg("status", key)).into());
         }
         let current = self.editable_entry(programme_id, round.id, number).await?;
         if current.version != expected_version {
@@ -131,16 +129,15 @@ impl Db {
         let (condition, merge_id, merge_title) = match &entry.continuation.decision {
             Decision::Conditional { condition } => {
                 if condition.trim().is_empty() {
-                    return Err(DbError::Invalid("a conditional decision needs its condition".into()).into());
+                    return Err(DbError::Invalid(Message::new("db-condition-needed")).into());
                 }
                 (Some(condition.clone()), None, None)
             }
             Decision::Merge { into } => {
-                let target = into
-                    .id
-                    .ok_or_else(|| DbError::Invalid("a merge needs the measure to merge into".into()))?;
+                let target =
+                    into.id.ok_or_else(|| DbError::Invalid(Message::new("db-merge-target-needed")))?;
                 if target == number {
-                    return Err(DbError::Invalid("a measure cannot merge into itself".into()).into());
+                    return Err(DbError::Invalid(Message::new("db-merge-self")).into());
                 }
                 let found: Option<(i64, String)> =
                     sqlx::query("SELECT id, title FROM measures WHERE programme_id = $1 AND number = $2")
@@ -150,8 +147,9 @@ impl Db {
                         .await?
                         .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("title")?)))
                         .transpose()?;
-                let (id, title) = found
-                    .ok_or_else(|| DbError::Invalid(format!("there is no measure {target} to merge into")))?;
+                let (id, title) = found.ok_or_else(|| {
+                    DbError::Invalid(Message::new("db-merge-target-missing").arg("number", target))
+                })?;
                 (None, Some(id), Some(title))
             }
             _ => (None, None, None),

@@ -24,19 +24,23 @@ pub use organisations::OrganisationRow;
 pub use reports::{IdSource, OnExisting, ProgrammeRow, RoundRow, Saved};
 pub use rounds::RoundProgress;
 pub use search::SearchHit;
-pub use users::{Role, SESSION_DAYS, UserRow, check_password, random_token};
+pub use tiltak_core::ProgrammeState;
+pub use tiltak_i18n::Message;
+pub use users::{OwnerRow, Role, SESSION_DAYS, UserRow, check_password, random_token};
 
 /// The default database of `tiltak serve` and the CLI: a SQLite file under `./data`.
 pub const DEFAULT_URL: &str = "sqlite://data/tiltak.db";
 
+/// What went wrong in the store. The first three are for a person to read: a [`Message`] that the
+/// web app shows in the viewer's language and the CLI in English.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("{0} was not found")]
-    NotFound(String),
     #[error("{0}")]
-    Conflict(String),
+    NotFound(Message),
     #[error("{0}")]
-    Invalid(String),
+    Conflict(Message),
+    #[error("{0}")]
+    Invalid(Message),
     #[error("database URL {0:?}: expected sqlite://PATH or postgres://…")]
     Url(String),
     #[error("database error: {0}")]
@@ -46,6 +50,13 @@ pub enum DbError {
 }
 
 pub type DbResult<T> = Result<T, DbError>;
+
+impl DbError {
+    /// A value refused by one of core's rules (its own English words, with what was expected).
+    pub fn invalid(e: impl std::fmt::Display) -> Self {
+        DbError::Invalid(Message::new("invalid-value").arg("detail", e))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -79,8 +90,11 @@ impl Db {
                 && path != ":memory:"
                 && let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
             {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| DbError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    DbError::Invalid(
+                        Message::new("db-cannot-create-dir").arg("path", dir.display()).arg("detail", e),
+                    )
+                })?;
             }
             if !url.contains('?') {
                 url.push_str("?mode=rwc");

@@ -5,7 +5,7 @@ use sqlx::Row;
 use tiltak_core::MeasureId;
 
 use crate::changes::{self, Scope};
-use crate::{Db, DbError, DbResult, RoundRow};
+use crate::{Db, DbError, DbResult, Message, RoundRow};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureRef {
@@ -34,6 +34,9 @@ pub struct MeasureDetail {
     pub merged_from: Vec<MeasureRef>,
     /// Next year's measure this one was merged into.
     pub merged_into: Vec<MeasureRef>,
+    /// First or last among its siblings (it cannot move further up or down).
+    pub first: bool,
+    pub last: bool,
 }
 
 /// Where a new measure goes.
@@ -47,7 +50,8 @@ pub enum Placement {
 impl Db {
     pub async fn measure_detail(&self, programme_id: i64, number: MeasureId) -> DbResult<MeasureDetail> {
         let row = sqlx::query(
-            "SELECT m.id, m.number, m.title, m.version, m.continues_id, s.title AS section, a.title AS area,
+            "SELECT m.id, m.number, m.title, m.version, m.continues_id, m.section_id, m.area_id, m.parent_id,
+                    s.title AS section, a.title AS area,
                     p.number AS parent_number, p.title AS parent_title
              FROM measures m JOIN sections s ON s.id = m.section_id LEFT JOIN areas a ON a.id = m.area_id
              LEFT JOIN measures p ON p.id = m.parent_id
@@ -57,8 +61,20 @@ impl Db {
         .bind(i64::from(number))
         .fetch_optional(&self.pool)
         .await?
-        .ok_or_else(|| DbError::NotFound(format!("measure {number}")))?;
+        .ok_or_else(|| DbError::NotFound(Message::new("db-measure-not-found").arg("number", number)))?;
         let id: i64 = row.try_get("id")?;
+        let siblings: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM measures WHERE programme_id = $1 AND section_id = $2
+               AND COALESCE(area_id, 0) = COALESCE($3, 0) AND COALESCE(parent_id, 0) = COALESCE($4, 0)
+             ORDER BY position, id",
+        )
+        .bind(programme_id)
+        .bind(row.try_get::<i64, _>("section_id")?)
+        .bind(row.try_get::<Option<i64>, _>("area_id")?)
+        .bind(row.try_get::<Option<i64>, _>("parent_id")?)
+        .fetch_all(&self.pool)
+        .await?;
+        let (first, last) = (siblings.first() == Some(&id), siblings.last() == Some(&id));
         let children =
             sqlx::query("SELECT number, title FROM measures WHERE parent_id = $1 ORDER BY position, id")
                 .bind(id)
@@ -117,6 +133,8 @@ impl Db {
         Ok(MeasureDetail {
             merged_from,
             merged_into,
+            first,
+            last,
             id,
             number,
             title: row.try_get("title")?,
@@ -183,7 +201,7 @@ impl Db {
     ) -> DbResult<MeasureId> {
         let title = title.trim();
         if title.is_empty() {
-            return Err(DbError::Invalid("a measure needs a title".into()));
+            return Err(DbError::Invalid(Message::new("db-title-needed")));
         }
         let mut tx = self.pool.begin().await?;
         let (section_id, area_id, parent_id): (i64, Option<i64>, Option<i64>) = match placement {
@@ -194,7 +212,7 @@ impl Db {
                         .bind(programme_id)
                         .fetch_optional(&mut *tx)
                         .await?;
-                (ok.ok_or_else(|| DbError::NotFound("the section".into()))?, None, None)
+                (ok.ok_or_else(|| DbError::NotFound(Message::new("db-section-not-found")))?, None, None)
             }
             Placement::Area(a) => {
                 let r = sqlx::query(
@@ -205,7 +223,7 @@ impl Db {
                 .bind(programme_id)
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or_else(|| DbError::NotFound("the area".into()))?;
+                .ok_or_else(|| DbError::NotFound(Message::new("db-area-place-not-found")))?;
                 (r.try_get("section_id")?, Some(r.try_get("id")?), None)
             }
             Placement::Under(parent) => {
@@ -216,7 +234,9 @@ impl Db {
                 .bind(i64::from(parent))
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or_else(|| DbError::NotFound(format!("measure {parent}")))?;
+                .ok_or_else(|| {
+                    DbError::NotFound(Message::new("db-measure-not-found").arg("number", parent))
+                })?;
                 (r.try_get("section_id")?, r.try_get("area_id")?, Some(r.try_get("id")?))
             }
         };
@@ -293,7 +313,7 @@ impl Db {
     ) -> DbResult<()> {
         let title = title.trim();
         if title.is_empty() {
-            return Err(DbError::Invalid("a measure needs a title".into()));
+            return Err(DbError::Invalid(Message::new("db-title-needed")));
         }
         let before = self.measure_detail(programme_id, number).await?;
         let mut tx = self.pool.begin().await?;
@@ -309,10 +329,7 @@ impl Db {
         if n != 1 {
             // Roll back now: a dropped transaction would hold SQLite's write lock until reused.
             tx.rollback().await?;
-            return Err(DbError::Conflict(format!(
-                "someone renamed this measure while you edited it; it is now called {:?}",
-                before.title
-            )));
+            return Err(DbError::Conflict(Message::new("db-renamed-meanwhile").arg("title", &before.title)));
         }
         let scope = Scope {
             organisation_id,
@@ -344,7 +361,7 @@ impl Db {
         .bind(i64::from(number))
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| DbError::NotFound(format!("measure {number}")))?;
+        .ok_or_else(|| DbError::NotFound(Message::new("db-measure-not-found").arg("number", number)))?;
         let id: i64 = me.try_get("id")?;
         let siblings: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM measures WHERE programme_id = $1 AND section_id = $2
@@ -398,14 +415,10 @@ impl Db {
         .fetch_one(&self.pool)
         .await?;
         if frozen > 0 {
-            return Err(DbError::Conflict(format!(
-                "measure {number} is part of a frozen round's report and cannot be removed; decide \"no\" for next year instead"
-            )));
+            return Err(DbError::Conflict(Message::new("db-remove-frozen").arg("number", number)));
         }
         if !detail.children.is_empty() {
-            return Err(DbError::Conflict(format!(
-                "measure {number} has sub-measures; remove or move them first"
-            )));
+            return Err(DbError::Conflict(Message::new("db-remove-has-children").arg("number", number)));
         }
         let mut tx = self.pool.begin().await?;
         let search = if tx.backend_name() == "SQLite" {
@@ -450,5 +463,14 @@ impl Db {
             out.push((sid, s.try_get("title")?, areas));
         }
         Ok(out)
+    }
+
+    /// Every measure of a programme by number: (number, title), for choosing one from a list.
+    pub async fn measure_titles(&self, programme_id: i64) -> DbResult<Vec<(MeasureId, String)>> {
+        let rows = sqlx::query("SELECT number, title FROM measures WHERE programme_id = $1 ORDER BY number")
+            .bind(programme_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get::<i64, _>("number")? as MeasureId, r.try_get("title")?))).collect()
     }
 }

@@ -4,7 +4,7 @@ use sqlx::{AnyConnection, Row};
 use tiltak_core::status::{StatusCategory, StatusKind, Vocabulary};
 use tiltak_core::{Language, Organisation};
 
-use crate::{Db, DbError, DbResult, now};
+use crate::{Db, DbError, DbResult, Message, now};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationRow {
@@ -20,7 +20,7 @@ fn row_to_org(r: &sqlx::any::AnyRow) -> DbResult<OrganisationRow> {
         id: r.try_get("id")?,
         slug: r.try_get("slug")?,
         name: r.try_get("name")?,
-        language: Language::parse(&language).map_err(|e| DbError::Invalid(e.to_string()))?,
+        language: Language::parse(&language).map_err(DbError::invalid)?,
     })
 }
 
@@ -65,8 +65,7 @@ impl Db {
                     key: r.try_get("key")?,
                     label: r.try_get("label")?,
                     aliases: aliases.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect(),
-                    category: StatusCategory::parse(&category)
-                        .map_err(|e| DbError::Invalid(e.to_string()))?,
+                    category: StatusCategory::parse(&category).map_err(DbError::invalid)?,
                     colour: r.try_get("colour")?,
                 })
             })
@@ -85,7 +84,9 @@ pub(crate) async fn insert_organisation(
         .fetch_optional(&mut *tx)
         .await?;
     if exists.is_some() {
-        return Err(DbError::Conflict(format!("organisation {:?} already exists", org.slug.as_str())));
+        return Err(DbError::Conflict(
+            Message::new("db-organisation-exists").arg("organisation", org.slug.as_str()),
+        ));
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO organisations (slug, name, language, created_at) VALUES ($1, $2, $3, $4) RETURNING id",

@@ -6,12 +6,12 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use tiltak_core::round::{Continuation, Decision, MergeTarget, RoundSlug, StatusEntry, parse_iso_date};
 use tiltak_core::status::Vocabulary;
-use tiltak_core::{Area, Measure, MeasureId, RoundInfo, Section, Status, StatusReport};
+use tiltak_core::{Area, Measure, MeasureId, ProgrammeState, RoundInfo, Section, Status, StatusReport};
 
 use tiltak_core::Organisation;
 
 use crate::organisations::insert_organisation;
-use crate::{Db, DbError, DbResult, OrganisationRow, now};
+use crate::{Db, DbError, DbResult, Message, OrganisationRow, now};
 
 /// What to do when the round being saved already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub struct ProgrammeRow {
     pub id: i64,
     pub year: i32,
     pub title: String,
-    pub state: String,
+    pub state: ProgrammeState,
     pub published: bool,
 }
 
@@ -223,30 +223,28 @@ impl Db {
         year: i32,
         round: Option<&str>,
     ) -> DbResult<StatusReport> {
-        let programme = self
-            .programme(org.id, year)
-            .await?
-            .ok_or_else(|| DbError::NotFound(format!("programme {year} of {:?}", org.slug)))?;
+        let programme = self.programme(org.id, year).await?.ok_or_else(|| {
+            DbError::NotFound(
+                Message::new("db-programme-not-found").arg("year", year).arg("organisation", &org.slug),
+            )
+        })?;
         let rounds = self.rounds(programme.id).await?;
         let round = match round {
             Some(wanted) => {
                 rounds.iter().find(|r| r.label == wanted || r.slug == wanted).ok_or_else(|| {
-                    DbError::NotFound(format!(
-                        "round {wanted:?} of programme {year} (rounds: {})",
-                        rounds.iter().map(|r| format!("{:?}", r.label)).collect::<Vec<_>>().join(", ")
-                    ))
+                    DbError::NotFound(
+                        Message::new("db-round-not-found").arg("round", wanted).arg("year", year).arg(
+                            "rounds",
+                            rounds.iter().map(|r| r.label.as_str()).collect::<Vec<_>>().join(", "),
+                        ),
+                    )
                 })?
             }
             None => rounds
                 .last()
-                .ok_or_else(|| DbError::NotFound(format!("a reporting round of programme {year}")))?,
+                .ok_or_else(|| DbError::NotFound(Message::new("db-no-round").arg("year", year)))?,
         };
-        let date = round
-            .date
-            .as_deref()
-            .map(parse_iso_date)
-            .transpose()
-            .map_err(|e| DbError::Invalid(e.to_string()))?;
+        let date = round.date.as_deref().map(parse_iso_date).transpose().map_err(DbError::invalid)?;
         let sections = self.load_tree(programme.id, round.id).await?;
         Ok(StatusReport {
             organisation: org.slug.clone(),
@@ -370,7 +368,7 @@ async fn save_in(
 ) -> DbResult<Saved> {
     check_statuses(report, vocabulary)?;
     let programme = report.programme();
-    programme.validate().map_err(|e| DbError::Invalid(e.to_string()))?;
+    programme.validate().map_err(DbError::invalid)?;
 
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
@@ -568,7 +566,7 @@ fn programme_row(r: &AnyRow) -> DbResult<ProgrammeRow> {
         id: r.try_get("id")?,
         year: r.try_get::<i64, _>("year")? as i32,
         title: r.try_get("title")?,
-        state: r.try_get("state")?,
+        state: ProgrammeState::parse(&r.try_get::<String, _>("state")?).map_err(DbError::invalid)?,
         published: r.try_get::<i64, _>("published")? != 0,
     })
 }
@@ -624,12 +622,16 @@ fn check_statuses(report: &StatusReport, vocabulary: &Vocabulary) -> DbResult<()
         if let Status::Reported { key, .. } = &m.entry.status
             && vocabulary.get(key).is_none()
         {
-            return Err(DbError::Invalid(format!(
-                "measure {:?} in {}: status {key:?} is not in the organisation's vocabulary ({})",
-                m.title,
-                path.area.unwrap_or(path.section),
-                vocabulary.kinds.iter().map(|k| k.key.as_str()).collect::<Vec<_>>().join(", ")
-            )));
+            return Err(DbError::Invalid(
+                Message::new("db-measure-status-unknown")
+                    .arg("title", &m.title)
+                    .arg("place", path.area.unwrap_or(path.section))
+                    .arg("status", key)
+                    .arg(
+                        "keys",
+                        vocabulary.kinds.iter().map(|k| k.key.as_str()).collect::<Vec<_>>().join(", "),
+                    ),
+            ));
         }
     }
     Ok(())
@@ -653,16 +655,17 @@ async fn upsert_round(
             .transpose()?;
     if let Some((id, frozen)) = existing {
         if on_existing == OnExisting::Refuse {
-            return Err(DbError::Conflict(format!(
-                "round {:?} of programme {} already exists for {:?}; use --replace to replace it",
-                report.round.label, report.year, org.slug
-            )));
+            return Err(DbError::Conflict(
+                Message::new("db-round-exists-replace")
+                    .arg("round", &report.round.label)
+                    .arg("year", report.year)
+                    .arg("organisation", &org.slug),
+            ));
         }
         if frozen != 0 {
-            return Err(DbError::Conflict(format!(
-                "round {:?} is frozen and cannot be replaced",
-                report.round.label
-            )));
+            return Err(DbError::Conflict(
+                Message::new("db-round-frozen-replace").arg("round", &report.round.label),
+            ));
         }
         sqlx::query("DELETE FROM status_entries WHERE round_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query(
@@ -779,17 +782,15 @@ where
                         .fetch_optional(&mut *tx)
                         .await?;
                 Some(found.ok_or_else(|| {
-                    DbError::Invalid(format!(
-                        "measure {:?} continues measure {number} of last year, which does not exist",
-                        m.title
-                    ))
+                    DbError::Invalid(
+                        Message::new("db-continues-missing").arg("title", &m.title).arg("number", number),
+                    )
                 })?)
             }
             (Some(number), None) => {
-                return Err(DbError::Invalid(format!(
-                    "measure {:?} continues measure {number} of last year, but there is no programme for last year",
-                    m.title
-                )));
+                return Err(DbError::Invalid(
+                    Message::new("db-continues-no-programme").arg("title", &m.title).arg("number", number),
+                ));
             }
             _ => None,
         };

@@ -3,12 +3,12 @@
 
 use sqlx::Row;
 use tiltak_core::rollover::{Item, Transition};
-use tiltak_core::{MeasureId, Programme};
+use tiltak_core::{MeasureId, Programme, ProgrammeState};
 use time::Date;
 
 use crate::changes::{self, Scope};
 use crate::reports::{IdSource, save_tree};
-use crate::{Db, DbError, DbResult, OrganisationRow, ProgrammeRow, now};
+use crate::{Db, DbError, DbResult, Message, OrganisationRow, ProgrammeRow, now};
 
 impl Db {
     /// Saves the new year's programme from a finished plan: a draft, unpublished. Refused if the
@@ -22,12 +22,11 @@ impl Db {
         actor: &str,
     ) -> DbResult<ProgrammeRow> {
         if programme.year != from.year + 1 {
-            return Err(DbError::Invalid(format!(
-                "a rollover goes from one year to the next, not {} → {}",
-                from.year, programme.year
-            )));
+            return Err(DbError::Invalid(
+                Message::new("db-rollover-next-year").arg("from", from.year).arg("to", programme.year),
+            ));
         }
-        programme.validate().map_err(|e| DbError::Invalid(e.to_string()))?;
+        programme.validate().map_err(DbError::invalid)?;
         let mut tx = self.pool.begin().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM programmes WHERE organisation_id = $1 AND year = $2")
@@ -36,10 +35,9 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?;
         if exists.is_some() {
-            return Err(DbError::Conflict(format!(
-                "{} has a programme for {} already; a rollover is done once",
-                org.name, programme.year
-            )));
+            return Err(DbError::Conflict(
+                Message::new("db-rollover-done").arg("organisation", &org.name).arg("year", programme.year),
+            ));
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO programmes (organisation_id, year, title, state, published, created_at)
@@ -86,7 +84,7 @@ impl Db {
         tx.commit().await?;
         self.programme(org.id, programme.year)
             .await?
-            .ok_or_else(|| DbError::NotFound("the new programme".into()))
+            .ok_or_else(|| DbError::NotFound(Message::new("db-new-programme-missing")))
     }
 
     /// Records the board's decision on a draft programme, which makes it the adopted programme.
@@ -99,13 +97,11 @@ impl Db {
         text: &str,
         actor: &str,
     ) -> DbResult<()> {
-        if programme.state != "draft" {
-            return Err(DbError::Conflict(format!("programme {} is adopted already", programme.year)));
+        if programme.state != ProgrammeState::Draft {
+            return Err(DbError::Conflict(Message::new("db-adopted-already").arg("year", programme.year)));
         }
         if reference.trim().is_empty() {
-            return Err(DbError::Invalid(
-                "a board decision needs its reference (such as \"Sak 12/2025\")".into(),
-            ));
+            return Err(DbError::Invalid(Message::new("db-decision-reference-needed")));
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query(

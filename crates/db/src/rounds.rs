@@ -5,7 +5,7 @@ use tiltak_core::round::{RoundSlug, iso_date};
 use time::Date;
 
 use crate::changes::{self, Scope};
-use crate::{Db, DbError, DbResult, ProgrammeRow, RoundRow, now};
+use crate::{Db, DbError, DbResult, Message, ProgrammeRow, RoundRow, now};
 
 /// How many measures a round holds, and how many have been updated in it since it was opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -62,15 +62,15 @@ impl Db {
     ) -> DbResult<RoundRow> {
         let label = label.trim();
         if label.is_empty() {
-            return Err(DbError::Invalid("a round needs a label, such as \"pr 1 mai\"".into()));
+            return Err(DbError::Invalid(Message::new("db-round-label-needed")));
         }
         let rounds = self.rounds(programme.id).await?;
         let slug = RoundSlug::for_round(label, Some(date)).as_str().to_owned();
         if rounds.iter().any(|r| r.label == label) {
-            return Err(DbError::Conflict(format!("a round labelled {label:?} exists already")));
+            return Err(DbError::Conflict(Message::new("db-round-label-exists").arg("round", label)));
         }
         if rounds.iter().any(|r| r.slug == slug) {
-            return Err(DbError::Conflict(format!("a round of {slug} exists already")));
+            return Err(DbError::Conflict(Message::new("db-round-slug-exists").arg("slug", &slug)));
         }
         let previous = rounds.last().cloned();
         let mut tx = self.pool.begin().await?;
@@ -110,7 +110,10 @@ impl Db {
         changes::log(&mut tx, scope, actor, "round.open", None, Some(after)).await?;
         tx.commit().await?;
         let rounds = self.rounds(programme.id).await?;
-        rounds.into_iter().find(|r| r.id == id).ok_or_else(|| DbError::NotFound("the new round".into()))
+        rounds
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| DbError::NotFound(Message::new("db-new-round-missing")))
     }
 
     /// Shows a round to the public, or keeps it internal (members only).
@@ -151,7 +154,9 @@ impl Db {
         actor: &str,
     ) -> DbResult<()> {
         if round.frozen {
-            return Err(DbError::Conflict(format!("round {:?} is frozen already", round.label)));
+            return Err(DbError::Conflict(
+                Message::new("db-round-frozen-already").arg("round", &round.label),
+            ));
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query(

@@ -5,7 +5,8 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use tiltak_core::MeasureId;
 
-use crate::{Db, DbError, DbResult, now};
+use crate::changes::{self, Scope};
+use crate::{Db, DbError, DbResult, Message, now};
 
 /// What a member of an organisation may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,9 +34,10 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> DbResult<Role> {
-        Role::ALL.into_iter().find(|r| r.key() == s).ok_or_else(|| {
-            DbError::Invalid(format!("role {s:?}: expected admin, secretariat, editor or reader"))
-        })
+        Role::ALL
+            .into_iter()
+            .find(|r| r.key() == s)
+            .ok_or_else(|| DbError::Invalid(Message::new("db-role-unknown").arg("role", s)))
     }
 }
 
@@ -65,12 +67,36 @@ fn normalise_email(email: &str) -> DbResult<String> {
     let e = email.trim().to_lowercase();
     let ok = e.len() <= 254
         && e.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
-    if ok { Ok(e) } else { Err(DbError::Invalid(format!("{email:?} is not an e-mail address"))) }
+    if ok { Ok(e) } else { Err(DbError::Invalid(Message::new("db-email-invalid").arg("email", email))) }
+}
+
+/// One line of "who owns what": an area, or a measure with a working group of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerRow {
+    pub section: String,
+    pub area: String,
+    /// (number, title) when the line is a single measure.
+    pub measure: Option<(MeasureId, String)>,
+    /// `None`: the secretariat.
+    pub group: Option<String>,
+}
+
+fn org_scope(organisation_id: i64) -> Scope {
+    Scope { organisation_id, programme_id: None, round_id: None, measure_number: None }
+}
+
+async fn group_id(conn: &mut sqlx::AnyConnection, organisation_id: i64, group: &str) -> DbResult<i64> {
+    sqlx::query_scalar("SELECT id FROM working_groups WHERE organisation_id = $1 AND name = $2")
+        .bind(organisation_id)
+        .bind(group.trim())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| DbError::NotFound(Message::new("db-group-not-found").arg("group", group.trim())))
 }
 
 pub fn check_password(password: &str) -> DbResult<()> {
     if password.chars().count() < 10 {
-        return Err(DbError::Invalid("a password needs at least 10 characters".into()));
+        return Err(DbError::Invalid(Message::new("db-password-short")));
     }
     Ok(())
 }
@@ -90,7 +116,7 @@ impl Db {
         let email = normalise_email(email)?;
         check_password(password)?;
         if self.user_by_email(&email).await?.is_some() {
-            return Err(DbError::Conflict(format!("a user with e-mail {email} exists already")));
+            return Err(DbError::Conflict(Message::new("db-user-exists").arg("email", email)));
         }
         let hash = password_auth::generate_hash(password);
         let id: i64 = sqlx::query_scalar(
@@ -176,8 +202,24 @@ impl Db {
     }
 
     /// Gives a user a role in an organisation (replacing any role there).
-    pub async fn set_role(&self, user_id: i64, organisation_id: i64, role: Role) -> DbResult<()> {
+    pub async fn set_role(
+        &self,
+        user_id: i64,
+        organisation_id: i64,
+        role: Role,
+        actor: &str,
+    ) -> DbResult<()> {
         let mut tx = self.pool.begin().await?;
+        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2")
+                .bind(user_id)
+                .bind(organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2")
             .bind(user_id)
             .bind(organisation_id)
@@ -189,6 +231,56 @@ impl Db {
             .bind(role.key())
             .execute(&mut *tx)
             .await?;
+        let before = before.map(|r| format!("{email}: {r}"));
+        changes::log(
+            &mut tx,
+            org_scope(organisation_id),
+            actor,
+            "member.role",
+            before,
+            Some(format!("{email}: {}", role.key())),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a person's membership of an organisation (and of its working groups).
+    pub async fn remove_member(&self, user_id: i64, organisation_id: i64, actor: &str) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.user_id = $1 AND m.organisation_id = $2",
+        )
+        .bind(user_id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((email, role)) = row else {
+            return Err(DbError::NotFound(Message::new("db-member-not-found")));
+        };
+        sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2")
+            .bind(user_id)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM group_members WHERE user_id = $1
+             AND working_group_id IN (SELECT id FROM working_groups WHERE organisation_id = $2)",
+        )
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await?;
+        changes::log(
+            &mut tx,
+            org_scope(organisation_id),
+            actor,
+            "member.remove",
+            Some(format!("{email}: {role}")),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -207,10 +299,16 @@ impl Db {
     }
 
     /// Adds a user to a working group of an organisation, creating the group if needed.
-    pub async fn add_to_group(&self, organisation_id: i64, group: &str, user_id: i64) -> DbResult<()> {
+    pub async fn add_to_group(
+        &self,
+        organisation_id: i64,
+        group: &str,
+        user_id: i64,
+        actor: &str,
+    ) -> DbResult<()> {
         let group = group.trim();
         if group.is_empty() {
-            return Err(DbError::Invalid("a working group needs a name".into()));
+            return Err(DbError::Invalid(Message::new("db-group-name-needed")));
         }
         let mut tx = self.pool.begin().await?;
         let id: Option<i64> =
@@ -231,16 +329,111 @@ impl Db {
                 .await?
             }
         };
-        sqlx::query("DELETE FROM group_members WHERE working_group_id = $1 AND user_id = $2")
+        let already: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM group_members WHERE working_group_id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if already == 0 {
+            sqlx::query("INSERT INTO group_members (working_group_id, user_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            changes::log(
+                &mut tx,
+                org_scope(organisation_id),
+                actor,
+                "group.add_member",
+                None,
+                Some(format!("{group}: {email}")),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes a person out of a working group.
+    pub async fn remove_from_group(
+        &self,
+        organisation_id: i64,
+        group: &str,
+        user_id: i64,
+        actor: &str,
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = group_id(&mut tx, organisation_id, group).await?;
+        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let n = sqlx::query("DELETE FROM group_members WHERE working_group_id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
             .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n > 0 {
+            changes::log(
+                &mut tx,
+                org_scope(organisation_id),
+                actor,
+                "group.remove_member",
+                Some(format!("{group}: {email}")),
+                None,
+            )
             .await?;
-        sqlx::query("INSERT INTO group_members (working_group_id, user_id) VALUES ($1, $2)")
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Renames a working group; what it owns and who is in it stay.
+    pub async fn rename_group(
+        &self,
+        organisation_id: i64,
+        from: &str,
+        to: &str,
+        actor: &str,
+    ) -> DbResult<()> {
+        let to = to.trim();
+        if to.is_empty() {
+            return Err(DbError::Invalid(Message::new("db-group-name-needed")));
+        }
+        let mut tx = self.pool.begin().await?;
+        let id = group_id(&mut tx, organisation_id, from).await?;
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM working_groups WHERE organisation_id = $1 AND name = $2 AND id <> $3",
+        )
+        .bind(organisation_id)
+        .bind(to)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if taken > 0 {
+            return Err(DbError::Conflict(Message::new("db-group-exists").arg("group", to)));
+        }
+        sqlx::query("UPDATE working_groups SET name = $1 WHERE id = $2")
+            .bind(to)
             .bind(id)
-            .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        changes::log(
+            &mut tx,
+            org_scope(organisation_id),
+            actor,
+            "group.rename",
+            Some(from.to_owned()),
+            Some(to.to_owned()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -252,34 +445,171 @@ impl Db {
         programme_id: i64,
         area: &str,
         group: Option<&str>,
+        actor: &str,
     ) -> DbResult<()> {
-        let group_id: Option<i64> = match group {
-            Some(g) => Some(
-                sqlx::query_scalar("SELECT id FROM working_groups WHERE organisation_id = $1 AND name = $2")
-                    .bind(organisation_id)
-                    .bind(g)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .ok_or_else(|| DbError::NotFound(format!("working group {g:?}")))?,
-            ),
+        let mut tx = self.pool.begin().await?;
+        let group_id = match group {
+            Some(g) => Some(group_id(&mut tx, organisation_id, g).await?),
             None => None,
         };
-        let n = sqlx::query(
+        let before: Vec<Option<String>> = sqlx::query_scalar(
+            "SELECT g.name FROM areas a LEFT JOIN working_groups g ON g.id = a.working_group_id
+             WHERE a.title = $1 AND a.section_id IN (SELECT id FROM sections WHERE programme_id = $2)",
+        )
+        .bind(area)
+        .bind(programme_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if before.is_empty() {
+            return Err(DbError::NotFound(Message::new("db-area-not-found").arg("area", area)));
+        }
+        sqlx::query(
             "UPDATE areas SET working_group_id = $1 WHERE title = $2 AND section_id IN (SELECT id FROM sections WHERE programme_id = $3)",
         )
         .bind(group_id)
         .bind(area)
         .bind(programme_id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(DbError::NotFound(format!("area {area:?}")));
-        }
+        .execute(&mut *tx)
+        .await?;
+        let scope =
+            Scope { organisation_id, programme_id: Some(programme_id), round_id: None, measure_number: None };
+        let owner = |g: Option<&str>| format!("{area}: {}", g.unwrap_or("-"));
+        let before = before.into_iter().next().flatten();
+        changes::log(&mut tx, scope, actor, "area.owner", Some(owner(before.as_deref())), Some(owner(group)))
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
+    /// Gives one measure its own working group (or `None`: it follows its area or umbrella again).
+    pub async fn set_measure_owner(
+        &self,
+        organisation_id: i64,
+        programme_id: i64,
+        number: MeasureId,
+        group: Option<&str>,
+        actor: &str,
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let group_id = match group {
+            Some(g) => Some(group_id(&mut tx, organisation_id, g).await?),
+            None => None,
+        };
+        let before: Option<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT m.id, g.name FROM measures m LEFT JOIN working_groups g ON g.id = m.working_group_id
+             WHERE m.programme_id = $1 AND m.number = $2",
+        )
+        .bind(programme_id)
+        .bind(i64::from(number))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, before)) = before else {
+            return Err(DbError::NotFound(Message::new("db-measure-not-found").arg("number", number)));
+        };
+        sqlx::query("UPDATE measures SET working_group_id = $1 WHERE id = $2")
+            .bind(group_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let scope = Scope {
+            organisation_id,
+            programme_id: Some(programme_id),
+            round_id: None,
+            measure_number: Some(i64::from(number)),
+        };
+        let owner = |g: Option<&str>| g.unwrap_or("-").to_owned();
+        changes::log(
+            &mut tx,
+            scope,
+            actor,
+            "measure.owner",
+            Some(owner(before.as_deref())),
+            Some(owner(group)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Who owns what in a programme: every area with its working group, and every measure that
+    /// has a working group of its own, in document order.
+    pub async fn owners(&self, programme_id: i64) -> DbResult<Vec<OwnerRow>> {
+        let areas = sqlx::query(
+            "SELECT s.title AS section, a.title AS area, g.name AS owner FROM areas a
+             JOIN sections s ON s.id = a.section_id LEFT JOIN working_groups g ON g.id = a.working_group_id
+             WHERE s.programme_id = $1 ORDER BY s.position, s.id, a.position, a.id",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let measures = sqlx::query(
+            "SELECT s.title AS section, a.title AS area, m.number, m.title, g.name AS owner FROM measures m
+             JOIN sections s ON s.id = m.section_id LEFT JOIN areas a ON a.id = m.area_id
+             JOIN working_groups g ON g.id = m.working_group_id
+             WHERE m.programme_id = $1 ORDER BY s.position, s.id, m.position, m.id",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &areas {
+            out.push(OwnerRow {
+                section: r.try_get("section")?,
+                area: r.try_get("area")?,
+                measure: None,
+                group: r.try_get("owner")?,
+            });
+        }
+        for r in &measures {
+            out.push(OwnerRow {
+                section: r.try_get("section")?,
+                area: r.try_get::<Option<String>, _>("area")?.unwrap_or_default(),
+                measure: Some((r.try_get::<i64, _>("number")? as MeasureId, r.try_get("title")?)),
+                group: r.try_get("owner")?,
+            });
+        }
+        Ok(out)
+    }
+
     /// Whether a user's working groups own a measure: its own group, or an umbrella's, or its area's.
+    /// The measures of a programme that this user's working groups own (directly, through their
+    /// area, or through an umbrella measure), in one pass.
+    pub async fn measures_owned_by(
+        &self,
+        user_id: i64,
+        programme_id: i64,
+    ) -> DbResult<std::collections::HashSet<MeasureId>> {
+        let rows = sqlx::query(
+            "SELECT m.id, m.number, m.parent_id,
+                    (SELECT COUNT(*) FROM group_members g WHERE g.user_id = $2
+                       AND (g.working_group_id = m.working_group_id OR g.working_group_id = a.working_group_id)) AS owns
+             FROM measures m LEFT JOIN areas a ON a.id = m.area_id WHERE m.programme_id = $1",
+        )
+        .bind(programme_id)
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_id = std::collections::HashMap::new();
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            let number = r.try_get::<i64, _>("number")? as MeasureId;
+            let parent: Option<i64> = r.try_get("parent_id")?;
+            by_id.insert(id, (number, parent, r.try_get::<i64, _>("owns")? > 0));
+        }
+        let owns = |mut id: i64| {
+            // Umbrellas nest a few levels at most; the bound guards against a cycle.
+            for _ in 0..64 {
+                match by_id.get(&id) {
+                    Some((_, _, true)) => return true,
+                    Some((_, Some(parent), false)) => id = *parent,
+                    _ => return false,
+                }
+            }
+            false
+        };
+        Ok(by_id.iter().filter(|(id, _)| owns(**id)).map(|(_, (number, _, _))| *number).collect())
+    }
+
     pub async fn group_owns_measure(
         &self,
         user_id: i64,
@@ -426,20 +756,17 @@ impl Db {
         let mut keys: Vec<&str> = vocabulary.kinds.iter().map(|k| k.key.as_str()).collect();
         keys.sort_unstable();
         if keys.windows(2).any(|w| w[0] == w[1]) {
-            return Err(DbError::Invalid("each status needs its own key".into()));
+            return Err(DbError::Invalid(Message::new("db-status-keys-unique")));
         }
         for k in &vocabulary.kinds {
             if k.key.is_empty()
                 || !k.key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit())
                 || k.key == "none"
             {
-                return Err(DbError::Invalid(format!(
-                    "status key {:?}: use a-z, 0-9 and _ (and not \"none\")",
-                    k.key
-                )));
+                return Err(DbError::Invalid(Message::new("db-status-key-invalid").arg("key", &k.key)));
             }
             if k.label.trim().is_empty() {
-                return Err(DbError::Invalid(format!("status {:?} needs a label", k.key)));
+                return Err(DbError::Invalid(Message::new("db-status-label-needed").arg("key", &k.key)));
             }
         }
         let used: Vec<String> = sqlx::query_scalar(
@@ -450,9 +777,7 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         if let Some(missing) = used.iter().find(|u| !keys.contains(&u.as_str())) {
-            return Err(DbError::Conflict(format!(
-                "status {missing:?} is used in reports and cannot be removed"
-            )));
+            return Err(DbError::Conflict(Message::new("db-status-in-use").arg("status", missing)));
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM status_kinds WHERE organisation_id = $1")

@@ -287,7 +287,11 @@ fn finish(doc: Docx, title: &str, lang: &str, image_description: Option<&str>) -
             .replace(PIC_MARK, &format!(r#"<wp:docPr id="1" name="Figure" descr="{}" />"#, escape(descr)));
     }
     xml.document = document.into_bytes();
-    let lang_tag = if lang == "nb" { "nb-NO" } else { "en-GB" };
+    let lang_tag = match lang {
+        "nb" => "nb-NO",
+        "nn" => "nn-NO",
+        _ => "en-GB",
+    };
     let styles = String::from_utf8(xml.styles).map_err(|e| DocxError(e.to_string()))?;
     // The default run language, so spelling and screen readers use Norwegian (or English).
     xml.styles = styles

@@ -23,8 +23,16 @@ pub const SECTION_TITLES: &[&str] = &[
 ];
 
 /// Words of the column-heading line (`Innsatsområde/tverrgående temaTiltak Status Beskrivelse …`).
-pub const COLUMN_HEADING_WORDS: &[&str] =
-    &["tiltak", "status", "beskrivelse", "videreføres", "measure", "description"];
+pub const COLUMN_HEADING_WORDS: &[&str] = &[
+    "tiltak",
+    "status",
+    "beskrivelse",
+    "videreføres",
+    "skildring",
+    "vidareførast",
+    "measure",
+    "description",
+];
 
 /// The fixed first part of the title line, `Status - <programme> - <round>`.
 pub const TITLE_KEYWORDS: &[&str] = &["status", "statusrapport", "status report"];

@@ -190,7 +190,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let email = "admin@tiltak.local";
                 let user = db.create_user(email, "Administrator", &password).await?;
                 for org in db.organisations().await? {
-                    db.set_role(user.id, org.id, tiltak_db::Role::Admin).await?;
+                    db.set_role(user.id, org.id, tiltak_db::Role::Admin, "first start").await?;
                 }
                 println!(
                     "First start: log in as {email} with the password {password} \

@@ -39,9 +39,9 @@ pub async fn run(db: &Db, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                     user
                 }
             };
-            db.set_role(user.id, org.id, role).await?;
+            db.set_role(user.id, org.id, role, "cli").await?;
             if let Some(group) = group {
-                db.add_to_group(org.id, &group, user.id).await?;
+                db.add_to_group(org.id, &group, user.id, "cli").await?;
             }
             println!("{} is {} in {}", user.email, role.key(), org.slug);
         }

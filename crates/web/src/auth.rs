@@ -15,9 +15,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tiltak_db::{Role, UserRow};
 
+use tiltak_core::MeasureId;
+
 use crate::AppState;
+use crate::context::Ctx;
 use crate::error::AppError;
-use crate::i18n::{Tr, negotiate};
+use crate::i18n::{Message, Tr, negotiate};
 
 pub const SESSION_COOKIE: &str = "tiltak_session";
 pub const CSRF_COOKIE: &str = "tiltak_csrf";
@@ -100,7 +103,7 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
                 viewer.user = Some(user);
             }
             Ok(None) => {}
-            Err(e) => return AppError::internal(tr, e).into_response(),
+            Err(e) => return crate::error::page(&AppError::internal(e), tr, &viewer, None),
         }
     }
 
@@ -116,7 +119,10 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
         let limit = if multipart { crate::UPLOAD_BYTES } else { MAX_FORM_BYTES };
         let bytes: Bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
-            Err(_) => return AppError::bad_request(tr, "the form is too large").into_response(),
+            Err(_) => {
+                let e = AppError::new(StatusCode::PAYLOAD_TOO_LARGE, Message::new("form-too-large"));
+                return crate::error::page(&e, tr, &viewer, None);
+            }
         };
         let mut sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
         if sent.is_none() {
@@ -128,8 +134,7 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
         }
         let ok = matches!((&existing_csrf, &sent), (Some(c), Some(s)) if constant_time_eq(c, s));
         if !ok {
-            return AppError { status: StatusCode::FORBIDDEN, message: tr.t("csrf-failed"), tr }
-                .into_response();
+            return crate::error::page(&AppError::forbidden(Message::new("csrf-failed")), tr, &viewer, None);
         }
         Body::from(bytes)
     } else {
@@ -179,6 +184,16 @@ pub enum Access {
 }
 
 impl Access {
+    /// Why a member with too low a role is refused.
+    fn refusal(self) -> &'static str {
+        match self {
+            Access::Admin => "forbidden-admin",
+            Access::Manage => "forbidden-manage",
+            Access::Edit => "forbidden-edit",
+            _ => "forbidden",
+        }
+    }
+
     fn role(self) -> Option<Role> {
         match self {
             Access::Member => Some(Role::Reader),
@@ -190,8 +205,10 @@ impl Access {
     }
 }
 
-/// Enforces a route's `Access` from its path (`{org}`, `{year}`) and the viewer. What the viewer
-/// may not even see is not found, never forbidden, so unpublished data does not show it exists.
+/// Enforces a route's `Access` from its path and the viewer, and fills the request [`Ctx`]:
+/// `{org}`, `{year}`, `{round}` and `{id}` are parsed into core's types and loaded once. What the
+/// viewer may not even see is not found, never forbidden, so unpublished data does not show it
+/// exists.
 pub async fn gate(State((app, access)): State<(AppState, Access)>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let tr = Tr::new(negotiate(&parts));
@@ -201,59 +218,123 @@ pub async fn gate(State((app, access)): State<(AppState, Access)>, request: Requ
             Ok(p) => p.0,
             Err(_) => HashMap::new(),
         };
-    let login = |parts: &Parts| -> Response {
-        if parts.method == Method::GET {
-            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-            Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
+    let mut ctx = Ctx::new(tr, viewer);
+    if let Err(refused) = admit(&app, access, &params, &mut ctx, &parts).await {
+        let mut response = match refused {
+            Refused::Login => login_redirect(&parts),
+            Refused::Error(e) => e.into_response(),
+        };
+        response.extensions_mut().insert(ctx);
+        return response;
+    }
+    parts.extensions.insert(ctx.clone());
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if response.status().is_client_error() || response.status().is_server_error() {
+        // The error page shows the organisation's navigation too.
+        response.extensions_mut().insert(ctx);
+    }
+    response
+}
+
+enum Refused {
+    /// Not logged in where a member may be welcome: log in first.
+    Login,
+    Error(AppError),
+}
+
+impl From<AppError> for Refused {
+    fn from(e: AppError) -> Self {
+        Refused::Error(e)
+    }
+}
+
+impl From<tiltak_db::DbError> for Refused {
+    fn from(e: tiltak_db::DbError) -> Self {
+        Refused::Error(e.into())
+    }
+}
+
+fn login_redirect(parts: &Parts) -> Response {
+    if parts.method == Method::GET {
+        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
+    } else {
+        AppError::new(StatusCode::UNAUTHORIZED, Message::new("login-required")).into_response()
+    }
+}
+
+fn not_found() -> Refused {
+    Refused::Error(AppError::not_found(Message::new("not-found-page")))
+}
+
+async fn admit(
+    app: &AppState,
+    access: Access,
+    params: &HashMap<String, String>,
+    ctx: &mut Ctx,
+    parts: &Parts,
+) -> Result<(), Refused> {
+    let anonymous = ctx.viewer.user.is_none();
+    match access {
+        Access::Anyone => return Ok(()),
+        Access::LoggedIn if anonymous => return Err(Refused::Login),
+        Access::LoggedIn => return Ok(()),
+        _ => {}
+    }
+    let slug = params
+        .get("org")
+        .ok_or_else(|| AppError::internal("a route with organisation access has no {org}"))?;
+    let slug = tiltak_core::OrganisationSlug::parse(slug).map_err(|_| not_found())?;
+    let org = app.db.organisation(slug.as_str()).await?;
+    // A missing organisation answers as an unpublished one does, so nobody learns which exist.
+    let hidden = |ctx: &Ctx| {
+        if ctx.viewer.user.is_none() && parts.method == Method::GET && access != Access::Read {
+            Refused::Login
         } else {
-            AppError { status: StatusCode::UNAUTHORIZED, message: tr.t("login-required"), tr }.into_response()
+            not_found()
         }
     };
-    match access {
-        Access::Anyone => {}
-        Access::LoggedIn => {
-            if viewer.user.is_none() {
-                return login(&parts);
-            }
+    let Some(org) = org else { return Err(hidden(ctx)) };
+    ctx.role = ctx.viewer.role(&org.slug);
+    if let Some(year) = params.get("year") {
+        let year = tiltak_core::round::parse_year(year)
+            .map_err(|_| AppError::not_found(Message::new("not-found-year").arg("year", year)))?;
+        let programme = app.db.programme(org.id, year).await?;
+        let visible = programme.as_ref().is_some_and(|p| p.published) || ctx.role.is_some();
+        if !visible {
+            return Err(hidden(ctx));
         }
-        _ => {
-            let Some(slug) = params.get("org") else {
-                return AppError::internal(tr, "a route with organisation access has no {org}")
-                    .into_response();
-            };
-            let org = match app.db.organisation(slug).await {
-                Ok(Some(o)) => o,
-                Ok(None) => return AppError::not_found(tr, tr.t("not-found")).into_response(),
-                Err(e) => return AppError::internal(tr, e).into_response(),
-            };
-            let role = viewer.role(&org.slug);
-            let visible = if role.is_some() {
-                true
-            } else {
-                match params.get("year").and_then(|y| y.parse::<i32>().ok()) {
-                    Some(year) => matches!(app.db.programme(org.id, year).await, Ok(Some(p)) if p.published),
-                    None => app.db.is_public(org.id).await.unwrap_or(false),
-                }
-            };
-            if !visible {
-                // Anonymous people may be members who have not logged in yet.
-                if viewer.user.is_none() && parts.method == Method::GET && access != Access::Read {
-                    return login(&parts);
-                }
-                return AppError::not_found(tr, tr.t("not-found")).into_response();
-            }
-            if let Some(needed) = access.role()
-                && role.is_none_or(|r| r < needed)
-            {
-                if viewer.user.is_none() {
-                    return login(&parts);
-                }
-                return AppError { status: StatusCode::FORBIDDEN, message: tr.t("forbidden"), tr }
-                    .into_response();
-            }
-        }
+        let programme = programme.ok_or_else(|| {
+            AppError::not_found(
+                Message::new("not-found-programme").arg("year", year).arg("organisation", &org.name),
+            )
+        })?;
+        let member = ctx.role.is_some();
+        ctx.rounds = app.db.rounds(programme.id).await?.into_iter().filter(|r| member || r.public).collect();
+        ctx.programme = Some(programme);
+    } else if ctx.role.is_none() && !app.db.is_public(org.id).await? {
+        return Err(hidden(ctx));
     }
-    next.run(Request::from_parts(parts, body)).await
+    ctx.org = Some(org);
+    if let Some(needed) = access.role()
+        && ctx.role.is_none_or(|r| r < needed)
+    {
+        if anonymous {
+            return Err(Refused::Login);
+        }
+        return Err(AppError::forbidden(Message::new(access.refusal())).into());
+    }
+    if let Some(round) = params.get("round") {
+        let found = ctx.find_round(Some(round))?.cloned();
+        ctx.round = found;
+    }
+    if let Some(id) = params.get("id") {
+        let id: MeasureId = id
+            .parse()
+            .map_err(|_| AppError::not_found(Message::new("not-found-measure").arg("number", id)))?;
+        ctx.measure = Some(id);
+    }
+    Ok(())
 }
 
 pub fn urlencode(s: &str) -> String {

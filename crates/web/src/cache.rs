@@ -20,8 +20,8 @@ use crate::auth::Viewer;
 
 /// Pages kept at most; past that the cache starts over (a simple bound on memory).
 const MAX_PAGES: usize = 2000;
-/// Pages larger than this are not kept.
-const MAX_PAGE_BYTES: usize = 1024 * 1024;
+/// Pages larger than this are served but not kept.
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct PageCache {
@@ -79,12 +79,16 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "the page is too large").into_response();
+    // A page is never too large to serve; only too large to keep.
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => return crate::error::AppError::internal(e).into_response(),
     };
     // An anonymous page that carries the visitor's own CSRF token (the login form) is theirs alone.
     let token = viewer.csrf.as_bytes();
-    if viewer.user.is_some() || token.is_empty() || !bytes.windows(token.len()).any(|w| w == token) {
+    let keep = bytes.len() <= MAX_PAGE_BYTES
+        && (viewer.user.is_some() || token.is_empty() || !bytes.windows(token.len()).any(|w| w == token));
+    if keep {
         app.pages.put(key, revision, bytes.clone());
     }
     Response::from_parts(parts, Body::from(bytes))

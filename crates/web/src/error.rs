@@ -1,95 +1,137 @@
-//! One error type for request handling. Handlers return `AppResult<T>`; an error becomes a page
-//! with the right status and a message a person can act on. anyhow is not used inside requests.
+//! One error type for request handling. Handlers return `AppResult<T>`; an `AppError` is data — a
+//! status and a [`Message`] (an id of the locale files with its arguments) — and becomes a page in
+//! one place, [`render`], which knows the viewer and their language, so a logged-in person keeps
+//! their header and every word comes from the locale files. Store errors convert with `?`.
 
 use askama::Template;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use tiltak_db::DbError;
 
-use crate::i18n::Tr;
+use crate::auth::Viewer;
+use crate::context::Ctx;
+use crate::i18n::{Message, Tr, negotiate};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AppError {
     pub status: StatusCode,
-    pub message: String,
-    pub tr: Tr,
+    pub message: Message,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    pub fn not_found(tr: Tr, what: impl Into<String>) -> Self {
-        AppError { status: StatusCode::NOT_FOUND, message: what.into(), tr }
+    pub fn new(status: StatusCode, message: Message) -> Self {
+        AppError { status, message }
     }
-    pub fn bad_request(tr: Tr, message: impl Into<String>) -> Self {
-        AppError { status: StatusCode::BAD_REQUEST, message: message.into(), tr }
+    pub fn not_found(message: Message) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
     }
-    pub fn conflict(tr: Tr, message: impl Into<String>) -> Self {
-        AppError { status: StatusCode::CONFLICT, message: message.into(), tr }
+    pub fn bad_request(message: Message) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
     }
-    pub fn internal(tr: Tr, message: impl std::fmt::Display) -> Self {
-        tracing::error!("{message}");
-        AppError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: "internal error; it has been logged".into(),
-            tr,
-        }
+    pub fn unprocessable(message: Message) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
+    pub fn conflict(message: Message) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+    pub fn forbidden(message: Message) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+    /// Something that should not happen: logged with its detail, shown as "an error has been logged".
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!("{detail}");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, Message::new("error-internal"))
+    }
+}
 
-    pub fn from_db(tr: Tr, e: DbError) -> Self {
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
         match e {
-            DbError::NotFound(what) => Self::not_found(tr, format!("{what} was not found")),
-            DbError::Conflict(m) => Self::conflict(tr, m),
-            DbError::Invalid(m) => AppError { status: StatusCode::UNPROCESSABLE_ENTITY, message: m, tr },
-            other => Self::internal(tr, other),
+            DbError::NotFound(m) => Self::not_found(m),
+            DbError::Conflict(m) => Self::conflict(m),
+            DbError::Invalid(m) => Self::unprocessable(m),
+            other => Self::internal(other),
         }
     }
 }
 
-/// Attaches the request's language to database errors: `db.call().await.or_page(tr)?`.
-pub trait OrPage<T> {
-    fn or_page(self, tr: Tr) -> AppResult<T>;
-}
-
-impl<T> OrPage<T> for Result<T, DbError> {
-    fn or_page(self, tr: Tr) -> AppResult<T> {
-        self.map_err(|e| AppError::from_db(tr, e))
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        Self::internal(e)
     }
 }
 
-impl<T> OrPage<T> for Result<T, askama::Error> {
-    fn or_page(self, tr: Tr) -> AppResult<T> {
-        self.map_err(|e| AppError::internal(tr, e))
+/// Heavy work (documents, imports) that ran on the blocking pool and did not come back.
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::internal(e)
+    }
+}
+
+/// An error on its way out: the response carries it until [`render`] makes the page.
+#[derive(Clone)]
+struct Pending(AppError);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(Pending(self));
+        response
     }
 }
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage<'a> {
+struct ErrorPage {
     page: crate::pages::PageCtx,
     heading: String,
-    message: &'a str,
+    message: String,
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let heading = match self.status {
-            StatusCode::NOT_FOUND => self.tr.t("not-found"),
-            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => self.tr.t("bad-request"),
-            StatusCode::CONFLICT => self.tr.t("conflict"),
-            _ => self.tr.t("error-title"),
-        };
-        let page = crate::pages::PageCtx::new(
-            self.tr,
-            &crate::auth::Viewer::default(),
-            heading.clone(),
-            None,
-            None,
-            "",
-        );
-        let body = ErrorPage { page, heading, message: &self.message }
-            .render()
-            .unwrap_or_else(|_| self.message.clone());
-        (self.status, Html(body)).into_response()
+/// The page for an error, with the viewer's header (and the organisation's navigation when the
+/// gate had loaded it).
+pub fn page(error: &AppError, tr: Tr, viewer: &Viewer, ctx: Option<&Ctx>) -> Response {
+    let heading = tr.t(match error.status {
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::PAYLOAD_TOO_LARGE => {
+            "bad-request"
+        }
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::FORBIDDEN => "forbidden-title",
+        StatusCode::UNAUTHORIZED => "login-required-title",
+        StatusCode::TOO_MANY_REQUESTS => "too-many-title",
+        _ => "error-title",
+    });
+    let page = match ctx {
+        Some(ctx) => ctx.page(heading.clone(), ""),
+        None => crate::pages::PageCtx::new(tr, viewer, heading.clone(), None, None, ""),
+    };
+    let message = tr.message(&error.message);
+    let body = ErrorPage { page, heading, message: message.clone() }.render().unwrap_or(message);
+    (error.status, Html(body)).into_response()
+}
+
+/// Turns every pending error into its page, in the language and for the viewer of the request.
+pub async fn render(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let tr = Tr::new(negotiate(&parts));
+    let viewer = parts.extensions.get::<Viewer>().cloned().unwrap_or_default();
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    match response.extensions_mut().remove::<Pending>() {
+        Some(Pending(error)) => {
+            let ctx = response.extensions().get::<Ctx>().cloned();
+            let mut page = page(&error, tr, &viewer, ctx.as_ref());
+            for (name, value) in response.headers() {
+                if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+                    page.headers_mut().append(name.clone(), value.clone());
+                }
+            }
+            page
+        }
+        None => response,
     }
 }

@@ -5,6 +5,7 @@
 mod assets;
 pub mod auth;
 mod cache;
+pub mod context;
 pub mod error;
 pub mod i18n;
 mod pages;
@@ -70,10 +71,10 @@ pub fn routes() -> Vec<RouteDef> {
             post(import::preview).layer(DefaultBodyLimit::max(UPLOAD_BYTES)),
         ),
         r(Method::POST, "/{org}/import/confirm", Manage, post(import::confirm)),
-        r(Method::GET, "/{org}/settings", Admin, get(settings::show)),
+        r(Method::GET, "/{org}/settings", Manage, get(settings::show)),
         r(Method::POST, "/{org}/settings/members", Admin, post(settings::member)),
-        r(Method::POST, "/{org}/settings/groups", Admin, post(settings::group)),
-        r(Method::POST, "/{org}/settings/areas", Admin, post(settings::area)),
+        r(Method::POST, "/{org}/settings/groups", Manage, post(settings::group)),
+        r(Method::POST, "/{org}/settings/owners", Manage, post(settings::owner)),
         r(Method::POST, "/{org}/settings/publish", Admin, post(settings::publish)),
         r(Method::GET, "/{org}/settings/vocabulary", Admin, get(settings::show)),
         r(Method::POST, "/{org}/settings/vocabulary", Admin, post(settings::vocabulary)),
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
     router
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), cache::pages))
+        .layer(axum::middleware::from_fn(error::render))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session))
         .layer(axum::middleware::from_fn(pages::language_cookie))
         .layer(tower_http::trace::TraceLayer::new_for_http())

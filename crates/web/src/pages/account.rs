@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use super::{PageCtx, see_other};
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, Viewer, cookie, is_https, set_cookie};
-use crate::error::{AppResult, OrPage};
+use crate::auth::{SESSION_COOKIE, cookie, is_https, set_cookie};
+use crate::context::Ctx;
+use crate::error::AppResult;
 use crate::i18n::Tr;
 
 #[derive(Template)]
@@ -40,21 +41,20 @@ fn safe_next(next: &str) -> String {
 }
 
 fn login_page(
-    tr: Tr,
-    viewer: &Viewer,
+    ctx: &Ctx,
     status: StatusCode,
     next: &str,
     email: &str,
     error: Option<String>,
 ) -> AppResult<Response> {
-    let page = PageCtx::new(tr, viewer, tr.t("login"), None, None, "");
-    let html =
-        LoginPage { page, tr, next: safe_next(next), email: email.to_owned(), error }.render().or_page(tr)?;
+    let tr = ctx.tr;
+    let page = ctx.page(tr.t("login"), "");
+    let html = LoginPage { page, tr, next: safe_next(next), email: email.to_owned(), error }.render()?;
     Ok((status, Html(html)).into_response())
 }
 
-pub async fn login_form(tr: Tr, viewer: Viewer, Query(q): Query<Next>) -> AppResult<Response> {
-    login_page(tr, &viewer, StatusCode::OK, &q.next, "", None)
+pub async fn login_form(ctx: Ctx, Query(q): Query<Next>) -> AppResult<Response> {
+    login_page(&ctx, StatusCode::OK, &q.next, "", None)
 }
 
 #[derive(Deserialize)]
@@ -73,28 +73,21 @@ impl std::fmt::Debug for Login {
 
 pub async fn login(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
+    ctx: Ctx,
     headers: HeaderMap,
     Form(form): Form<Login>,
 ) -> AppResult<Response> {
+    let tr = ctx.tr;
     let key = form.email.trim().to_lowercase();
     if let Some(wait) = app.limiter.blocked_for(&key) {
         let message = tr.t1("login-rate-limited", "minutes", wait.div_ceil(60));
-        return login_page(
-            tr,
-            &viewer,
-            StatusCode::TOO_MANY_REQUESTS,
-            &form.next,
-            &form.email,
-            Some(message),
-        );
+        return login_page(&ctx, StatusCode::TOO_MANY_REQUESTS, &form.next, &form.email, Some(message));
     }
-    match app.db.verify_login(&form.email, &form.password).await.or_page(tr)? {
+    match app.db.verify_login(&form.email, &form.password).await? {
         Some(user) => {
             app.limiter.succeeded(&key);
             // A fresh token every time: whatever session cookie the browser had is replaced.
-            let token = app.db.create_session(user.id).await.or_page(tr)?;
+            let token = app.db.create_session(user.id).await?;
             tracing::info!(user = %user.email, "login");
             let mut response = see_other(&safe_next(&form.next));
             let max_age = tiltak_db::SESSION_DAYS * 24 * 60 * 60;
@@ -106,14 +99,7 @@ pub async fn login(
         None => {
             app.limiter.failed(&key);
             tracing::info!(email = %key, "failed login");
-            login_page(
-                tr,
-                &viewer,
-                StatusCode::UNAUTHORIZED,
-                &form.next,
-                &form.email,
-                Some(tr.t("login-failed")),
-            )
+            login_page(&ctx, StatusCode::UNAUTHORIZED, &form.next, &form.email, Some(tr.t("login-failed")))
         }
     }
 }
@@ -136,9 +122,9 @@ struct PasswordPage {
     done: bool,
 }
 
-pub async fn password_form(tr: Tr, viewer: Viewer) -> AppResult<Response> {
-    let page = PageCtx::new(tr, &viewer, tr.t("password-change"), None, None, "");
-    super::render(tr, PasswordPage { page, tr, error: None, done: false })
+pub async fn password_form(ctx: Ctx) -> AppResult<Response> {
+    let tr = ctx.tr;
+    super::render(PasswordPage { page: ctx.page(tr.t("password-change"), ""), tr, error: None, done: false })
 }
 
 #[derive(Deserialize)]
@@ -150,25 +136,24 @@ pub struct PasswordChange {
 
 pub async fn change_password(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
+    ctx: Ctx,
     Form(form): Form<PasswordChange>,
 ) -> AppResult<Response> {
-    let user = viewer.user.clone().expect("the gate lets only logged-in users through");
-    let error = if app.db.verify_login(&user.email, &form.current).await.or_page(tr)?.is_none() {
+    let tr = ctx.tr;
+    let user = ctx.viewer.user.clone().expect("the gate lets only logged-in users through");
+    let error = if app.db.verify_login(&user.email, &form.current).await?.is_none() {
         Some(tr.t("password-wrong"))
     } else if form.new != form.repeat {
         Some(tr.t("password-mismatch"))
-    } else if let Err(e) = tiltak_db::check_password(&form.new) {
-        Some(e.to_string())
+    } else if let Err(tiltak_db::DbError::Invalid(m)) = tiltak_db::check_password(&form.new) {
+        Some(tr.message(&m))
     } else {
-        app.db.set_password(user.id, &form.new).await.or_page(tr)?;
+        app.db.set_password(user.id, &form.new).await?;
         None
     };
     let done = error.is_none();
     let status = if done { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = PageCtx::new(tr, &viewer, tr.t("password-change"), None, None, "");
-    let html = PasswordPage { page, tr, error, done }.render().or_page(tr)?;
+    let html = PasswordPage { page: ctx.page(tr.t("password-change"), ""), tr, error, done }.render()?;
     let mut response = (status, Html(html)).into_response();
     if done {
         // Every session ended with the old password; this one too, so log in again.

@@ -2,7 +2,7 @@
 //! year, person and action, and as CSV. Read-only: the app has no way to edit the log.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -10,8 +10,8 @@ use tiltak_db::ChangeRow;
 
 use super::{PageCtx, render};
 use crate::AppState;
-use crate::auth::Viewer;
-use crate::error::{AppResult, OrPage};
+use crate::context::Ctx;
+use crate::error::AppResult;
 use crate::i18n::Tr;
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,23 +40,28 @@ impl AuditPage {
     pub fn value(&self, v: &Option<String>) -> String {
         v.clone().unwrap_or_default()
     }
+    pub fn when(&self, at: &str) -> String {
+        self.tr.datetime(at)
+    }
+    pub fn action(&self, action: &str) -> String {
+        action_label(self.tr, action)
+    }
 }
 
-pub async fn show(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-    Query(q): Query<AuditQuery>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
+/// "entry.update" → "Status oppdatert"; an action without a label shows as it is stored.
+pub fn action_label(tr: Tr, action: &str) -> String {
+    let id = format!("audit-action-{}", action.replace(['.', '_'], "-"));
+    tr.try_t(&id).unwrap_or_else(|| action.to_owned())
+}
+
+pub async fn show(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+    let (tr, org) = (ctx.tr, ctx.org()?);
     let some = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let year = some(&q.year).and_then(|y| y.parse().ok());
     let rows = app
         .db
         .organisation_changes(org.id, year, some(&q.actor).as_deref(), some(&q.action).as_deref(), 2000)
-        .await
-        .or_page(tr)?;
+        .await?;
     if q.format.as_deref() == Some("csv") {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(["at", "actor", "year", "round", "measure", "action", "before", "after"])
@@ -90,6 +95,6 @@ pub async fn show(
         crate::auth::urlencode(&q.actor.clone().unwrap_or_default()),
         crate::auth::urlencode(&q.action.clone().unwrap_or_default())
     );
-    let page = PageCtx::new(tr, &viewer, tr.t("audit-title"), Some(&org), None, "");
-    render(tr, AuditPage { page, tr, rows, q, csv_href: format!("/{}/audit?{query}&format=csv", org.slug) })
+    let page = ctx.page(tr.t("audit-title"), "audit");
+    render(AuditPage { page, tr, rows, q, csv_href: format!("/{}/audit?{query}&format=csv", org.slug) })
 }

@@ -2,14 +2,16 @@
 //! new and removed measures, changed decisions, and word diffs of descriptions.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use tiltak_core::diff::{ChangeKind, DiffOp, compare, word_diff};
+use tiltak_db::RoundRow;
 
 use super::report::decision_label;
 use super::{PageCtx, render};
 use crate::AppState;
-use crate::error::{AppResult, OrPage};
+use crate::context::Ctx;
+use crate::error::AppResult;
 use crate::i18n::Tr;
 
 pub struct ChangeView {
@@ -33,35 +35,19 @@ struct ChangesPage {
     downloads: super::download::Downloads,
 }
 
-/// The round asked for and the one before it, among the rounds this viewer may see.
-pub async fn rounds(
-    app: &AppState,
-    tr: Tr,
-    viewer: &crate::auth::Viewer,
-    org: &tiltak_db::OrganisationRow,
-    programme: &tiltak_db::ProgrammeRow,
-    round: &str,
-) -> AppResult<(Option<tiltak_db::RoundRow>, tiltak_db::RoundRow)> {
-    let member = viewer.role(&org.slug).is_some();
-    let current = super::round(&app.db, tr, member, programme, Some(round)).await?.expect("found or refused");
-    let rounds = super::visible_rounds(&app.db, tr, member, programme).await?;
-    let index = rounds.iter().position(|r| r.id == current.id).unwrap_or(0);
-    Ok((index.checked_sub(1).map(|i| rounds[i].clone()), current))
+/// The round of the path and the visible one before it.
+pub fn rounds(ctx: &Ctx) -> AppResult<(Option<&RoundRow>, &RoundRow)> {
+    let current = ctx.round()?;
+    Ok((ctx.previous_round(current), current))
 }
 
-pub async fn show(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year, round)): Path<(String, String, String)>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let (previous, current) = rounds(&app, tr, &viewer, &org, &programme, &round).await?;
+pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let (tr, org, programme) = (ctx.tr, ctx.org()?, ctx.programme()?);
+    let (previous, current) = rounds(&ctx)?;
     let mut changes = Vec::new();
     if let Some(prev) = &previous {
-        let before = app.db.round_report(&org, programme.year, prev).await.or_page(tr)?;
-        let after = app.db.round_report(&org, programme.year, &current).await.or_page(tr)?;
+        let before = app.db.round_report(org, programme.year, prev).await?;
+        let after = app.db.round_report(org, programme.year, current).await?;
         for c in compare(&before, &after) {
             let mut fields = Vec::new();
             let mut description = Vec::new();
@@ -126,15 +112,8 @@ pub async fn show(
             });
         }
     }
-    let page = PageCtx::new(
-        tr,
-        &viewer,
-        tr.t1("changes-title", "round", &current.label),
-        Some(&org),
-        Some(programme.year),
-        "rounds",
-    );
+    let page = ctx.page(tr.t1("changes-title", "round", &current.label), "rounds");
     let downloads =
         super::download::Downloads::changes(tr, &format!("/{}/{}", org.slug, programme.year), &current.slug);
-    render(tr, ChangesPage { page, tr, previous: previous.map(|p| p.label), changes, downloads })
+    render(ChangesPage { page, tr, previous: previous.map(|p| p.label.clone()), changes, downloads })
 }

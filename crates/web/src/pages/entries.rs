@@ -4,20 +4,20 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use tiltak_core::round::{Continuation, Decision, MergeTarget, StatusEntry};
+use tiltak_core::round::{Continuation, Decision, DecisionKind, MergeTarget, StatusEntry};
 use tiltak_core::{MeasureId, Status};
 use tiltak_db::{EditableEntry, SaveEntryError};
 
 use super::report::{ReportRow, decision_label};
 use super::{PageCtx, is_htmx, see_other};
 use crate::AppState;
-use crate::auth::Viewer;
-use crate::error::{AppError, AppResult, OrPage};
-use crate::i18n::Tr;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Message, Tr};
 use tiltak_db::Role;
 
 #[derive(Debug, Deserialize)]
@@ -74,9 +74,6 @@ impl FormView {
     pub fn decision_is(&self, v: &str) -> bool {
         self.decision == v
     }
-    pub fn target_is(&self, id: &MeasureId) -> bool {
-        self.merge_into == id.to_string()
-    }
 }
 
 #[derive(Template)]
@@ -101,56 +98,45 @@ struct RowFragment {
     row: ReportRow,
     /// The row comes back into a table with an actions column.
     editable: bool,
+    /// Just saved: the row says so to screen readers and takes the focus back.
+    saved: bool,
 }
 
-struct Ctx {
-    org: tiltak_db::OrganisationRow,
-    programme: tiltak_db::ProgrammeRow,
-    round: tiltak_db::RoundRow,
+/// What an edit needs beyond the request context.
+struct Edit<'a> {
+    ctx: &'a Ctx,
+    org: &'a tiltak_db::OrganisationRow,
+    programme: &'a tiltak_db::ProgrammeRow,
+    round: &'a tiltak_db::RoundRow,
+    id: MeasureId,
     vocabulary: tiltak_core::Vocabulary,
 }
 
-/// Loads the round to edit in; an editor may only edit what their working groups own.
-async fn load(
-    app: &AppState,
-    tr: Tr,
-    viewer: &Viewer,
-    slug: &str,
-    year: &str,
-    round: &str,
-    id: MeasureId,
-) -> AppResult<Ctx> {
-    let org = super::organisation(&app.db, tr, slug).await?;
-    let programme = super::programme(&app.db, tr, &org, year).await?;
-    if viewer.role(&org.slug) == Some(Role::Editor) {
-        let user = viewer.user.as_ref().expect("members are logged in");
-        if !app.db.group_owns_measure(user.id, programme.id, id).await.or_page(tr)? {
-            return Err(AppError {
-                status: StatusCode::FORBIDDEN,
-                message: tr.t("forbidden-not-your-area"),
-                tr,
-            });
+/// Checks the edit may happen: an editor only edits what their working groups own, and only in an
+/// open round.
+async fn load<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Edit<'a>> {
+    let (org, programme, round, id) = (ctx.org()?, ctx.programme()?, ctx.round()?, ctx.measure()?);
+    if ctx.role == Some(Role::Editor) {
+        let user = ctx.viewer.user.as_ref().expect("members are logged in");
+        if !app.db.group_owns_measure(user.id, programme.id, id).await? {
+            return Err(AppError::forbidden(Message::new("forbidden-not-your-area")));
         }
     }
-    let round = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, Some(round))
-        .await?
-        .expect("a named round is found or refused");
     if round.frozen {
-        return Err(AppError::conflict(tr, tr.t("round-frozen")));
+        return Err(AppError::conflict(Message::new("round-frozen")));
     }
-    let vocabulary = app.db.vocabulary(org.id).await.or_page(tr)?;
-    Ok(Ctx { org, programme, round, vocabulary })
+    let vocabulary = app.db.vocabulary(org.id).await?;
+    Ok(Edit { ctx, org, programme, round, id, vocabulary })
 }
 
-async fn form_view(app: &AppState, tr: Tr, ctx: &Ctx, e: &EditableEntry) -> AppResult<FormView> {
-    let base = format!("/{}/{}", ctx.org.slug, ctx.programme.year);
-    let mut statuses = vec![("none".to_owned(), tr.t("no-status"))];
+async fn form_view(app: &AppState, ctx: &Edit<'_>, e: &EditableEntry) -> AppResult<FormView> {
+    let tr = ctx.ctx.tr;
+    let base = ctx.ctx.base();
+    let mut statuses = vec![(Status::None.key().to_owned(), tr.t("no-status"))];
     statuses.extend(ctx.vocabulary.kinds.iter().map(|k| (k.key.clone(), k.label.clone())));
-    let decisions = ["yes", "no", "conditional", "merge", "undecided"]
-        .into_iter()
-        .map(|d| (d, tr.t(&format!("decision-{d}"))))
-        .collect();
-    let report = app.db.load_report(&ctx.org, ctx.programme.year, Some(&ctx.round.slug)).await.or_page(tr)?;
+    let decisions =
+        DecisionKind::ALL.iter().map(|d| (d.key(), tr.t(&format!("decision-{}", d.key())))).collect();
+    let report = app.db.load_report(ctx.org, ctx.programme.year, Some(&ctx.round.slug)).await?;
     let targets = report
         .programme()
         .measures()
@@ -184,48 +170,36 @@ async fn form_view(app: &AppState, tr: Tr, ctx: &Ctx, e: &EditableEntry) -> AppR
     })
 }
 
-fn respond(
-    tr: Tr,
-    viewer: &crate::auth::Viewer,
-    htmx: bool,
-    status: StatusCode,
-    ctx: &Ctx,
-    mut form: FormView,
-) -> AppResult<Response> {
+fn respond(htmx: bool, status: StatusCode, ctx: &Edit<'_>, mut form: FormView) -> AppResult<Response> {
+    let tr = ctx.ctx.tr;
     form.inline = htmx;
-    form.csrf = viewer.csrf.clone();
+    form.csrf = ctx.ctx.viewer.csrf.clone();
     let html = if htmx {
-        EditRow { tr, form }.render().or_page(tr)?
+        EditRow { tr, form }.render()?
     } else {
         let title = tr.t1("edit-measure", "title", &form.title);
-        let page = PageCtx::new(tr, viewer, title, Some(&ctx.org), Some(ctx.programme.year), "report");
-        EditPage { page, tr, form }.render().or_page(tr)?
+        let page = ctx.ctx.page(title, "report");
+        EditPage { page, tr, form }.render()?
     };
     Ok((status, Html(html)).into_response())
 }
 
-pub async fn edit(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path((slug, year, round, id)): Path<(String, String, String, MeasureId)>,
-) -> AppResult<Response> {
-    let ctx = load(&app, tr, &viewer, &slug, &year, &round, id).await?;
-    let entry = app.db.editable_entry(ctx.programme.id, ctx.round.id, id).await.or_page(tr)?;
-    let form = form_view(&app, tr, &ctx, &entry).await?;
-    respond(tr, &viewer, is_htmx(&headers), StatusCode::OK, &ctx, form)
+pub async fn edit(State(app): State<AppState>, ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
+    let edit = load(&app, &ctx).await?;
+    let entry = app.db.editable_entry(edit.programme.id, edit.round.id, edit.id).await?;
+    let form = form_view(&app, &edit, &entry).await?;
+    respond(is_htmx(&headers), StatusCode::OK, &edit, form)
 }
 
 /// The entry a form asks for; the label as written is kept while the status key is unchanged.
-fn entry_from_form(tr: Tr, ctx: &Ctx, current: &EditableEntry, f: &EntryForm) -> Result<StatusEntry, String> {
-    let status = if f.status == "none" {
+fn entry_from_form(ctx: &Edit<'_>, current: &EditableEntry, f: &EntryForm) -> Result<StatusEntry, Message> {
+    let status = if f.status == Status::None.key() {
         Status::None
     } else {
         let kind = ctx
             .vocabulary
             .get(&f.status)
-            .ok_or_else(|| format!("{:?}: {}", f.status, tr.t("bad-request")))?;
+            .ok_or_else(|| Message::new("db-status-unknown").arg("status", &f.status))?;
         let label = if current.entry.status.key() == kind.key {
             current.entry.status.label().to_owned()
         } else {
@@ -233,24 +207,26 @@ fn entry_from_form(tr: Tr, ctx: &Ctx, current: &EditableEntry, f: &EntryForm) ->
         };
         Status::Reported { key: kind.key.clone(), label }
     };
-    let decision = match f.decision.as_str() {
-        "yes" => Decision::Yes,
-        "no" => Decision::No,
-        "undecided" => Decision::Undecided,
-        "conditional" => {
+    let kind = DecisionKind::ALL
+        .into_iter()
+        .find(|d| d.key() == f.decision)
+        .ok_or_else(|| Message::new("decision-unknown").arg("decision", &f.decision))?;
+    let decision = match kind {
+        DecisionKind::Yes => Decision::Yes,
+        DecisionKind::No => Decision::No,
+        DecisionKind::Undecided => Decision::Undecided,
+        DecisionKind::Conditional => {
             if f.condition.trim().is_empty() {
-                return Err(format!("{}: {}", tr.t("decision-conditional"), tr.t("condition")));
+                return Err(Message::new("db-condition-needed"));
             }
             Decision::Conditional { condition: f.condition.trim().to_owned() }
         }
-        "merge" => {
-            let id: MeasureId = f
-                .merge_into
-                .parse()
-                .map_err(|_| format!("{}: {}", tr.t("decision-merge"), tr.t("merge-into")))?;
+        DecisionKind::Merge => {
+            // "12" or "12 – title", as the list offers it.
+            let number = f.merge_into.trim().split(|c: char| !c.is_ascii_digit()).next().unwrap_or_default();
+            let id: MeasureId = number.parse().map_err(|_| Message::new("db-merge-target-needed"))?;
             Decision::Merge { into: MergeTarget { id: Some(id), title: String::new() } }
         }
-        other => return Err(format!("{other:?}: {}", tr.t("bad-request"))),
     };
     Ok(StatusEntry {
         status,
@@ -261,15 +237,15 @@ fn entry_from_form(tr: Tr, ctx: &Ctx, current: &EditableEntry, f: &EntryForm) ->
 
 pub async fn update(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
+    request_ctx: Ctx,
     headers: HeaderMap,
-    Path((slug, year, round, id)): Path<(String, String, String, MeasureId)>,
     Form(f): Form<EntryForm>,
 ) -> AppResult<Response> {
     let htmx = is_htmx(&headers);
-    let ctx = load(&app, tr, &viewer, &slug, &year, &round, id).await?;
-    let current = app.db.editable_entry(ctx.programme.id, ctx.round.id, id).await.or_page(tr)?;
+    let tr = request_ctx.tr;
+    let ctx = load(&app, &request_ctx).await?;
+    let id = ctx.id;
+    let current = app.db.editable_entry(ctx.programme.id, ctx.round.id, id).await?;
     let with_user_values = |mut form: FormView| {
         form.status = f.status.clone();
         form.description = f.description.clone();
@@ -279,41 +255,43 @@ pub async fn update(
         form.comment = f.comment.clone();
         form
     };
-    let entry = match entry_from_form(tr, &ctx, &current, &f) {
+    let entry = match entry_from_form(&ctx, &current, &f) {
         Ok(e) => e,
         Err(message) => {
-            let mut form = with_user_values(form_view(&app, tr, &ctx, &current).await?);
+            let mut form = with_user_values(form_view(&app, &ctx, &current).await?);
             form.version = f.version;
-            form.error = Some(message);
-            return respond(tr, &viewer, htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
+            form.error = Some(tr.message(&message));
+            return respond(htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
         }
     };
-    let actor = viewer.actor();
-    match app.db.save_entry(ctx.org.id, ctx.programme.id, &ctx.round, id, &entry, f.version, &actor).await {
+    let actor = request_ctx.actor();
+    match app.db.save_entry(ctx.org.id, ctx.programme.id, ctx.round, id, &entry, f.version, &actor).await {
         Ok(saved) => {
             if htmx {
-                let report = app
-                    .db
-                    .load_report(&ctx.org, ctx.programme.year, Some(&ctx.round.slug))
-                    .await
-                    .or_page(tr)?;
+                let report = app.db.load_report(ctx.org, ctx.programme.year, Some(&ctx.round.slug)).await?;
                 let programme = report.programme();
-                let (path, m) = programme
-                    .measures()
-                    .into_iter()
-                    .find(|(_, m)| m.id == Some(saved.number))
-                    .ok_or_else(|| AppError::not_found(tr, format!("measure {id}")))?;
-                let base = format!("/{}/{}", ctx.org.slug, ctx.programme.year);
+                let (path, m) =
+                    programme.measures().into_iter().find(|(_, m)| m.id == Some(saved.number)).ok_or_else(
+                        || AppError::not_found(Message::new("db-measure-not-found").arg("number", id)),
+                    )?;
+                let base = request_ctx.base();
                 let edit_base = format!("{base}/rounds/{}", ctx.round.slug);
-                let ctx = super::report::RowCtx {
+                let rctx = super::report::RowCtx {
                     tr,
                     vocabulary: &ctx.vocabulary,
                     base: &base,
                     edit_base: Some(&edit_base),
                 };
-                let row =
-                    super::report::row(&ctx, m, path.depth, String::new(), path.parents.last().copied());
-                Ok(Html(RowFragment { tr, row, editable: true }.render().or_page(tr)?).into_response())
+                // The row keeps its area cell when it is the first of its area.
+                let first_of_area = programme
+                    .measures()
+                    .into_iter()
+                    .find(|(p, _)| p.area == path.area && p.section == path.section)
+                    .is_some_and(|(_, first)| first.id == m.id);
+                let area =
+                    if first_of_area { path.area.unwrap_or_default().to_owned() } else { String::new() };
+                let row = super::report::row(&rctx, m, path.depth, area, path.parents.last().copied());
+                Ok(Html(RowFragment { tr, row, editable: true, saved: true }.render()?).into_response())
             } else {
                 Ok(see_other(&format!(
                     "/{}/{}/report?round={}&saved={id}#m{id}",
@@ -322,7 +300,7 @@ pub async fn update(
             }
         }
         Err(SaveEntryError::Stale { current, changed_by }) => {
-            let mut form = with_user_values(form_view(&app, tr, &ctx, &current).await?);
+            let mut form = with_user_values(form_view(&app, &ctx, &current).await?);
             form.version = current.version;
             form.conflict = Some(Conflict {
                 who: changed_by.map(|w| tr.t1("stale-by", "who", w)).unwrap_or_default(),
@@ -335,15 +313,15 @@ pub async fn update(
                 decision: decision_label(tr, &current.entry.continuation.decision),
                 comment: current.entry.continuation.comment.clone(),
             });
-            respond(tr, &viewer, htmx, StatusCode::CONFLICT, &ctx, form)
+            respond(htmx, StatusCode::CONFLICT, &ctx, form)
         }
         Err(SaveEntryError::Db(e)) => {
-            let err = AppError::from_db(tr, e);
+            let err = AppError::from(e);
             if err.status == StatusCode::UNPROCESSABLE_ENTITY {
-                let mut form = with_user_values(form_view(&app, tr, &ctx, &current).await?);
+                let mut form = with_user_values(form_view(&app, &ctx, &current).await?);
                 form.version = f.version;
-                form.error = Some(err.message);
-                return respond(tr, &viewer, htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
+                form.error = Some(tr.message(&err.message));
+                return respond(htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
             }
             Err(err)
         }

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
@@ -19,9 +19,9 @@ use tiltak_formats::import::{self, FileKind, ImportMeta, Imported};
 
 use super::{PageCtx, see_other};
 use crate::AppState;
-use crate::auth::Viewer;
-use crate::error::{AppError, AppResult, OrPage};
-use crate::i18n::Tr;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Message, Tr};
 
 /// What the user sent: the file and what they know better than it.
 #[derive(Debug, Default, Deserialize)]
@@ -74,55 +74,44 @@ struct ImportPage {
 }
 
 fn page(
-    tr: Tr,
-    viewer: &Viewer,
-    org: &OrganisationRow,
+    ctx: &Ctx,
     status: StatusCode,
     upload: Upload,
     preview: Option<Preview>,
     error: Option<String>,
 ) -> AppResult<Response> {
+    let tr = ctx.tr;
     let html = ImportPage {
-        page: PageCtx::new(tr, viewer, tr.t("import-title"), Some(org), None, "import"),
+        page: ctx.page(tr.t("import-title"), "import"),
         tr,
-        action: format!("/{}/import", org.slug),
+        action: format!("/{}/import", ctx.org()?.slug),
         upload,
         preview,
         error,
     }
-    .render()
-    .or_page(tr)?;
+    .render()?;
     Ok((status, Html(html)).into_response())
 }
 
-pub async fn show(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    page(tr, &viewer, &org, StatusCode::OK, Upload::default(), None, None)
+pub async fn show(ctx: Ctx) -> AppResult<Response> {
+    page(&ctx, StatusCode::OK, Upload::default(), None, None)
 }
 
 /// Step one: the file is read and shown; nothing is saved.
-pub async fn preview(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-    mut form: Multipart,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
+pub async fn preview(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) -> AppResult<Response> {
+    let (tr, org) = (ctx.tr, ctx.org()?);
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        AppError::bad_request(Message::new("import-upload-broken").arg("detail", e.body_text()))
+    };
     let mut upload = Upload::default();
-    while let Some(field) = form.next_field().await.map_err(|e| AppError::bad_request(tr, e.body_text()))? {
+    while let Some(field) = form.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             upload.name = field.file_name().unwrap_or_default().to_owned();
-            let bytes = field.bytes().await.map_err(|e| AppError::bad_request(tr, e.body_text()))?;
+            let bytes = field.bytes().await.map_err(bad)?;
             upload.data = BASE64.encode(&bytes);
         } else {
-            let value = field.text().await.map_err(|e| AppError::bad_request(tr, e.body_text()))?;
+            let value = field.text().await.map_err(bad)?;
             match name.as_str() {
                 "year" => upload.year = value,
                 "round" => upload.round = value,
@@ -133,46 +122,41 @@ pub async fn preview(
     }
     if upload.data.is_empty() || upload.name.is_empty() {
         let message = tr.t("import-no-file");
-        return page(tr, &viewer, &org, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
+        return page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
     }
-    match read(&app, tr, &org, &upload).await? {
+    match read(&app, tr, org, &upload).await? {
         Ok((imported, existing)) => {
             let preview = preview_of(&imported, existing.as_ref().map(|(_, r)| r));
-            page(tr, &viewer, &org, StatusCode::OK, upload, Some(preview), None)
+            page(&ctx, StatusCode::OK, upload, Some(preview), None)
         }
-        Err(message) => {
-            page(tr, &viewer, &org, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message))
-        }
+        Err(message) => page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message)),
     }
 }
 
 /// Step two: the same file read again and saved in one transaction.
 pub async fn confirm(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
+    ctx: Ctx,
     Form(upload): Form<Upload>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let (imported, existing) = match read(&app, tr, &org, &upload).await? {
+    let (tr, org) = (ctx.tr, ctx.org()?);
+    let (imported, existing) = match read(&app, tr, org, &upload).await? {
         Ok(read) => read,
         Err(message) => {
-            return page(tr, &viewer, &org, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
+            return page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
         }
     };
     let ids = if imported.ids_are_the_programmes { IdSource::Document } else { IdSource::Place };
     let on_existing = if existing.is_some() { OnExisting::Replace } else { OnExisting::Refuse };
-    let saved = app.db.save_report_as(&org, &imported.doc, ids, on_existing, &viewer.actor()).await;
+    let saved = app.db.save_report_as(org, &imported.doc, ids, on_existing, &ctx.actor()).await;
     match saved {
         Ok(_) => {
-            let rounds = app.db.programme(org.id, imported.doc.year).await.or_page(tr)?;
+            let rounds = app.db.programme(org.id, imported.doc.year).await?;
             let slug = match rounds {
                 Some(p) => app
                     .db
                     .rounds(p.id)
-                    .await
-                    .or_page(tr)?
+                    .await?
                     .into_iter()
                     .find(|r| r.label == imported.doc.round.label)
                     .map(|r| r.slug),
@@ -182,9 +166,9 @@ pub async fn confirm(
             Ok(see_other(&format!("/{}/{}/report{query}", org.slug, imported.doc.year)))
         }
         Err(tiltak_db::DbError::Conflict(m) | tiltak_db::DbError::Invalid(m)) => {
-            page(tr, &viewer, &org, StatusCode::CONFLICT, upload, None, Some(m))
+            page(&ctx, StatusCode::CONFLICT, upload, None, Some(tr.message(&m)))
         }
-        Err(e) => Err(AppError::internal(tr, e)),
+        Err(e) => Err(AppError::internal(e)),
     }
 }
 
@@ -203,18 +187,18 @@ async fn read(
         "" => None,
         y => match y.parse() {
             Ok(y) => Some(y),
-            Err(_) => return Ok(Err(format!("{}: {y:?}", tr.t("import-bad-year")))),
+            Err(_) => return Ok(Err(tr.message(&Message::new("import-bad-year").arg("year", y)))),
         },
     };
     let date = match upload.date.trim() {
         "" => None,
         d => match parse_iso_date(d) {
             Ok(d) => Some(d),
-            Err(e) => return Ok(Err(e.to_string())),
+            Err(_) => return Ok(Err(tr.message(&Message::new("round-date-invalid").arg("value", d)))),
         },
     };
     let programme_title = match year {
-        Some(y) => app.db.programme(org.id, y).await.or_page(tr)?.map(|p| p.title).unwrap_or_default(),
+        Some(y) => app.db.programme(org.id, y).await?.map(|p| p.title).unwrap_or_default(),
         None => String::new(),
     };
     let meta = ImportMeta {
@@ -224,19 +208,25 @@ async fn read(
         round: Some(upload.round.trim().to_owned()).filter(|r| !r.is_empty()),
         date,
     };
-    let vocabulary = app.db.vocabulary(org.id).await.or_page(tr)?;
-    let mut imported = match import::read(FileKind::from_name(&upload.name), &bytes, &vocabulary, &meta) {
+    let vocabulary = app.db.vocabulary(org.id).await?;
+    let kind = FileKind::from_name(&upload.name);
+    // Reading a file is heavy work: on the blocking pool, away from the threads that answer requests.
+    let read = tokio::task::spawn_blocking(move || {
+        import::read(kind, &bytes, &vocabulary, &meta).map_err(|e| e.to_string())
+    })
+    .await?;
+    let mut imported = match read {
         Ok(i) => i,
         Err(e) => return Ok(Err(format!("{}: {e}", upload.name))),
     };
     let mut existing = None;
-    if let Some(p) = app.db.programme(org.id, imported.doc.year).await.or_page(tr)? {
+    if let Some(p) = app.db.programme(org.id, imported.doc.year).await? {
         if imported.doc.title.chars().all(|c| c.is_ascii_digit()) {
             imported.doc.report.title = p.title.clone();
         }
-        let rounds = app.db.rounds(p.id).await.or_page(tr)?;
+        let rounds = app.db.rounds(p.id).await?;
         if let Some(round) = rounds.into_iter().find(|r| r.label == imported.doc.round.label) {
-            let report = app.db.round_report(org, p.year, &round).await.or_page(tr)?;
+            let report = app.db.round_report(org, p.year, &round).await?;
             if !imported.ids_are_the_programmes {
                 align_ids(&report, &mut imported.doc.report);
             }

@@ -3,17 +3,17 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use tiltak_core::MeasureId;
 use tiltak_db::{ChangeRow, MeasureDetail, Placement};
 
 use super::report::decision_label;
 use super::{PageCtx, render, see_other};
 use crate::AppState;
-use crate::error::{AppError, AppResult, OrPage};
-use crate::i18n::Tr;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Message, Tr};
 
 pub struct HistoryRow {
     pub round: String,
@@ -35,22 +35,15 @@ struct MeasurePage {
     changes: Vec<ChangeRow>,
 }
 
-pub async fn show(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year, id)): Path<(String, String, MeasureId)>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let m = app.db.measure_detail(programme.id, id).await.or_page(tr)?;
+pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let (tr, org, programme, id) = (ctx.tr, ctx.org()?, ctx.programme()?, ctx.measure()?);
+    let m = app.db.measure_detail(programme.id, id).await?;
     let history = app
         .db
         .measure_history(programme.id, id)
-        .await
-        .or_page(tr)?
+        .await?
         .into_iter()
-        .filter(|(r, _)| r.public || viewer.role(&org.slug).is_some())
+        .filter(|(r, _)| r.public || ctx.is_member())
         .map(|(r, e)| HistoryRow {
             round: r.label,
             date: tr.opt_date(&r.date),
@@ -60,12 +53,9 @@ pub async fn show(
             comment: e.continuation.comment,
         })
         .collect();
-    let changes = app.db.changes(programme.id, Some(i64::from(id)), 50).await.or_page(tr)?;
-    let page = PageCtx::new(tr, &viewer, m.title.clone(), Some(&org), Some(programme.year), "report");
-    render(
-        tr,
-        MeasurePage { page, tr, base: format!("/{}/{}", org.slug, programme.year), m, history, changes },
-    )
+    let changes = app.db.changes(programme.id, Some(i64::from(id)), 50).await?;
+    let page = ctx.page(m.title.clone(), "report");
+    render(MeasurePage { page, tr, base: format!("/{}/{}", org.slug, programme.year), m, history, changes })
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,25 +67,18 @@ pub struct NewMeasure {
 
 pub async fn create(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year)): Path<(String, String)>,
+    ctx: Ctx,
     Form(form): Form<NewMeasure>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let bad = || AppError::bad_request(tr, format!("{:?}: {}", form.place, tr.t("add-where")));
+    let (org, programme) = (ctx.org()?, ctx.programme()?);
+    let bad = || AppError::bad_request(Message::new("add-where-unknown").arg("place", &form.place));
     let placement = match form.place.split_once(':') {
         Some(("section", id)) => Placement::Section(id.parse().map_err(|_| bad())?),
         Some(("area", id)) => Placement::Area(id.parse().map_err(|_| bad())?),
         Some(("under", n)) => Placement::Under(n.parse().map_err(|_| bad())?),
         _ => return Err(bad()),
     };
-    let number = app
-        .db
-        .add_measure(org.id, programme.id, placement, &form.title, &viewer.actor())
-        .await
-        .or_page(tr)?;
+    let number = app.db.add_measure(org.id, programme.id, placement, &form.title, &ctx.actor()).await?;
     Ok(see_other(&format!("/{}/{}/measures/{number}", org.slug, programme.year)))
 }
 
@@ -105,19 +88,9 @@ pub struct Rename {
     pub version: i64,
 }
 
-pub async fn rename(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year, id)): Path<(String, String, MeasureId)>,
-    Form(form): Form<Rename>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    app.db
-        .rename_measure(org.id, programme.id, id, &form.title, form.version, &viewer.actor())
-        .await
-        .or_page(tr)?;
+pub async fn rename(State(app): State<AppState>, ctx: Ctx, Form(form): Form<Rename>) -> AppResult<Response> {
+    let (org, programme, id) = (ctx.org()?, ctx.programme()?, ctx.measure()?);
+    app.db.rename_measure(org.id, programme.id, id, &form.title, form.version, &ctx.actor()).await?;
     Ok(see_other(&format!("/{}/{}/measures/{id}", org.slug, programme.year)))
 }
 
@@ -126,33 +99,24 @@ pub struct Move {
     pub direction: String,
 }
 
-pub async fn reorder(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year, id)): Path<(String, String, MeasureId)>,
-    Form(form): Form<Move>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
+pub async fn reorder(State(app): State<AppState>, ctx: Ctx, Form(form): Form<Move>) -> AppResult<Response> {
+    let (org, programme, id) = (ctx.org()?, ctx.programme()?, ctx.measure()?);
     let up = match form.direction.as_str() {
         "up" => true,
         "down" => false,
-        other => return Err(AppError::bad_request(tr, format!("{other:?}: up or down"))),
+        other => {
+            return Err(AppError::bad_request(
+                Message::new("move-direction-unknown").arg("direction", other),
+            ));
+        }
     };
-    app.db.move_measure(org.id, programme.id, id, up, &viewer.actor()).await.or_page(tr)?;
+    app.db.move_measure(org.id, programme.id, id, up, &ctx.actor()).await?;
     Ok(see_other(&format!("/{}/{}/measures/{id}", org.slug, programme.year)))
 }
 
-pub async fn remove(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year, id)): Path<(String, String, MeasureId)>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    app.db.remove_measure(org.id, programme.id, id, &viewer.actor()).await.or_page(tr)?;
+pub async fn remove(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let (org, programme, id) = (ctx.org()?, ctx.programme()?, ctx.measure()?);
+    app.db.remove_measure(org.id, programme.id, id, &ctx.actor()).await?;
     Ok(see_other(&format!("/{}/{}/report", org.slug, programme.year)))
 }
 

@@ -18,14 +18,15 @@ pub mod settings;
 
 use askama::Template;
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use tiltak_db::{Db, OrganisationRow, ProgrammeRow, RoundRow};
+use tiltak_core::Language;
+use tiltak_db::OrganisationRow;
 
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult, OrPage};
-use crate::i18n::{COOKIE, Tr};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{COOKIE, Message, Tr};
 
 /// What the layout needs on every page.
 pub struct PageCtx {
@@ -110,14 +111,29 @@ impl PageCtx {
         self.year.map(|y| y.to_string()).unwrap_or_default()
     }
 
-    pub fn switch_lang(&self) -> String {
-        self.tr.t("language-switch-code")
+    /// The other languages, for the header's switch: (code, name in that language).
+    pub fn other_languages(&self) -> Vec<(&'static str, String)> {
+        Language::ALL
+            .into_iter()
+            .filter(|l| *l != self.tr.language)
+            .map(|l| (l.code(), Tr::new(l).t(&format!("language-name-{}", l.code()))))
+            .collect()
+    }
+
+    /// The role's name in the page's language.
+    pub fn role_name(&self) -> String {
+        self.role.map(|r| self.tr.t(&format!("role-{}", r.key()))).unwrap_or_default()
     }
 }
 
 /// Renders a template into a response.
-pub fn render(tr: Tr, t: impl Template) -> AppResult<Response> {
-    Ok(Html(t.render().or_page(tr)?).into_response())
+pub fn render(t: impl Template) -> AppResult<Response> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a template with a status other than 200 (a form shown again with its error).
+pub fn render_status(status: StatusCode, t: impl Template) -> AppResult<Response> {
+    Ok((status, Html(t.render()?)).into_response())
 }
 
 pub fn is_htmx(headers: &HeaderMap) -> bool {
@@ -127,51 +143,6 @@ pub fn is_htmx(headers: &HeaderMap) -> bool {
 /// A redirect after a form post (303, so the browser follows with GET).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
-}
-
-pub async fn organisation(db: &Db, tr: Tr, slug: &str) -> AppResult<OrganisationRow> {
-    db.organisation(slug)
-        .await
-        .or_page(tr)?
-        .ok_or_else(|| AppError::not_found(tr, format!("organisation {slug:?}")))
-}
-
-pub async fn programme(db: &Db, tr: Tr, org: &OrganisationRow, year: &str) -> AppResult<ProgrammeRow> {
-    let y: i32 = year.parse().map_err(|_| AppError::not_found(tr, format!("{year:?} is not a year")))?;
-    db.programme(org.id, y)
-        .await
-        .or_page(tr)?
-        .ok_or_else(|| AppError::not_found(tr, format!("programme {y} of {}", org.name)))
-}
-
-/// The round with this slug (or label), or the latest when `None`.
-/// Only members see internal rounds; the public sees the public ones.
-pub async fn round(
-    db: &Db,
-    tr: Tr,
-    member: bool,
-    programme: &ProgrammeRow,
-    wanted: Option<&str>,
-) -> AppResult<Option<RoundRow>> {
-    let rounds = visible_rounds(db, tr, member, programme).await?;
-    match wanted.filter(|w| !w.is_empty()) {
-        Some(w) => rounds
-            .into_iter()
-            .find(|r| r.slug == w || r.label == w)
-            .map(Some)
-            .ok_or_else(|| AppError::not_found(tr, format!("round {w:?}"))),
-        None => Ok(rounds.into_iter().last()),
-    }
-}
-
-pub async fn visible_rounds(
-    db: &Db,
-    tr: Tr,
-    member: bool,
-    programme: &ProgrammeRow,
-) -> AppResult<Vec<RoundRow>> {
-    let rounds = db.rounds(programme.id).await.or_page(tr)?;
-    Ok(rounds.into_iter().filter(|r| member || r.public).collect())
 }
 
 /// Stores the language chosen with `?lang=` in a cookie, so the choice holds on the next page.
@@ -193,6 +164,6 @@ pub async fn language_cookie(request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn not_found(tr: Tr) -> AppError {
-    AppError::not_found(tr, tr.t("not-found"))
+pub async fn not_found() -> AppError {
+    AppError::not_found(Message::new("not-found-page"))
 }

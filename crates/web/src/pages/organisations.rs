@@ -1,14 +1,14 @@
 //! `/` (the organisations, or straight to the only one) and `/{org}` (its programmes by year).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use tiltak_db::{OrganisationRow, ProgrammeRow};
 
 use super::{PageCtx, render, see_other};
 use crate::AppState;
-use crate::error::{AppResult, OrPage};
-use crate::i18n::Tr;
+use crate::context::Ctx;
+use crate::error::AppResult;
 
 #[derive(Template)]
 #[template(path = "organisations.html")]
@@ -17,19 +17,20 @@ struct IndexPage {
     organisations: Vec<OrganisationRow>,
 }
 
-pub async fn index(State(app): State<AppState>, tr: Tr, viewer: crate::auth::Viewer) -> AppResult<Response> {
+pub async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let viewer = &ctx.viewer;
     // Only what this viewer may see: organisations they belong to, and those that publish.
     let mut organisations = Vec::new();
-    for org in app.db.organisations().await.or_page(tr)? {
-        if viewer.role(&org.slug).is_some() || app.db.is_public(org.id).await.or_page(tr)? {
+    for org in app.db.organisations().await? {
+        if viewer.role(&org.slug).is_some() || app.db.is_public(org.id).await? {
             organisations.push(org);
         }
     }
     if let [only] = organisations.as_slice() {
         return Ok(see_other(&format!("/{}", only.slug)));
     }
-    let page = PageCtx::new(tr, &viewer, tr.t("organisations-title"), None, None, "");
-    render(tr, IndexPage { page, organisations })
+    let page = ctx.page(ctx.tr.t("organisations-title"), "");
+    render(IndexPage { page, organisations })
 }
 
 #[derive(Template)]
@@ -39,16 +40,10 @@ struct ShowPage {
     programmes: Vec<ProgrammeRow>,
 }
 
-pub async fn show(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path(slug): Path<String>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let member = viewer.role(&org.slug).is_some();
-    let programmes =
-        app.db.programmes(org.id).await.or_page(tr)?.into_iter().filter(|p| member || p.published).collect();
-    let page = PageCtx::new(tr, &viewer, org.name.clone(), Some(&org), None, "");
-    render(tr, ShowPage { page, programmes })
+pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let org = ctx.org()?;
+    let member = ctx.is_member();
+    let programmes = app.db.programmes(org.id).await?.into_iter().filter(|p| member || p.published).collect();
+    let page = ctx.page(org.name.clone(), "");
+    render(ShowPage { page, programmes })
 }

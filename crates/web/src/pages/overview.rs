@@ -2,14 +2,16 @@
 //! table and as an accessible SVG bar chart of the same numbers.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use tiltak_core::overview::{Counts, overview};
+use tiltak_core::status::StatusCategory;
+use tiltak_db::ProgrammeState;
 
 use super::{PageCtx, render};
 use crate::AppState;
-use crate::error::{AppResult, OrPage};
-use crate::i18n::Tr;
+use crate::context::Ctx;
+use crate::error::AppResult;
 
 pub struct Row {
     pub section: String,
@@ -52,23 +54,19 @@ const CHART_WIDTH: usize = 420;
 const LABEL_WIDTH: usize = 260;
 const ROW_HEIGHT: usize = 26;
 
-pub async fn show(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let round = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, None).await?;
-    let categories: Vec<(&'static str, String)> = ["not_started", "in_progress", "done", "dropped", "none"]
-        .into_iter()
+pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let (tr, org, programme) = (ctx.tr, ctx.org()?, ctx.programme()?);
+    let round = ctx.rounds.last();
+    let categories: Vec<(&'static str, String)> = StatusCategory::ALL
+        .iter()
+        .map(|c| c.key())
+        .chain(["none"])
         .map(|c| (c, tr.t(&format!("category-{c}"))))
         .collect();
-    let (rows, total) = match &round {
+    let (rows, total) = match round {
         Some(r) => {
-            let report = app.db.load_report(&org, programme.year, Some(&r.slug)).await.or_page(tr)?;
-            let vocabulary = app.db.vocabulary(org.id).await.or_page(tr)?;
+            let report = app.db.load_report(org, programme.year, Some(&r.slug)).await?;
+            let vocabulary = app.db.vocabulary(org.id).await?;
             let o = overview(&report, &vocabulary);
             let max = o.groups.iter().map(|g| g.counts.total()).max().unwrap_or(1).max(1);
             let rows = o
@@ -110,46 +108,35 @@ pub async fn show(
         }
         None => (Vec::new(), Counts::default()),
     };
-    let page = PageCtx::new(
-        tr,
-        &viewer,
-        tr.t1("overview-title", "year", programme.year),
-        Some(&org),
-        Some(programme.year),
-        "overview",
-    );
+    let page = ctx.page(tr.t1("overview-title", "year", programme.year), "overview");
     let chart_height = rows.len() * ROW_HEIGHT + 10;
     let decisions = app
         .db
         .board_decisions(programme.id)
-        .await
-        .or_page(tr)?
+        .await?
         .into_iter()
         .map(|(d, r, t)| (tr.date(&d), r, t))
         .collect();
-    let next_exists = app.db.programme(org.id, programme.year + 1).await.or_page(tr)?.is_some();
-    let previous_exists = app.db.programme(org.id, programme.year - 1).await.or_page(tr)?.is_some();
-    let downloads = round.as_ref().map(|r| {
+    let next_exists = app.db.programme(org.id, programme.year + 1).await?.is_some();
+    let previous_exists = app.db.programme(org.id, programme.year - 1).await?.is_some();
+    let downloads = round.map(|r| {
         super::download::Downloads::report(tr, &format!("/{}/{}", org.slug, programme.year), &r.slug)
     });
-    render(
-        tr,
-        OverviewPage {
-            page,
-            programme_title: programme.title,
-            round: round.map(|r| (r.label.clone(), tr.opt_date(&r.date))),
-            rows,
-            total,
-            categories,
-            chart_height,
-            draft: programme.state == "draft",
-            decisions,
-            next_exists,
-            previous_exists,
-            previous_year: programme.year - 1,
-            downloads,
-        },
-    )
+    render(OverviewPage {
+        page,
+        programme_title: programme.title.clone(),
+        round: round.map(|r| (r.label.clone(), tr.opt_date(&r.date))),
+        rows,
+        total,
+        categories,
+        chart_height,
+        draft: programme.state == ProgrammeState::Draft,
+        decisions,
+        next_exists,
+        previous_exists,
+        previous_year: programme.year - 1,
+        downloads,
+    })
 }
 
 impl OverviewPage {

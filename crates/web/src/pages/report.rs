@@ -2,16 +2,17 @@
 //! and area, with sub-measures indented and filters (area, status, decision) kept in the URL.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tiltak_core::status::Vocabulary;
-use tiltak_core::{Decision, Measure, StatusReport};
+use tiltak_core::{Decision, DecisionKind, Measure, StatusCategory, StatusReport};
 use tiltak_db::RoundRow;
 
 use super::{PageCtx, render};
 use crate::AppState;
-use crate::error::{AppResult, OrPage};
+use crate::context::Ctx;
+use crate::error::AppResult;
 use crate::i18n::Tr;
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,6 +74,8 @@ struct ReportPage {
     downloads: Option<super::download::Downloads>,
     /// Whether any row has an edit link (the table then has an actions column).
     editable: bool,
+    /// Rows here are not the answer to a save (see `entries`).
+    saved: bool,
     /// Where a new measure can go: ("section:ID" | "area:ID", label).
     places: Vec<(String, String)>,
 }
@@ -166,31 +169,29 @@ pub fn row(ctx: &RowCtx<'_>, m: &Measure, depth: usize, area: String, parent: Op
 
 pub async fn show(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year)): Path<(String, String)>,
+    ctx: Ctx,
     Query(filters): Query<Filters>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let rounds = super::visible_rounds(&app.db, tr, viewer.role(&org.slug).is_some(), &programme).await?;
-    let round =
-        super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, filters.round.as_deref())
-            .await?;
-    let vocabulary = app.db.vocabulary(org.id).await.or_page(tr)?;
-    let (heading, mut sections, areas, total) = match &round {
-        Some(r) => {
-            let report = app.db.load_report(&org, programme.year, Some(&r.slug)).await.or_page(tr)?;
-            let may_edit = viewer.at_least(&org.slug, tiltak_db::Role::Editor);
-            let edit_base = (!r.frozen && may_edit)
-                .then(|| format!("/{}/{}/rounds/{}", org.slug, programme.year, r.slug));
-            let base = format!("/{}/{}", org.slug, programme.year);
-            let ctx = RowCtx { tr, vocabulary: &vocabulary, base: &base, edit_base: edit_base.as_deref() };
-            let mut sections = rows(&ctx, &report);
+    let (tr, org, programme) = (ctx.tr, ctx.org()?, ctx.programme()?);
+    let rounds = ctx.rounds.clone();
+    let round = ctx.find_round(filters.round.as_deref())?.cloned();
+    let vocabulary = app.db.vocabulary(org.id).await?;
+    let report = match &round {
+        Some(r) => Some(app.db.load_report(org, programme.year, Some(&r.slug)).await?),
+        None => None,
+    };
+    let (heading, mut sections, areas, total) = match (&round, &report) {
+        (Some(r), Some(report)) => {
+            let may_edit = ctx.at_least(tiltak_db::Role::Editor);
+            let edit_base = (!r.frozen && may_edit).then(|| format!("{}/rounds/{}", ctx.base(), r.slug));
+            let base = ctx.base();
+            let rctx = RowCtx { tr, vocabulary: &vocabulary, base: &base, edit_base: edit_base.as_deref() };
+            let mut sections = rows(&rctx, report);
             // An editor edits what their working groups own: other rows get no edit link.
-            if let (Some(tiltak_db::Role::Editor), Some(user)) = (viewer.role(&org.slug), &viewer.user) {
+            if let (Some(tiltak_db::Role::Editor), Some(user)) = (ctx.role, &ctx.viewer.user) {
+                let own = app.db.measures_owned_by(user.id, programme.id).await?;
                 for row in sections.iter_mut().flat_map(|s| s.rows.iter_mut()) {
-                    if !app.db.group_owns_measure(user.id, programme.id, row.id).await.or_page(tr)? {
+                    if !own.contains(&row.id) {
                         row.edit_href.clear();
                     }
                 }
@@ -201,103 +202,91 @@ pub async fn show(
                 tr.tn("report-title", &[("programme", programme.title.clone()), ("round", r.label.clone())]);
             (heading, sections, areas, report.measure_count())
         }
-        None => (programme.title.clone(), Vec::new(), Vec::new(), 0),
+        _ => (programme.title.clone(), Vec::new(), Vec::new(), 0),
     };
     // Filters keep the area name on the first row that is left of each area.
     let want = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
     let (f_area, f_status, f_decision) =
         (want(&filters.area), want(&filters.status), want(&filters.decision));
-    if f_area.is_some() || f_status.is_some() || f_decision.is_some() {
-        let report = match &round {
-            Some(r) => Some(app.db.load_report(&org, programme.year, Some(&r.slug)).await.or_page(tr)?),
-            None => None,
-        };
-        if let Some(report) = report {
-            let programme_tree = report.programme();
-            let keep: Vec<u32> = programme_tree
-                .measures()
-                .into_iter()
-                .filter(|(path, m)| {
-                    f_area.as_deref().is_none_or(|a| path.area == Some(a))
-                        && f_status.as_deref().is_none_or(|s| match s {
-                            "none" | "not_started" | "in_progress" | "done" | "dropped"
-                                if vocabulary.get(s).is_none() =>
-                            {
-                                category_key(&vocabulary, m) == s
-                            }
-                            key => m.entry.status.key() == key,
-                        })
-                        && f_decision
-                            .as_deref()
-                            .is_none_or(|d| m.entry.continuation.decision.kind().key() == d)
-                })
-                .filter_map(|(_, m)| m.id)
-                .collect();
-            for s in &mut sections {
-                let mut area = String::new();
-                for r in &mut s.rows {
-                    if !r.area.is_empty() {
-                        area = r.area.clone();
-                    }
-                    r.area = area.clone();
+    if (f_area.is_some() || f_status.is_some() || f_decision.is_some())
+        && let Some(report) = &report
+    {
+        let programme_tree = report.programme();
+        let keep: Vec<u32> = programme_tree
+            .measures()
+            .into_iter()
+            .filter(|(path, m)| {
+                f_area.as_deref().is_none_or(|a| path.area == Some(a))
+                    && f_status.as_deref().is_none_or(|s| {
+                        let category = s == "none" || StatusCategory::parse(s).is_ok();
+                        if category && vocabulary.get(s).is_none() {
+                            category_key(&vocabulary, m) == s
+                        } else {
+                            m.entry.status.key() == s
+                        }
+                    })
+                    && f_decision.as_deref().is_none_or(|d| m.entry.continuation.decision.kind().key() == d)
+            })
+            .filter_map(|(_, m)| m.id)
+            .collect();
+        for s in &mut sections {
+            let mut area = String::new();
+            for r in &mut s.rows {
+                if !r.area.is_empty() {
+                    area = r.area.clone();
                 }
-                s.rows.retain(|r| keep.contains(&r.id));
-                let mut last = String::new();
-                for r in &mut s.rows {
-                    if r.area == last {
-                        r.area.clear();
-                    } else {
-                        last = r.area.clone();
-                    }
+                r.area = area.clone();
+            }
+            s.rows.retain(|r| keep.contains(&r.id));
+            let mut last = String::new();
+            for r in &mut s.rows {
+                if r.area == last {
+                    r.area.clear();
+                } else {
+                    last = r.area.clone();
                 }
             }
-            sections.retain(|s| !s.rows.is_empty());
         }
+        sections.retain(|s| !s.rows.is_empty());
     }
     let shown = sections.iter().map(|s| s.rows.len()).sum();
     let mut statuses: Vec<(String, String)> =
         vocabulary.kinds.iter().map(|k| (k.key.clone(), k.label.clone())).collect();
-    statuses.push(("none".into(), tr.t("no-status")));
-    let decisions = ["yes", "no", "conditional", "merge", "undecided"]
-        .into_iter()
-        .map(|d| (d, tr.t(&format!("decision-{d}"))))
-        .collect();
+    statuses.push((tiltak_core::Status::None.key().to_owned(), tr.t("no-status")));
+    let decisions =
+        DecisionKind::ALL.iter().map(|d| (d.key(), tr.t(&format!("decision-{}", d.key())))).collect();
     let saved_title = filters
         .saved
         .and_then(|id| sections.iter().flat_map(|s| &s.rows).find(|r| r.id == id).map(|r| r.title.clone()));
     let mut places = Vec::new();
-    for (section_id, section, areas) in app.db.programme_places(programme.id).await.or_page(tr)? {
+    for (section_id, section, areas) in app.db.programme_places(programme.id).await? {
         places.push((format!("section:{section_id}"), section.clone()));
         for (area_id, area) in areas {
             places.push((format!("area:{area_id}"), format!("{section} › {area}")));
         }
     }
     let editable = sections.iter().flat_map(|s| &s.rows).any(|r| !r.edit_href.is_empty());
-    let page = PageCtx::new(tr, &viewer, heading.clone(), Some(&org), Some(programme.year), "report");
-    let downloads = round.as_ref().map(|r| {
-        super::download::Downloads::report(tr, &format!("/{}/{}", org.slug, programme.year), &r.slug)
-    });
-    render(
+    let page = ctx.page(heading.clone(), "report");
+    let downloads = round.as_ref().map(|r| super::download::Downloads::report(tr, &ctx.base(), &r.slug));
+    render(ReportPage {
+        page,
         tr,
-        ReportPage {
-            page,
-            tr,
-            heading,
-            rounds,
-            round,
-            sections,
-            areas,
-            statuses,
-            decisions,
-            filters,
-            shown,
-            total,
-            next_year: programme.year + 1,
-            saved_title,
-            downloads,
-            base: format!("/{}/{}", org.slug, programme.year),
-            editable,
-            places,
-        },
-    )
+        heading,
+        rounds,
+        round,
+        sections,
+        areas,
+        statuses,
+        decisions,
+        filters,
+        shown,
+        total,
+        next_year: programme.year + 1,
+        saved_title,
+        downloads,
+        base: ctx.base(),
+        editable,
+        saved: false,
+        places,
+    })
 }

@@ -3,16 +3,17 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use tiltak_core::round::parse_iso_date;
 
-use super::{PageCtx, see_other};
+use super::{PageCtx, render_status, see_other};
 use crate::AppState;
-use crate::error::{AppError, AppResult, OrPage};
-use crate::i18n::Tr;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Message, Tr};
 
 pub struct RoundView {
     pub label: String,
@@ -43,20 +44,11 @@ pub struct NewRound {
     pub deadline: String,
 }
 
-async fn page(
-    app: &AppState,
-    tr: Tr,
-    viewer: &crate::auth::Viewer,
-    slug: &str,
-    year: &str,
-    error: Option<(StatusCode, String)>,
-    form: NewRound,
-) -> AppResult<(StatusCode, Response)> {
-    let org = super::organisation(&app.db, tr, slug).await?;
-    let programme = super::programme(&app.db, tr, &org, year).await?;
+async fn page(app: &AppState, ctx: &Ctx, error: Option<AppError>, form: NewRound) -> AppResult<Response> {
+    let (tr, programme) = (ctx.tr, ctx.programme()?);
     let mut rounds = Vec::new();
-    for r in super::visible_rounds(&app.db, tr, viewer.role(&org.slug).is_some(), &programme).await? {
-        let p = app.db.round_progress(r.id).await.or_page(tr)?;
+    for r in &ctx.rounds {
+        let p = app.db.round_progress(r.id).await?;
         rounds.push(RoundView {
             label: r.label.clone(),
             slug: r.slug.clone(),
@@ -70,78 +62,48 @@ async fn page(
             ),
         });
     }
-    let (status, error) = match error {
-        Some((status, message)) => (status, Some(message)),
-        None => (StatusCode::OK, None),
-    };
-    let page = PageCtx::new(
-        tr,
-        viewer,
-        tr.t1("rounds-title", "year", programme.year),
-        Some(&org),
-        Some(programme.year),
-        "rounds",
-    );
-    let html =
-        RoundsPage { page, tr, base: format!("/{}/{}", org.slug, programme.year), rounds, error, form }
-            .render()
-            .or_page(tr)?;
-    Ok((status, Html(html).into_response()))
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let error = error.map(|e| tr.message(&e.message));
+    let page = ctx.page(tr.t1("rounds-title", "year", programme.year), "rounds");
+    render_status(status, RoundsPage { page, tr, base: ctx.base(), rounds, error, form })
 }
 
-pub async fn index(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let (status, response) = page(&app, tr, &viewer, &slug, &year, None, NewRound::default()).await?;
-    Ok((status, response).into_response())
+pub async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    page(&app, &ctx, None, NewRound::default()).await
 }
 
 pub async fn create(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year)): Path<(String, String)>,
+    ctx: Ctx,
     Form(form): Form<NewRound>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let date = parse_iso_date(form.date.trim());
-    let deadline = Some(form.deadline.trim()).filter(|d| !d.is_empty()).map(parse_iso_date).transpose();
+    let (org, programme) = (ctx.org()?, ctx.programme()?);
+    let bad_date =
+        |value: &str| AppError::unprocessable(Message::new("round-date-invalid").arg("value", value.trim()));
+    let date = parse_iso_date(form.date.trim()).map_err(|_| bad_date(&form.date));
+    let deadline = Some(form.deadline.trim())
+        .filter(|d| !d.is_empty())
+        .map(|d| parse_iso_date(d).map_err(|_| bad_date(d)))
+        .transpose();
     let result = match (date, deadline) {
         (Ok(date), Ok(deadline)) => app
             .db
-            .open_round(org.id, &programme, &form.label, date, deadline, &viewer.actor())
+            .open_round(org.id, programme, &form.label, date, deadline, &ctx.actor())
             .await
-            .map_err(|e| AppError::from_db(tr, e)),
-        (Err(e), _) | (_, Err(e)) => Err(AppError::bad_request(tr, e.to_string())),
+            .map_err(AppError::from),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("/{}/{}/rounds", org.slug, programme.year))),
-        Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => {
-            let (status, response) =
-                page(&app, tr, &viewer, &slug, &year, Some((e.status, e.message)), form).await?;
-            Ok((status, response).into_response())
-        }
+        Ok(_) => Ok(see_other(&format!("{}/rounds", ctx.base()))),
+        Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => page(&app, &ctx, Some(e), form).await,
         Err(e) => Err(e),
     }
 }
 
-pub async fn freeze(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year, round)): Path<(String, String, String)>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let round = super::round(&app.db, tr, viewer.role(&org.slug).is_some(), &programme, Some(&round))
-        .await?
-        .expect("found or refused");
-    app.db.freeze_round(org.id, programme.id, &round, &viewer.actor()).await.or_page(tr)?;
-    Ok(see_other(&format!("/{}/{}/rounds", org.slug, programme.year)))
+pub async fn freeze(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let (org, programme, round) = (ctx.org()?, ctx.programme()?, ctx.round()?);
+    app.db.freeze_round(org.id, programme.id, round, &ctx.actor()).await?;
+    Ok(see_other(&format!("{}/rounds", ctx.base())))
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,15 +114,11 @@ pub struct Visibility {
 /// Makes a round public or internal (members only).
 pub async fn visibility(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path((slug, year, round)): Path<(String, String, String)>,
+    ctx: Ctx,
     Form(form): Form<Visibility>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &year).await?;
-    let round = super::round(&app.db, tr, true, &programme, Some(&round)).await?.expect("found or refused");
+    let (org, programme, round) = (ctx.org()?, ctx.programme()?, ctx.round()?);
     let public = form.public == "1";
-    app.db.set_round_public(org.id, programme.id, &round, public, &viewer.actor()).await.or_page(tr)?;
-    Ok(see_other(&format!("/{}/{}/rounds", org.slug, programme.year)))
+    app.db.set_round_public(org.id, programme.id, round, public, &ctx.actor()).await?;
+    Ok(see_other(&format!("{}/rounds", ctx.base())))
 }

@@ -1,14 +1,15 @@
 //! `/{org}/search?q=…`: the titles and latest descriptions of all years, hits highlighted.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tiltak_db::search::{HIT_END, HIT_START};
 
 use super::{PageCtx, render};
 use crate::AppState;
-use crate::error::{AppResult, OrPage};
+use crate::context::Ctx;
+use crate::error::AppResult;
 use crate::i18n::Tr;
 
 #[derive(Debug, Default, Deserialize)]
@@ -57,18 +58,16 @@ fn runs(s: &str) -> Vec<(bool, String)> {
 
 pub async fn show(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: crate::auth::Viewer,
-    Path(slug): Path<String>,
+    ctx: Ctx,
     Query(query): Query<SearchQuery>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
+    let (tr, org) = (ctx.tr, ctx.org()?);
     let q = query.q.trim().to_owned();
     let hits = if q.is_empty() {
         None
     } else {
-        let published_only = viewer.role(&org.slug).is_none();
-        let found = app.db.search(org.id, &q, published_only, 50).await.or_page(tr)?;
+        let published_only = !ctx.is_member();
+        let found = app.db.search(org.id, &q, published_only, 50).await?;
         Some(
             found
                 .into_iter()
@@ -81,9 +80,10 @@ pub async fn show(
                 .collect(),
         )
     };
-    let latest_year = app.db.programmes(org.id).await.or_page(tr)?.first().map(|p| p.year);
-    let page = PageCtx::new(tr, &viewer, tr.t("search-title"), Some(&org), latest_year, "search");
-    render(tr, SearchPage { page, tr, query: q, hits })
+    let latest_year = app.db.programmes(org.id).await?.first().map(|p| p.year);
+    let mut page = ctx.page(tr.t("search-title"), "search");
+    page.year = latest_year;
+    render(SearchPage { page, tr, query: q, hits })
 }
 
 impl SearchPage {

@@ -1,22 +1,24 @@
-//! `/{org}/settings` for admins: who is a member and with which role, the working groups and
-//! the areas they own, what is published, and the status vocabulary.
+//! `/{org}/settings`: for the secretariat and admins, the working groups with their members and
+//! who owns which area or measure; for admins also who is a member with which role, what is
+//! published, and the status vocabulary. Every change lands in the audit log with before and after.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use tiltak_core::MeasureId;
 use tiltak_core::status::{StatusCategory, StatusKind, Vocabulary};
-use tiltak_db::{ProgrammeRow, Role, UserRow};
+use tiltak_db::{OwnerRow, ProgrammeRow, Role, UserRow};
 
 use super::{PageCtx, see_other};
 use crate::AppState;
-use crate::auth::Viewer;
-use crate::error::{AppError, AppResult, OrPage};
-use crate::i18n::Tr;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Message, Tr};
 
 #[derive(Template)]
 #[template(path = "settings.html")]
@@ -24,11 +26,17 @@ struct SettingsPage {
     page: PageCtx,
     tr: Tr,
     base: String,
+    /// Members, publishing and the vocabulary are the admin's; groups and owners the secretariat's too.
+    admin: bool,
     members: Vec<(UserRow, Role)>,
-    roles: Vec<&'static str>,
+    roles: Vec<(&'static str, String)>,
     groups: Vec<(String, Vec<String>)>,
     programmes: Vec<ProgrammeRow>,
+    /// The latest programme's year and who owns what in it.
+    owners_year: Option<i32>,
+    owners: Vec<OwnerRow>,
     areas: Vec<String>,
+    measures: Vec<(MeasureId, String)>,
     vocabulary: Vocabulary,
     categories: Vec<(&'static str, String)>,
     message: Option<String>,
@@ -42,35 +50,45 @@ impl SettingsPage {
     pub fn aliases(&self, kind: &StatusKind) -> String {
         kind.aliases.join(", ")
     }
+    pub fn role_name(&self, role: &Role) -> String {
+        self.tr.t(&format!("role-{}", role.key()))
+    }
+    pub fn owner_name(&self, group: &Option<String>) -> String {
+        group.clone().unwrap_or_else(|| self.tr.t("settings-secretariat"))
+    }
 }
 
 async fn page(
     app: &AppState,
-    tr: Tr,
-    viewer: &Viewer,
-    slug: &str,
+    ctx: &Ctx,
     status: StatusCode,
     message: Option<String>,
     error: Option<String>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, slug).await?;
-    let programmes = app.db.programmes(org.id).await.or_page(tr)?;
-    let mut areas = Vec::new();
+    let (tr, org) = (ctx.tr, ctx.org()?);
+    let programmes = app.db.programmes(org.id).await?;
+    let (mut areas, mut measures, mut owners) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(latest) = programmes.first() {
-        for (_, _, a) in app.db.programme_places(latest.id).await.or_page(tr)? {
+        for (_, _, a) in app.db.programme_places(latest.id).await? {
             areas.extend(a.into_iter().map(|(_, t)| t));
         }
+        measures = app.db.measure_titles(latest.id).await?;
+        owners = app.db.owners(latest.id).await?;
     }
     let html = SettingsPage {
-        page: PageCtx::new(tr, viewer, tr.t("settings-title"), Some(&org), None, "settings"),
+        page: ctx.page(tr.t("settings-title"), "settings"),
         tr,
         base: format!("/{}/settings", org.slug),
-        members: app.db.members(org.id).await.or_page(tr)?,
-        roles: Role::ALL.iter().map(|r| r.key()).collect(),
-        groups: app.db.groups(org.id).await.or_page(tr)?,
+        admin: ctx.role == Some(Role::Admin),
+        members: app.db.members(org.id).await?,
+        roles: Role::ALL.iter().map(|r| (r.key(), tr.t(&format!("role-{}", r.key())))).collect(),
+        groups: app.db.groups(org.id).await?,
+        owners_year: programmes.first().map(|p| p.year),
         programmes,
+        owners,
         areas,
-        vocabulary: app.db.vocabulary(org.id).await.or_page(tr)?,
+        measures,
+        vocabulary: app.db.vocabulary(org.id).await?,
         categories: StatusCategory::ALL
             .iter()
             .map(|c| (c.key(), tr.t(&format!("category-{}", c.key()))))
@@ -78,121 +96,158 @@ async fn page(
         message,
         error,
     }
-    .render()
-    .or_page(tr)?;
+    .render()?;
     Ok((status, Html(html)).into_response())
 }
 
-pub async fn show(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-) -> AppResult<Response> {
-    page(&app, tr, &viewer, &slug, StatusCode::OK, None, None).await
+pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    page(&app, &ctx, StatusCode::OK, None, None).await
 }
 
 /// Shows the outcome of a settings form on the settings page.
-async fn after(
-    app: &AppState,
-    tr: Tr,
-    viewer: &Viewer,
-    slug: &str,
-    result: Result<String, AppError>,
-) -> AppResult<Response> {
+async fn after(app: &AppState, ctx: &Ctx, result: Result<Message, AppError>) -> AppResult<Response> {
+    let tr = ctx.tr;
     match result {
-        Ok(message) => page(app, tr, viewer, slug, StatusCode::OK, Some(message), None).await,
+        Ok(message) => page(app, ctx, StatusCode::OK, Some(tr.message(&message)), None).await,
         Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => {
-            page(app, tr, viewer, slug, e.status, None, Some(e.message)).await
+            page(app, ctx, e.status, None, Some(tr.message(&e.message))).await
         }
         Err(e) => Err(e),
     }
+}
+
+/// A member of this organisation by e-mail (groups take only members).
+async fn member_by_email(app: &AppState, org_id: i64, email: &str) -> AppResult<UserRow> {
+    let email = email.trim();
+    let not_member = || AppError::unprocessable(Message::new("settings-no-such-user").arg("email", email));
+    let user = app.db.user_by_email(email).await?.ok_or_else(not_member)?;
+    let members = app.db.members(org_id).await?;
+    members.into_iter().find(|(u, _)| u.id == user.id).map(|(u, _)| u).ok_or_else(not_member)
 }
 
 #[derive(Debug, Deserialize)]
 pub struct MemberForm {
     pub email: String,
     pub role: String,
+    /// "remove" ends the membership; anything else sets the role.
+    #[serde(default)]
+    pub action: String,
 }
 
 /// Gives an existing account a role here; a new e-mail gets an account with a password shown once.
-pub async fn member(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-    Form(f): Form<MemberForm>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let result: Result<String, AppError> = async {
-        let role = Role::parse(&f.role).map_err(|e| AppError::from_db(tr, e))?;
-        let (user, note) = match app.db.user_by_email(&f.email).await.or_page(tr)? {
-            Some(u) => (u, String::new()),
+pub async fn member(State(app): State<AppState>, ctx: Ctx, Form(f): Form<MemberForm>) -> AppResult<Response> {
+    let (tr, org) = (ctx.tr, ctx.org()?);
+    let result: Result<Message, AppError> = async {
+        if f.action == "remove" {
+            let user = member_by_email(&app, org.id, &f.email).await?;
+            if Some(user.id) == ctx.viewer.user.as_ref().map(|u| u.id) {
+                return Err(AppError::unprocessable(Message::new("settings-not-yourself")));
+            }
+            app.db.remove_member(user.id, org.id, &ctx.actor()).await?;
+            return Ok(Message::new("settings-member-removed").arg("email", &user.email));
+        }
+        let role = Role::parse(&f.role)?;
+        let (user, password) = match app.db.user_by_email(f.email.trim()).await? {
+            Some(u) => (u, None),
             None => {
                 let password = tiltak_db::random_token()[..20].to_owned();
-                let u = app.db.create_user(&f.email, "", &password).await.or_page(tr)?;
-                (u, format!(" {}", tr.t1("settings-new-password", "password", password)))
+                let u = app.db.create_user(f.email.trim(), "", &password).await?;
+                (u, Some(password))
             }
         };
-        app.db.set_role(user.id, org.id, role).await.or_page(tr)?;
-        Ok(format!("{} → {}.{note}", user.email, role.key()))
+        app.db.set_role(user.id, org.id, role, &ctx.actor()).await?;
+        let role_name = tr.t(&format!("role-{}", role.key()));
+        Ok(match password {
+            Some(p) => Message::new("settings-member-new")
+                .arg("email", &user.email)
+                .arg("role", role_name)
+                .arg("password", p),
+            None => Message::new("settings-member-set").arg("email", &user.email).arg("role", role_name),
+        })
     }
     .await;
-    after(&app, tr, &viewer, &slug, result).await
+    after(&app, &ctx, result).await
 }
 
 #[derive(Debug, Deserialize)]
 pub struct GroupForm {
     pub group: String,
+    #[serde(default)]
     pub email: String,
+    /// "add" (the default: a new group is made with its first member), "remove" or "rename".
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub name: String,
 }
 
-pub async fn group(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-    Form(f): Form<GroupForm>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
+/// Working groups: add a member (making the group if it is new), take one out, rename a group.
+pub async fn group(State(app): State<AppState>, ctx: Ctx, Form(f): Form<GroupForm>) -> AppResult<Response> {
+    let org = ctx.org()?;
+    let group = f.group.trim();
     let result = async {
-        let user = app
-            .db
-            .user_by_email(&f.email)
-            .await
-            .or_page(tr)?
-            .ok_or_else(|| AppError::not_found(tr, format!("{:?}", f.email)))?;
-        app.db.add_to_group(org.id, &f.group, user.id).await.or_page(tr)?;
-        Ok(format!("{} → {}", user.email, f.group.trim()))
+        match f.action.as_str() {
+            "rename" => {
+                app.db.rename_group(org.id, group, &f.name, &ctx.actor()).await?;
+                Ok(Message::new("settings-group-renamed").arg("from", group).arg("to", f.name.trim()))
+            }
+            "remove" => {
+                let user = member_by_email(&app, org.id, &f.email).await?;
+                app.db.remove_from_group(org.id, group, user.id, &ctx.actor()).await?;
+                Ok(Message::new("settings-group-removed").arg("email", &user.email).arg("group", group))
+            }
+            _ => {
+                let user = member_by_email(&app, org.id, &f.email).await?;
+                app.db.add_to_group(org.id, group, user.id, &ctx.actor()).await?;
+                Ok(Message::new("settings-group-added").arg("email", &user.email).arg("group", group))
+            }
+        }
     }
     .await;
-    after(&app, tr, &viewer, &slug, result).await
+    after(&app, &ctx, result).await
 }
 
 #[derive(Debug, Deserialize)]
-pub struct AreaForm {
+pub struct OwnerForm {
     pub year: i32,
+    /// An area's title, or empty when a measure is chosen.
+    #[serde(default)]
     pub area: String,
+    /// A measure's number ("12" or "12 – title"), or empty.
+    #[serde(default)]
+    pub measure: String,
+    /// The working group; empty for the secretariat (a measure then follows its area again).
     #[serde(default)]
     pub group: String,
 }
 
-pub async fn area(
-    State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-    Form(f): Form<AreaForm>,
-) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
+/// Who owns an area, or a single measure.
+pub async fn owner(State(app): State<AppState>, ctx: Ctx, Form(f): Form<OwnerForm>) -> AppResult<Response> {
+    let (tr, org) = (ctx.tr, ctx.org()?);
     let result = async {
-        let programme = super::programme(&app.db, tr, &org, &f.year.to_string()).await?;
+        let programme = app
+            .db
+            .programme(org.id, f.year)
+            .await?
+            .ok_or_else(|| AppError::not_found(Message::new("not-found-year").arg("year", f.year)))?;
         let group = Some(f.group.trim()).filter(|g| !g.is_empty());
-        app.db.set_area_owner(org.id, programme.id, &f.area, group).await.or_page(tr)?;
-        Ok(format!("{} → {}", f.area, group.unwrap_or("–")))
+        let owner = group.map(str::to_owned).unwrap_or_else(|| tr.t("settings-secretariat"));
+        let number = f.measure.trim().split(|c: char| !c.is_ascii_digit()).next().unwrap_or_default();
+        if !number.is_empty() {
+            let number: MeasureId = number.parse().map_err(|_| {
+                AppError::unprocessable(Message::new("not-found-measure").arg("number", f.measure.trim()))
+            })?;
+            app.db.set_measure_owner(org.id, programme.id, number, group, &ctx.actor()).await?;
+            return Ok(Message::new("settings-measure-owner-set").arg("number", number).arg("group", owner));
+        }
+        if f.area.trim().is_empty() {
+            return Err(AppError::unprocessable(Message::new("settings-owner-what")));
+        }
+        app.db.set_area_owner(org.id, programme.id, f.area.trim(), group, &ctx.actor()).await?;
+        Ok(Message::new("settings-area-owner-set").arg("area", f.area.trim()).arg("group", owner))
     }
     .await;
-    after(&app, tr, &viewer, &slug, result).await
+    after(&app, &ctx, result).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,14 +258,16 @@ pub struct PublishForm {
 
 pub async fn publish(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
+    ctx: Ctx,
     Form(f): Form<PublishForm>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
-    let programme = super::programme(&app.db, tr, &org, &f.year.to_string()).await?;
-    app.db.set_published(programme.id, f.published == "1", &viewer.actor()).await.or_page(tr)?;
+    let org = ctx.org()?;
+    let programme = app
+        .db
+        .programme(org.id, f.year)
+        .await?
+        .ok_or_else(|| AppError::not_found(Message::new("not-found-year").arg("year", f.year)))?;
+    app.db.set_published(programme.id, f.published == "1", &ctx.actor()).await?;
     Ok(see_other(&format!("/{}/settings", org.slug)))
 }
 
@@ -218,12 +275,10 @@ pub async fn publish(
 /// each row N (an empty key drops the row, unless reports use it).
 pub async fn vocabulary(
     State(app): State<AppState>,
-    tr: Tr,
-    viewer: Viewer,
-    Path(slug): Path<String>,
+    ctx: Ctx,
     Form(f): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
-    let org = super::organisation(&app.db, tr, &slug).await?;
+    let org = ctx.org()?;
     let result = async {
         let mut rows: Vec<usize> = f.keys().filter_map(|k| k.strip_prefix("key-")?.parse().ok()).collect();
         rows.sort_unstable();
@@ -240,22 +295,27 @@ pub async fn vocabulary(
             if key.is_empty() {
                 continue;
             }
-            let category = StatusCategory::parse(&get("category"))
-                .map_err(|e| AppError::bad_request(tr, e.to_string()))?;
+            let category = StatusCategory::parse(&get("category")).map_err(|_| {
+                AppError::unprocessable(
+                    Message::new("settings-category-unknown").arg("category", get("category")),
+                )
+            })?;
             let colour = get("colour");
             if !(colour.len() == 7
                 && colour.starts_with('#')
                 && colour[1..].bytes().all(|b| b.is_ascii_hexdigit()))
             {
-                return Err(AppError::bad_request(tr, format!("{colour:?}: #rrggbb")));
+                return Err(AppError::unprocessable(
+                    Message::new("settings-colour-invalid").arg("colour", colour),
+                ));
             }
             let aliases =
                 get("aliases").split(',').map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect();
             kinds.push(StatusKind { key, label: get("label"), aliases, category, colour });
         }
-        app.db.save_vocabulary(org.id, &Vocabulary { kinds }, &viewer.actor()).await.or_page(tr)?;
-        Ok(tr.t("saved"))
+        app.db.save_vocabulary(org.id, &Vocabulary { kinds }, &ctx.actor()).await?;
+        Ok(Message::new("saved"))
     }
     .await;
-    after(&app, tr, &viewer, &slug, result).await
+    after(&app, &ctx, result).await
 }

@@ -32,7 +32,7 @@ async fn start_app() -> SocketAddr {
     assert!(tiltak_web::sample::load_if_empty(&db).await.unwrap());
     let org = db.organisation("osloregionen").await.unwrap().unwrap();
     let user = db.create_user(SECRETARY, "Sekretær", PASSWORD).await.unwrap();
-    db.set_role(user.id, org.id, tiltak_db::Role::Secretariat).await.unwrap();
+    db.set_role(user.id, org.id, tiltak_db::Role::Secretariat, "test").await.unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         tiltak_web::serve(db, "127.0.0.1:0".parse().unwrap(), move |addr| {

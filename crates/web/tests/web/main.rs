@@ -3,6 +3,7 @@
 
 mod access;
 mod editing;
+mod forms;
 mod import;
 mod pages;
 mod rollover;
@@ -71,14 +72,16 @@ impl TestApp {
         ] {
             let user =
                 db.create_user(&format!("{name}@example.no"), name, "correct horse battery").await.unwrap();
-            db.set_role(user.id, org_id, role).await.unwrap();
+            db.set_role(user.id, org_id, role, "test").await.unwrap();
             if name == "editor" {
-                db.add_to_group(org.id, "Klimagruppa", user.id).await.unwrap();
+                db.add_to_group(org.id, "Klimagruppa", user.id, "test").await.unwrap();
             }
             personas.insert(name, db.create_session(user.id).await.unwrap());
         }
         let programme = db.programme(org.id, 2025).await.unwrap().unwrap();
-        db.set_area_owner(org.id, programme.id, "Klima, miljø og natur:", Some("Klimagruppa")).await.unwrap();
+        db.set_area_owner(org.id, programme.id, "Klima, miljø og natur:", Some("Klimagruppa"), "test")
+            .await
+            .unwrap();
         let router = tiltak_web::router(tiltak_web::AppState::new(db.clone()));
         let mut app = TestApp { db, router, cookies: String::new(), personas };
         app.act_as("secretariat");

@@ -121,12 +121,12 @@ async fn a_round_with_a_taken_label_or_a_bad_date_is_refused_with_a_message() {
             .post("/osloregionen/2025/rounds", &[("label", "pr 2 sept"), ("date", "2025-10-01")], false)
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
-        assert!(r.body.contains("exists already") && r.body.contains("value=\"pr 2 sept\""));
+        assert!(r.body.contains("finnes allerede") && r.body.contains("value=\"pr 2 sept\""), "{}", r.body);
         let r = app
             .post("/osloregionen/2025/rounds", &[("label", "pr 1 okt"), ("date", "1. oktober")], false)
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert!(r.body.contains("YYYY-MM-DD"));
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("ÅÅÅÅ-MM-DD") && r.body.contains("«1. oktober»"), "{}", r.body);
         let rounds = app.get("/osloregionen/2025/rounds").await;
         assert!(!rounds.body.contains("pr 1 okt"));
     }

@@ -1,0 +1,47 @@
+// Improvements for browsers with JavaScript; every page works without them.
+// - Inline edit: focus moves to the form's first field when it opens, and back to the row's link
+//   after saving (the row's live region says it was saved).
+// - The condition and merge fields show only for their decision.
+(function () {
+  "use strict";
+
+  function followDecision(form) {
+    var select = form.querySelector("select[name=decision]");
+    if (!select) return;
+    var update = function () {
+      form.querySelectorAll("[data-when-decision]").forEach(function (field) {
+        field.hidden = field.getAttribute("data-when-decision") !== select.value;
+      });
+      form.querySelectorAll(".decision-hint").forEach(function (hint) {
+        hint.hidden = true;
+      });
+    };
+    select.addEventListener("change", update);
+    update();
+  }
+
+  function prepare(root) {
+    root.querySelectorAll("form.edit-form").forEach(followDecision);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    prepare(document);
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.elt;
+    if (!target || !target.querySelectorAll) return;
+    var row = target.closest ? target.closest("tr") || target : target;
+    var id = row.id;
+    var fresh = id ? document.getElementById(id) : null;
+    if (!fresh) return;
+    prepare(fresh);
+    if (fresh.classList.contains("editing")) {
+      var first = fresh.querySelector("select, input:not([type=hidden]), textarea");
+      if (first) first.focus();
+    } else if (fresh.hasAttribute("data-saved")) {
+      var link = fresh.querySelector("th a");
+      if (link) link.focus();
+    }
+  });
+})();
