@@ -192,6 +192,12 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
             js.goto(&format!("{base}/osloregionen/2025/report")).await.unwrap();
             js.find(Locator::Css(&format!("#m{id} a[hx-get]"))).await.unwrap().click().await.unwrap();
             js.wait().for_element(Locator::Css(&format!("#m{id} form"))).await.unwrap();
+            // Focus moves into the form at once: no tabbing through the page to reach Status.
+            let focused = js
+                .execute("return document.activeElement && document.activeElement.id;", vec![])
+                .await
+                .unwrap();
+            assert_eq!(focused, json!(format!("status-{id}")), "focus after opening the form");
             js.find(Locator::Id(&format!("status-{id}")))
                 .await
                 .unwrap()
@@ -212,6 +218,18 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
                 .await
                 .unwrap();
             assert_eq!(js.current_url().await.unwrap().path(), "/osloregionen/2025/report", "no page load");
+            // Focus goes back to the row's link, and a polite live region says it was saved.
+            let focused = js
+                .execute(
+                    &format!("return document.activeElement === document.querySelector('#m{id} th a');"),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(focused, json!(true), "focus after saving row {id}");
+            let said =
+                js.find(Locator::Css(&format!("#m{id} [role=status]"))).await.unwrap().text().await.unwrap();
+            assert!(said.starts_with("Lagret"), "{said}");
         }
     };
     edit_inline(2, "done", "Avtale inngått med fylkeskommunene").await;
@@ -271,9 +289,36 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
         ("/osloregionen/2025/rollover", "rollover"),
         ("/account/password", "password"),
         ("/osloregionen/import", "import"),
+        ("/osloregionen/settings", "settings"),
+        ("/osloregionen/2025/report?lang=nn", "report-nynorsk"),
+        ("/osloregionen/settings?lang=nn", "settings-nynorsk"),
+        ("/osloregionen/2025/measures/abc?lang=nb", "not-a-measure"),
     ] {
         check_page(&js, &base, path, shot).await;
     }
+    // On a phone (390 px) no page scrolls sideways, and axe still finds nothing.
+    js.set_window_size(390, 844).await.unwrap();
+    for (path, shot) in [
+        ("/osloregionen?lang=nb", "phone-organisation"),
+        ("/osloregionen/2025", "phone-overview"),
+        ("/osloregionen/2025/report", "phone-report"),
+        ("/osloregionen/2025/measures/59", "phone-measure"),
+        ("/osloregionen/2025/rounds", "phone-rounds"),
+        ("/osloregionen/2025/rounds/2025-12-01/changes", "phone-changes"),
+        ("/osloregionen/search?q=workshop", "phone-search"),
+        ("/osloregionen/2025/rounds/2025-12-01/measures/27/edit", "phone-edit"),
+        ("/osloregionen/audit", "phone-audit"),
+        ("/osloregionen/2025/rollover", "phone-rollover"),
+        ("/osloregionen/import", "phone-import"),
+        ("/osloregionen/settings", "phone-settings"),
+        ("/account/password", "phone-password"),
+        ("/osloregionen/2025/rollover/summary", "phone-rollover-summary"),
+    ] {
+        check_page(&js, &base, path, shot).await;
+        let width = js.execute("return document.documentElement.scrollWidth;", vec![]).await.unwrap();
+        assert!(width.as_u64().unwrap() <= 390, "{path} is {width} px wide at 390 px");
+    }
+    js.set_window_size(1400, 1000).await.unwrap();
     // The import preview: the sample's text uploaded through the file field, read, nothing saved.
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/osloregionen-status-2025-pr-2-sept.txt");
     let sample = std::fs::canonicalize(sample).unwrap();

@@ -205,3 +205,143 @@ async fn cached_pages_follow_every_change_even_from_outside_the_app() {
         assert!(b.body.contains("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
     }
 }
+
+/// Every page and error page, for the public, an editor and an admin, in bokmål, nynorsk and
+/// English: in the page's language, with no message id left untranslated.
+#[tokio::test]
+async fn every_page_and_error_speaks_the_viewers_language() {
+    let paths = [
+        "/osloregionen",
+        "/osloregionen/2025",
+        "/osloregionen/2025/report",
+        "/osloregionen/2025/measures/10",
+        "/osloregionen/2025/rounds",
+        "/osloregionen/2025/rounds/2025-09-02/changes",
+        "/osloregionen/2025/rollover",
+        "/osloregionen/2025/rollover/summary",
+        "/osloregionen/2025/rounds/2025-09-02/measures/10/edit",
+        "/osloregionen/2025/rounds/2025-09-02/measures/2/edit",
+        "/osloregionen/search?q=klima",
+        "/osloregionen/audit",
+        "/osloregionen/import",
+        "/osloregionen/settings",
+        "/account/password",
+        "/login",
+        "/osloregionen/2025/measures/abc",
+        "/osloregionen/2025/measures/9999",
+        "/osloregionen/abcd/report",
+        "/osloregionen/2025/rounds/nope/changes",
+        "/nowhere/2025",
+        "/osloregionen/2025/report/download?format=exe",
+    ];
+    for mut app in TestApp::all().await {
+        for persona in ["anonymous", "editor", "admin"] {
+            app.act_as(persona);
+            for lang in ["nb", "nn", "en"] {
+                for path in paths {
+                    let sep = if path.contains('?') { '&' } else { '?' };
+                    let r = app.get(&format!("{path}{sep}lang={lang}")).await;
+                    if r.status == StatusCode::SEE_OTHER {
+                        continue;
+                    }
+                    let what = format!("{persona} {lang} {path}: {}", r.status);
+                    assert!(r.body.contains(&format!("<html lang=\"{lang}\"")), "{what}: {}", r.body);
+                    assert!(!r.body.contains("Unknown localization"), "{what}: {}", r.body);
+                    assert!(!r.body.contains("Invalid URL"), "{what}: {}", r.body);
+                    if persona != "anonymous" {
+                        assert!(r.body.contains("action=\"/logout\""), "{what}: the header is the viewer's");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn error_pages_say_what_is_wrong_and_keep_the_header() {
+    for mut app in TestApp::all().await {
+        app.act_as("editor");
+        let r = app.get("/osloregionen/2025/measures/abc").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(
+            r.body.contains("«abc» er ikke et tiltaksnummer") && r.body.contains("Logg ut"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("href=\"/osloregionen/2025/report\""), "the organisation's navigation stays");
+        let r = app.get("/osloregionen/2025/measures/9999?lang=nn").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.body.contains("Tiltak 9999 finst ikkje"), "{}", r.body);
+        let r = app.get("/osloregionen/abcd").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.body.contains("«abcd» er ikke et årstall"), "{}", r.body);
+        // Not the editor's area: refused, and said so.
+        let r = app.get("/osloregionen/2025/rounds/2025-09-02/measures/2/edit").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(
+            r.body.contains("<h1>Ingen tilgang</h1>") && r.body.contains("en annen arbeidsgruppe"),
+            "{}",
+            r.body
+        );
+        let r = app.get("/osloregionen/settings").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains("Bare sekretariatet og administratorer"), "{}", r.body);
+    }
+}
+
+/// A programme of 3,000 measures: the report answers and shows every one of them.
+#[tokio::test]
+async fn a_very_large_programme_has_its_report() {
+    use tiltak_core::{
+        Area, Continuation, Decision, Measure, RoundInfo, Section, Status, StatusEntry, StatusReport,
+    };
+    let app = TestApp::on(tiltak_db::testing::sqlite().await.unwrap()).await;
+    let areas = (0..30)
+        .map(|a| Area {
+            title: format!("Område {a}:"),
+            owner: None,
+            measures: (0..100)
+                .map(|m| Measure {
+                    title: format!("Tiltak {a}.{m}"),
+                    entry: StatusEntry {
+                        status: Status::Reported { key: "ongoing".into(), label: "Pågående".into() },
+                        description: "Arbeidet pågår som planlagt, med møter i arbeidsgruppen hver måned."
+                            .repeat(3),
+                        continuation: Continuation { decision: Decision::Yes, comment: "Ja".into() },
+                    },
+                    ..Default::default()
+                })
+                .collect(),
+        })
+        .collect();
+    let mut report = StatusReport {
+        organisation: "osloregionen".into(),
+        title: "Handlingsprogram 2030".into(),
+        year: 2030,
+        round: RoundInfo {
+            label: "pr 1 mai".into(),
+            date: time::Date::from_calendar_date(2030, time::Month::May, 1).ok(),
+        },
+        sections: vec![Section { title: "Innsatsområder".into(), measures: Vec::new(), areas }],
+    };
+    let mut programme = report.programme();
+    programme.assign_ids();
+    report.sections = programme.sections;
+    let org = tiltak_core::Organisation {
+        slug: tiltak_core::OrganisationSlug::parse("osloregionen").unwrap(),
+        name: "Osloregionen".into(),
+        language: tiltak_core::Language::Nb,
+    };
+    app.db
+        .import_report(&org, &report, tiltak_db::IdSource::Document, tiltak_db::OnExisting::Refuse)
+        .await
+        .unwrap();
+    let r = app.get("/osloregionen/2030/report").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", &r.body[..r.body.len().min(500)]);
+    assert!(r.body.len() > 1024 * 1024, "the page is large: {} bytes", r.body.len());
+    assert_eq!(report_rows(&r.body), 3000);
+    // Served again from the cache or not, it is the same page.
+    let again = app.get("/osloregionen/2030/report").await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(report_rows(&again.body), 3000);
+}
