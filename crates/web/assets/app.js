@@ -28,13 +28,10 @@
     prepare(document);
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.elt;
-    if (!target || !target.querySelectorAll) return;
-    var row = target.closest ? target.closest("tr") || target : target;
-    var id = row.id;
-    var fresh = id ? document.getElementById(id) : null;
-    if (!fresh) return;
+  // htmx:load fires on every element htmx has just put in the page (the old row is gone by then).
+  document.addEventListener("htmx:load", function (event) {
+    var fresh = event.detail && event.detail.elt;
+    if (!fresh || fresh.tagName !== "TR") return;
     prepare(fresh);
     if (fresh.classList.contains("editing")) {
       var first = fresh.querySelector("select, input:not([type=hidden]), textarea");

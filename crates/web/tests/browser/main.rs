@@ -316,7 +316,15 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     ] {
         check_page(&js, &base, path, shot).await;
         let width = js.execute("return document.documentElement.scrollWidth;", vec![]).await.unwrap();
-        assert!(width.as_u64().unwrap() <= 390, "{path} is {width} px wide at 390 px");
+        let wide = js
+            .execute(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
+                   .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(width.as_u64().unwrap() <= 390, "{path} is {width} px wide at 390 px: {wide}");
     }
     js.set_window_size(1400, 1000).await.unwrap();
     // The import preview: the sample's text uploaded through the file field, read, nothing saved.
