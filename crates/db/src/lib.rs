@@ -26,7 +26,7 @@ pub use rounds::RoundProgress;
 pub use search::SearchHit;
 pub use tiltak_core::ProgrammeState;
 pub use tiltak_i18n::Message;
-pub use users::{OwnerRow, Role, SESSION_DAYS, UserRow, check_password, random_token};
+pub use users::{OwnerRow, Role, SESSION_DAYS, UserRow, check_password, csrf_for_session, random_token};
 
 /// The default database of `tiltak serve` and the CLI: a SQLite file under `./data`.
 pub const DEFAULT_URL: &str = "sqlite://data/tiltak.db";

@@ -94,11 +94,34 @@ async fn group_id(conn: &mut sqlx::AnyConnection, organisation_id: i64, group: &
         .ok_or_else(|| DbError::NotFound(Message::new("db-group-not-found").arg("group", group.trim())))
 }
 
-pub fn check_password(password: &str) -> DbResult<()> {
+/// A password people cannot guess: at least 10 characters, and not a common or trivial one
+/// (zxcvbn's estimate, with the person's e-mail as a word an attacker would try first).
+pub fn check_password(password: &str, email: &str) -> DbResult<()> {
     if password.chars().count() < 10 {
         return Err(DbError::Invalid(Message::new("db-password-short")));
     }
+    let hints: Vec<&str> = email.split(['@', '.']).filter(|p| !p.is_empty()).chain(["tiltak"]).collect();
+    let strong = zxcvbn::zxcvbn(password, &hints).score() >= zxcvbn::Score::Three;
+    if !strong {
+        return Err(DbError::Invalid(Message::new("db-password-weak")));
+    }
     Ok(())
+}
+
+/// The CSRF token of a session: derived from the session's secret, so it is tied to the session
+/// and changes with every login.
+pub fn csrf_for_session(session_token: &str) -> String {
+    hex::encode(Sha256::digest(format!("csrf:{session_token}").as_bytes()))
+}
+
+/// Password hashing is slow by design: it runs on the blocking pool, a few at a time, never on the
+/// threads that answer requests.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    static PERMITS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _permit = PERMITS.acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work).await.expect("hashing does not panic")
 }
 
 fn user_row(r: &sqlx::any::AnyRow) -> DbResult<UserRow> {
@@ -114,11 +137,12 @@ impl Db {
     /// Creates an account; refused if the e-mail is taken or the password is too short.
     pub async fn create_user(&self, email: &str, name: &str, password: &str) -> DbResult<UserRow> {
         let email = normalise_email(email)?;
-        check_password(password)?;
+        check_password(password, &email)?;
         if self.user_by_email(&email).await?.is_some() {
             return Err(DbError::Conflict(Message::new("db-user-exists").arg("email", email)));
         }
-        let hash = password_auth::generate_hash(password);
+        let password = password.to_owned();
+        let hash = hashing(move || password_auth::generate_hash(password)).await;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, name, password_hash, disabled, created_at) VALUES ($1, $2, $3, 0, $4) RETURNING id",
         )
@@ -159,14 +183,15 @@ impl Db {
             .bind(email.trim().to_lowercase())
             .fetch_optional(&self.pool)
             .await?;
+        let password = password.to_owned();
         let Some(row) = row else {
             // Spend the same time as a real check, so timing does not reveal which e-mails exist.
-            let _ = password_auth::verify_password(password, dummy_hash());
+            hashing(move || password_auth::verify_password(password, dummy_hash()).is_ok()).await;
             return Ok(None);
         };
         let hash: String = row.try_get("password_hash")?;
         let user = user_row(&row)?;
-        if password_auth::verify_password(password, &hash).is_ok() && !user.disabled {
+        if hashing(move || password_auth::verify_password(password, &hash).is_ok()).await && !user.disabled {
             Ok(Some(user))
         } else {
             Ok(None)
@@ -174,10 +199,16 @@ impl Db {
     }
 
     pub async fn set_password(&self, user_id: i64, password: &str) -> DbResult<()> {
-        check_password(password)?;
+        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        check_password(password, &email)?;
+        let password = password.to_owned();
+        let hash = hashing(move || password_auth::generate_hash(password)).await;
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_auth::generate_hash(password))
+            .bind(hash)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;

@@ -26,9 +26,47 @@ pub const COLUMNS: &[&str] = &[
 /// The columns the spreadsheet import needs; it reads the others when they are there.
 pub const REQUIRED_COLUMNS: &[&str] = COLUMNS.split_at(10).0;
 
+/// The CSV a spreadsheet opens safely: a text cell that starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return would be read as a formula by Excel or LibreOffice, so it is written with a
+/// leading apostrophe (OWASP's advice on CSV injection); the import takes the apostrophe off again.
 pub fn write(doc: &StatusReport) -> String {
+    write_rows(COLUMNS, records(doc).iter().map(|r| r.iter().map(String::as_str).collect()))
+}
+
+/// A CSV of these rows, every cell made spreadsheet-safe (see [`write`]).
+pub fn write_rows<'a>(header: &[&str], rows: impl IntoIterator<Item = Vec<&'a str>>) -> String {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    w.write_record(COLUMNS).expect("writing to memory");
+    w.write_record(header).expect("writing to memory");
+    for row in rows {
+        w.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned())).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 strings is UTF-8")
+}
+
+/// `=HYPERLINK(…)` → `'=HYPERLINK(…)`; everything else as it is.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_apostrophe(cell) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// A cell a spreadsheet would evaluate, or one that already starts with the apostrophe in front of
+/// such a cell (so that reading back is exact).
+fn needs_apostrophe(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        || cell.strip_prefix('\'').is_some_and(needs_apostrophe)
+}
+
+/// What [`spreadsheet_safe`] wrote, read back.
+pub fn from_spreadsheet_safe(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_apostrophe(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// The rows of the report, one per measure, as plain text (the XLSX writes them as string cells,
+/// which no spreadsheet evaluates).
+pub fn records(doc: &StatusReport) -> Vec<Vec<String>> {
+    let mut w = Vec::new();
     for section in &doc.sections {
         for (i, m) in section.measures.iter().enumerate() {
             rows(&mut w, m, &section.title, "", None, i + 1, &[&section.title]);
@@ -39,11 +77,11 @@ pub fn write(doc: &StatusReport) -> String {
             }
         }
     }
-    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 strings is UTF-8")
+    w
 }
 
 fn rows(
-    w: &mut csv::Writer<Vec<u8>>,
+    w: &mut Vec<Vec<String>>,
     m: &Measure,
     section: &str,
     area: &str,
@@ -60,24 +98,43 @@ fn rows(
     };
     let mut full_path: Vec<&str> = path.to_vec();
     full_path.push(&m.title);
-    w.write_record([
-        id.as_str(),
-        section,
-        area,
-        &parent.map(|p| p.to_string()).unwrap_or_default(),
-        &position.to_string(),
-        &m.title,
-        m.entry.status.key(),
-        &m.entry.description,
-        m.entry.continuation.decision.kind().key(),
-        &m.entry.continuation.comment,
-        m.entry.status.label(),
-        &condition,
-        &merge_into,
-        &full_path.join(" > "),
-    ])
-    .expect("writing to memory");
+    w.push(vec![
+        id,
+        section.to_owned(),
+        area.to_owned(),
+        parent.map(|p| p.to_string()).unwrap_or_default(),
+        position.to_string(),
+        m.title.clone(),
+        m.entry.status.key().to_owned(),
+        m.entry.description.clone(),
+        m.entry.continuation.decision.kind().key().to_owned(),
+        m.entry.continuation.comment.clone(),
+        m.entry.status.label().to_owned(),
+        condition,
+        merge_into,
+        full_path.join(" > "),
+    ]);
     for (i, c) in m.children.iter().enumerate() {
         rows(w, c, section, area, m.id, i + 1, &full_path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_written_as_text_and_read_back_as_written() {
+        for cell in
+            ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1)", "\tx", "'=x", "''@y"]
+        {
+            let safe = spreadsheet_safe(cell);
+            assert!(safe.starts_with('\''), "{cell:?} → {safe:?}");
+            assert_eq!(from_spreadsheet_safe(&safe), cell);
+        }
+        for cell in ["Pågående", "'quoted", "3 - 2", "a=b", ""] {
+            assert_eq!(spreadsheet_safe(cell), cell);
+            assert_eq!(from_spreadsheet_safe(cell), cell);
+        }
     }
 }

@@ -325,6 +325,10 @@ fn escape(s: &str) -> String {
 /// "Status – {programme} – {round}" as Tiltak writes it.
 pub fn read(bytes: &[u8], vocabulary: &Vocabulary, meta: &SheetMeta) -> Result<ReportDocument, SheetError> {
     let err = |message: String| SheetError { place: "the document".into(), message };
+    crate::unzip::check(bytes).map_err(|e| match e {
+        crate::unzip::UnzipError::NotZip(why) => err(format!("not a Word (DOCX) document ({why})")),
+        too_large => err(too_large.to_string()),
+    })?;
     let doc = docx_rs::read_docx(bytes).map_err(|e| err(format!("not a Word (DOCX) document ({e})")))?;
     let mut meta = meta.clone();
     let mut tables = Vec::new();

@@ -16,6 +16,7 @@ pub mod report_text;
 pub mod rollover;
 pub mod spreadsheet;
 pub mod table;
+pub mod unzip;
 
 pub use document::{ReportDocument, Warning};
 pub use labels::Labels;

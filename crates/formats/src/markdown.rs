@@ -6,7 +6,7 @@ use crate::labels::Labels;
 use tiltak_core::StatusReport;
 
 pub fn write(doc: &StatusReport, labels: &Labels) -> String {
-    let mut out = format!("# {}\n", labels.report_title(&doc.title, &doc.round.label));
+    let mut out = format!("# {}\n", escape(&labels.report_title(&doc.title, &doc.round.label)));
     for section in &doc.sections {
         out.push_str(&format!("\n## {}\n\n", cell(&section.title)));
         out.push_str(&format!(
@@ -56,10 +56,27 @@ fn rows_of(m: &Measure, depth: usize, area: &str, rows: &mut Vec<String>) {
 }
 
 /// A table cell: pipes escaped, line breaks as `<br>`, HTML-significant characters escaped.
+/// Data as Markdown text that shows as written: HTML is escaped, and so is every character that
+/// would start Markdown markup (links, emphasis, code, headings), so nobody's text becomes a link
+/// or markup in the board's copy.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A table cell: escaped, line breaks as `<br>`.
 fn cell(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('\n', "<br>")
+    escape(s).replace('\n', "<br>")
 }

@@ -107,8 +107,9 @@ pub fn plan_text(plan: &RolloverPlan) -> String {
     out
 }
 
-/// The "programme A → B" summary as Markdown.
-pub fn transition_markdown(from: i32, to: i32, t: &Transition) -> String {
+/// The "programme A → B" summary as Markdown, in the labels' language, every title escaped.
+pub fn transition_markdown(from: i32, to: i32, t: &Transition, labels: &crate::Labels) -> String {
+    use crate::markdown::escape;
     let mut out = format!("# {from} → {to}\n");
     let list = |out: &mut String, heading: &str, items: Vec<String>| {
         out.push_str(&format!("\n## {heading} ({})\n\n", items.len()));
@@ -116,17 +117,13 @@ pub fn transition_markdown(from: i32, to: i32, t: &Transition) -> String {
             out.push_str(&format!("- {i}\n"));
         }
     };
-    list(
-        &mut out,
-        "Carried",
-        t.carried.iter().map(|(o, n)| format!("{} {} → {} {}", o.0, o.1, n.0, n.1)).collect(),
-    );
-    list(
-        &mut out,
-        "Merged",
-        t.merged.iter().map(|(o, n)| format!("{} {} → {} {}", o.0, o.1, n.0, n.1)).collect(),
-    );
-    list(&mut out, "Dropped", t.dropped.iter().map(|(id, title)| format!("{id} {title}")).collect());
-    list(&mut out, "New", t.new.iter().map(|(id, title)| format!("{id} {title}")).collect());
+    let pair = |o: &(MeasureId, String), n: &(MeasureId, String)| {
+        format!("{} {} → {} {}", o.0, escape(&o.1), n.0, escape(&n.1))
+    };
+    list(&mut out, labels.carried, t.carried.iter().map(|(o, n)| pair(o, n)).collect());
+    list(&mut out, labels.merged, t.merged.iter().map(|(o, n)| pair(o, n)).collect());
+    let one = |(id, title): &(MeasureId, String)| format!("{id} {}", escape(title));
+    list(&mut out, labels.dropped, t.dropped.iter().map(one).collect());
+    list(&mut out, labels.added, t.new.iter().map(one).collect());
     out
 }

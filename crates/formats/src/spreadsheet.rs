@@ -48,8 +48,7 @@ pub fn write_xlsx(
     let header = Format::new().set_bold().set_background_color("D9E2F3").set_text_wrap();
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 
-    let csv_text = csv_export::write(report);
-    let mut rows = csv::Reader::from_reader(csv_text.as_bytes());
+    let records = csv_export::records(report);
     let sheet = workbook.add_worksheet().set_name(STATUS_SHEET)?;
     for (c, name) in csv_export::COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &header)?;
@@ -59,8 +58,7 @@ pub fn write_xlsx(
         sheet.set_column_width(c as u16, *w)?;
     }
     let mut last_row = 0;
-    for (r, record) in rows.records().enumerate() {
-        let record = record.expect("our own CSV reads");
+    for (r, record) in records.iter().enumerate() {
         let row = r as u32 + 1;
         last_row = row;
         for (c, value) in record.iter().enumerate() {
@@ -152,6 +150,10 @@ pub fn read_xlsx(
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
 ) -> Result<ReportDocument, SheetError> {
+    crate::unzip::check(bytes).map_err(|e| match e {
+        crate::unzip::UnzipError::NotZip(why) => err("the file", format!("not an XLSX workbook ({why})")),
+        too_large => err("the file", too_large.to_string()),
+    })?;
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| err("the file", format!("not an XLSX workbook ({e})")))?;
     let mut meta = meta.clone();
@@ -203,7 +205,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| err(format!("line {}", i + 1), e.to_string()))?;
-        rows.push(record.iter().map(str::to_owned).collect());
+        rows.push(record.iter().map(|c| csv_export::from_spreadsheet_safe(c).to_owned()).collect());
     }
     Ok(rows)
 }
@@ -227,6 +229,10 @@ pub fn read_xlsx_any(
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
 ) -> Result<(ReportDocument, bool), SheetError> {
+    crate::unzip::check(bytes).map_err(|e| match e {
+        crate::unzip::UnzipError::NotZip(why) => err("the file", format!("not an XLSX workbook ({why})")),
+        too_large => err("the file", too_large.to_string()),
+    })?;
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| err("the file", format!("not an XLSX workbook ({e})")))?;
     let mut tables = Vec::new();

@@ -4,11 +4,12 @@
 //! and the gate enforces before its handler runs.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -33,7 +34,8 @@ pub struct Viewer {
     pub user: Option<UserRow>,
     /// (organisation slug, role)
     pub roles: Vec<(String, Role)>,
-    /// The CSRF token every form of the page carries.
+    /// The CSRF token every form of the page carries: tied to the session for a logged-in
+    /// person, the CSRF cookie's for anyone else.
     pub csrf: String,
 }
 
@@ -70,9 +72,24 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Whether cookies get `Secure`: served over https (directly or behind a proxy that says so).
-pub fn is_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").is_some_and(|v| v == "https")
+/// The address a request comes from: the connection's peer, or the client the trusted proxy
+/// names. `None` in-process (tests without a socket).
+pub fn client_addr(parts: &Parts, trusted_proxy: Option<IpAddr>) -> Option<IpAddr> {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())?;
+    if Some(peer) == trusted_proxy
+        && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(client) = forwarded.rsplit(',').next().and_then(|c| c.trim().parse().ok())
+    {
+        return Some(client);
+    }
+    Some(peer)
+}
+
+/// Whether cookies get `Secure`: served over https behind the trusted proxy, or told so.
+pub fn is_https(parts: &Parts, trusted_proxy: Option<IpAddr>) -> bool {
+    let from_proxy = trusted_proxy
+        .is_some_and(|p| parts.extensions.get::<ConnectInfo<SocketAddr>>().is_some_and(|c| c.0.ip() == p));
+    (from_proxy && parts.headers.get("x-forwarded-proto").is_some_and(|v| v == "https"))
         || std::env::var("TILTAK_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true")
 }
 
@@ -92,7 +109,7 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 pub async fn session(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let tr = Tr::new(negotiate(&parts));
-    let secure = is_https(&parts.headers);
+    let secure = is_https(&parts, app.trusted_proxy);
     let existing_csrf = cookie(&parts.headers, CSRF_COOKIE);
     let csrf = existing_csrf.clone().unwrap_or_else(tiltak_db::random_token);
     let mut viewer = Viewer { csrf: csrf.clone(), ..Default::default() };
@@ -101,6 +118,7 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
             Ok(Some(user)) => {
                 viewer.roles = app.db.roles_of(user.id).await.unwrap_or_default();
                 viewer.user = Some(user);
+                viewer.csrf = tiltak_db::csrf_for_session(&token);
             }
             Ok(None) => {}
             Err(e) => return crate::error::page(&AppError::internal(e), tr, &viewer, None),
@@ -132,7 +150,9 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
                 form_urlencoded_pairs(&bytes).into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v)
             };
         }
-        let ok = matches!((&existing_csrf, &sent), (Some(c), Some(s)) if constant_time_eq(c, s));
+        // A logged-in person's token is their session's; anyone else's is the cookie's (double submit).
+        let expected = if viewer.user.is_some() { Some(&viewer.csrf) } else { existing_csrf.as_ref() };
+        let ok = matches!((expected, &sent), (Some(c), Some(s)) if constant_time_eq(c, s));
         if !ok {
             return crate::error::page(&AppError::forbidden(Message::new("csrf-failed")), tr, &viewer, None);
         }
@@ -140,9 +160,14 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
     } else {
         body
     };
+    let member = viewer.user.is_some();
     parts.extensions.insert(viewer);
     let mut response = next.run(Request::from_parts(parts, body)).await;
     let headers = response.headers_mut();
+    // What a logged-in person sees is theirs: no browser or proxy keeps a copy.
+    if member || headers.contains_key(header::CONTENT_DISPOSITION) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if existing_csrf.is_none() {
         headers.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, 60 * 60 * 24 * 365, secure));
     }
@@ -219,6 +244,8 @@ pub async fn gate(State((app, access)): State<(AppState, Access)>, request: Requ
             Err(_) => HashMap::new(),
         };
     let mut ctx = Ctx::new(tr, viewer);
+    ctx.client = client_addr(&parts, app.trusted_proxy);
+    ctx.https = is_https(&parts, app.trusted_proxy);
     if let Err(refused) = admit(&app, access, &params, &mut ctx, &parts).await {
         let mut response = match refused {
             Refused::Login => login_redirect(&parts),
@@ -348,31 +375,71 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
-/// Failed logins per e-mail in a sliding window: after `LIMIT` within `WINDOW`, wait.
+/// Failed logins, limited so that guessing is slow but nobody can lock anyone else out:
+/// - per client address and account: five tries, then a wait that doubles with each failure
+///   (up to 15 minutes) — the guesser waits, the account's owner elsewhere does not;
+/// - per client address: 50 failures in 15 minutes, then that address waits;
+/// - per account from all addresses: past 20 failures in 15 minutes every try waits 10 seconds,
+///   which slows a spread-out attack while the owner can still log in.
 #[derive(Debug, Clone, Default)]
 pub struct LoginLimiter {
     failures: Arc<Mutex<HashMap<String, Vec<Instant>>>>,
 }
 
-const LIMIT: usize = 5;
 const WINDOW: Duration = Duration::from_secs(15 * 60);
+const FREE_TRIES: usize = 5;
+const PER_CLIENT: usize = 50;
+const PER_ACCOUNT: usize = 20;
+const ACCOUNT_PAUSE: Duration = Duration::from_secs(10);
 
 impl LoginLimiter {
-    /// Seconds to wait before the next attempt for this key, if it is blocked.
-    pub fn blocked_for(&self, key: &str) -> Option<u64> {
+    fn keys(client: Option<IpAddr>, account: &str) -> [String; 3] {
+        let client = client.map_or_else(|| "-".to_owned(), |c| c.to_string());
+        [format!("pair {client} {account}"), format!("client {client}"), format!("account {account}")]
+    }
+
+    /// How long this client must wait before trying this account again, if at all.
+    pub fn wait(&self, client: Option<IpAddr>, account: &str) -> Option<Duration> {
         let mut map = self.failures.lock().expect("the limiter's lock is never poisoned");
-        let list = map.entry(key.to_owned()).or_default();
         let now = Instant::now();
-        list.retain(|t| now.duration_since(*t) < WINDOW);
-        (list.len() >= LIMIT).then(|| (WINDOW - now.duration_since(list[0])).as_secs() + 1)
+        let [pair, by_client, by_account] = Self::keys(client, account);
+        let mut recent = |key: &str| {
+            let list = map.entry(key.to_owned()).or_default();
+            list.retain(|t| now.duration_since(*t) < WINDOW);
+            list.clone()
+        };
+        let (pair, by_client, by_account) = (recent(&pair), recent(&by_client), recent(&by_account));
+        let until = |since: Instant, pause: Duration| (since + pause).checked_duration_since(now);
+        let mut waits = Vec::new();
+        if pair.len() >= FREE_TRIES {
+            let doublings = (pair.len() - FREE_TRIES).min(10) as u32;
+            let pause = Duration::from_secs(2u64.pow(doublings) * 5).min(WINDOW);
+            waits.push(until(*pair.last().expect("not empty"), pause));
+        }
+        if by_client.len() >= PER_CLIENT {
+            waits.push(until(by_client[0], WINDOW));
+        }
+        if by_account.len() >= PER_ACCOUNT {
+            waits.push(until(*by_account.last().expect("not empty"), ACCOUNT_PAUSE));
+        }
+        waits.into_iter().flatten().max()
     }
 
-    pub fn failed(&self, key: &str) {
-        self.failures.lock().expect("never poisoned").entry(key.to_owned()).or_default().push(Instant::now());
+    pub fn failed(&self, client: Option<IpAddr>, account: &str) {
+        let mut map = self.failures.lock().expect("never poisoned");
+        for key in Self::keys(client, account) {
+            map.entry(key).or_default().push(Instant::now());
+        }
+        // A bound on memory under a flood of made-up accounts.
+        if map.len() > 100_000 {
+            let now = Instant::now();
+            map.retain(|_, list| list.last().is_some_and(|t| now.duration_since(*t) < WINDOW));
+        }
     }
 
-    pub fn succeeded(&self, key: &str) {
-        self.failures.lock().expect("never poisoned").remove(key);
+    pub fn succeeded(&self, client: Option<IpAddr>, account: &str) {
+        let [pair, _, _] = Self::keys(client, account);
+        self.failures.lock().expect("never poisoned").remove(&pair);
     }
 }
 

@@ -29,6 +29,9 @@ pub struct Ctx {
     pub round: Option<RoundRow>,
     /// The measure number of `{id}`.
     pub measure: Option<MeasureId>,
+    /// Where the request comes from (see `auth::client_addr`), and whether over https.
+    pub client: Option<std::net::IpAddr>,
+    pub https: bool,
 }
 
 impl Ctx {
@@ -42,6 +45,8 @@ impl Ctx {
             rounds: Vec::new(),
             round: None,
             measure: None,
+            client: None,
+            https: false,
         }
     }
 

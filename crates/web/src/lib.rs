@@ -30,11 +30,19 @@ pub struct AppState {
     pub db: Db,
     pub limiter: auth::LoginLimiter,
     pub pages: cache::PageCache,
+    /// The reverse proxy whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// (`TILTAK_TRUSTED_PROXY`, an IP address); nobody else's are.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
-        AppState { db, limiter: auth::LoginLimiter::default(), pages: cache::PageCache::default() }
+        AppState {
+            db,
+            limiter: auth::LoginLimiter::default(),
+            pages: cache::PageCache::default(),
+            trusted_proxy: std::env::var("TILTAK_TRUSTED_PROXY").ok().and_then(|p| p.trim().parse().ok()),
+        }
     }
 }
 
@@ -123,7 +131,7 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(db: Db, addr: SocketAddr, on_bound: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
-    axum::serve(listener, router(AppState::new(db)))
+    axum::serve(listener, router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -393,3 +393,4 @@ audit-action-member-remove = Member removed
 audit-action-group-add-member = Added to a working group
 audit-action-group-remove-member = Taken out of a working group
 audit-action-group-rename = Working group renamed
+db-password-weak = the password is too easy to guess; use more words or characters that do not belong together

@@ -393,3 +393,4 @@ audit-action-member-remove = Medlem fjernet
 audit-action-group-add-member = Lagt til i arbeidsgruppe
 audit-action-group-remove-member = Tatt ut av arbeidsgruppe
 audit-action-group-rename = Arbeidsgruppe fikk nytt navn
+db-password-weak = Passordet er for lett å gjette. Bruk flere ord eller tegn som ikke henger sammen.

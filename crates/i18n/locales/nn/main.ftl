@@ -393,3 +393,4 @@ audit-action-member-remove = Medlem fjerna
 audit-action-group-add-member = Lagt til i arbeidsgruppe
 audit-action-group-remove-member = Teke ut av arbeidsgruppe
 audit-action-group-rename = Arbeidsgruppe fekk nytt namn
+db-password-weak = Passordet er for lett å gjette. Bruk fleire ord eller teikn som ikkje heng saman.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{PageCtx, see_other};
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, cookie, is_https, set_cookie};
+use crate::auth::{SESSION_COOKIE, cookie, set_cookie};
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::i18n::Tr;
@@ -31,13 +31,17 @@ pub struct Next {
     pub next: String,
 }
 
-/// Only a path of this site: never another host.
+/// Only a path of this site: never another host. Browsers drop tabs and line breaks from URLs
+/// (`/\t/evil.example` is `//evil.example` to them), so a path with any control character, a
+/// backslash or a leading `//` falls back to the front page.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/".into()
-    }
+    let safe = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !next.to_ascii_lowercase().contains("%0")
+        && !next.to_ascii_lowercase().contains("%5c");
+    if safe { next.to_owned() } else { "/".into() }
 }
 
 fn login_page(
@@ -71,21 +75,16 @@ impl std::fmt::Debug for Login {
     }
 }
 
-pub async fn login(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Form(form): Form<Login>,
-) -> AppResult<Response> {
+pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(form): Form<Login>) -> AppResult<Response> {
     let tr = ctx.tr;
     let key = form.email.trim().to_lowercase();
-    if let Some(wait) = app.limiter.blocked_for(&key) {
-        let message = tr.t1("login-rate-limited", "minutes", wait.div_ceil(60));
+    if let Some(wait) = app.limiter.wait(ctx.client, &key) {
+        let message = tr.t1("login-rate-limited", "minutes", wait.as_secs().div_ceil(60).max(1));
         return login_page(&ctx, StatusCode::TOO_MANY_REQUESTS, &form.next, &form.email, Some(message));
     }
     match app.db.verify_login(&form.email, &form.password).await? {
         Some(user) => {
-            app.limiter.succeeded(&key);
+            app.limiter.succeeded(ctx.client, &key);
             // A fresh token every time: whatever session cookie the browser had is replaced.
             let token = app.db.create_session(user.id).await?;
             tracing::info!(user = %user.email, "login");
@@ -93,23 +92,24 @@ pub async fn login(
             let max_age = tiltak_db::SESSION_DAYS * 24 * 60 * 60;
             response
                 .headers_mut()
-                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, max_age, is_https(&headers)));
+                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, max_age, ctx.https));
             Ok(response)
         }
         None => {
-            app.limiter.failed(&key);
-            tracing::info!(email = %key, "failed login");
+            app.limiter.failed(ctx.client, &key);
+            // As a quoted, escaped string: whatever was typed cannot forge a log line.
+            tracing::info!(email = ?key, client = ?ctx.client, "failed login");
             login_page(&ctx, StatusCode::UNAUTHORIZED, &form.next, &form.email, Some(tr.t("login-failed")))
         }
     }
 }
 
-pub async fn logout(State(app): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+pub async fn logout(State(app): State<AppState>, ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         let _ = app.db.end_session(&token).await;
     }
     let mut response = see_other("/");
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, is_https(&headers)));
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, ctx.https));
     Ok(response)
 }
 
@@ -145,7 +145,7 @@ pub async fn change_password(
         Some(tr.t("password-wrong"))
     } else if form.new != form.repeat {
         Some(tr.t("password-mismatch"))
-    } else if let Err(tiltak_db::DbError::Invalid(m)) = tiltak_db::check_password(&form.new) {
+    } else if let Err(tiltak_db::DbError::Invalid(m)) = tiltak_db::check_password(&form.new, &user.email) {
         Some(tr.message(&m))
     } else {
         app.db.set_password(user.id, &form.new).await?;
@@ -157,7 +157,7 @@ pub async fn change_password(
     let mut response = (status, Html(html)).into_response();
     if done {
         // Every session ended with the old password; this one too, so log in again.
-        response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, false));
+        response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, ctx.https));
     }
     Ok(response)
 }
@@ -180,7 +180,16 @@ mod tests {
     #[test]
     fn next_only_goes_to_this_site() {
         assert_eq!(safe_next("/osloregionen/2025"), "/osloregionen/2025");
-        for evil in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"] {
+        for evil in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/\t/evil.example/",
+            "/%09/evil.example/",
+            "/a\nb",
+            "/a%0d%0aSet-Cookie:x",
+        ] {
             assert_eq!(safe_next(evil), "/", "{evil}");
         }
     }

@@ -63,23 +63,26 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQu
         .organisation_changes(org.id, year, some(&q.actor).as_deref(), some(&q.action).as_deref(), 2000)
         .await?;
     if q.format.as_deref() == Some("csv") {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(["at", "actor", "year", "round", "measure", "action", "before", "after"])
-            .expect("memory");
-        for r in &rows {
-            w.write_record([
-                r.at.as_str(),
-                &r.actor,
-                &r.year.map(|y| y.to_string()).unwrap_or_default(),
-                r.round_label.as_deref().unwrap_or(""),
-                &r.measure_number.map(|n| n.to_string()).unwrap_or_default(),
-                &r.action,
-                r.before.as_deref().unwrap_or(""),
-                r.after.as_deref().unwrap_or(""),
-            ])
-            .expect("memory");
-        }
-        let body = w.into_inner().expect("memory");
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.at.clone(),
+                    r.actor.clone(),
+                    r.year.map(|y| y.to_string()).unwrap_or_default(),
+                    r.round_label.clone().unwrap_or_default(),
+                    r.measure_number.map(|n| n.to_string()).unwrap_or_default(),
+                    r.action.clone(),
+                    r.before.clone().unwrap_or_default(),
+                    r.after.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        // Spreadsheet-safe: text people typed never runs as a formula when the file is opened.
+        let body = tiltak_formats::csv_export::write_rows(
+            &["at", "actor", "year", "round", "measure", "action", "before", "after"],
+            rows.iter().map(|r| r.iter().map(String::as_str).collect()),
+        );
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -257,7 +257,8 @@ pub async fn summary(
     };
     let exists = to.is_some();
     if q.format.as_deref() == Some("md") {
-        let md = transition_markdown(from.year, to_year, &t);
+        let md =
+            transition_markdown(from.year, to_year, &t, &tiltak_formats::Labels::for_language(tr.language));
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_owned()),

@@ -14,7 +14,7 @@ fn path_of(template: &str) -> String {
         .replace("{year}", "2025")
         .replace("{round}", "2025-09-02")
         .replace("{id}", "10") // in "Klima, miljø og natur:", which the editor's group owns
-        .replace("{file}", "app-1.css")
+        .replace("{file}", "app-2.css")
 }
 
 fn allowed(access: Access, persona: &str) -> bool {
@@ -218,6 +218,16 @@ async fn login_makes_a_new_session_and_logout_ends_it() {
                     .unwrap(),
             )
             .await;
+        assert_eq!(out.status, StatusCode::FORBIDDEN, "a logged-in person's token is their session's");
+        let out = app
+            .send(
+                Request::post("/logout")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", &me)
+                    .body(Body::from(format!("csrf={}", tiltak_db::csrf_for_session(&token))))
+                    .unwrap(),
+            )
+            .await;
         assert_eq!(out.status, StatusCode::SEE_OTHER);
         assert!(app.db.session_user(&token).await.unwrap().is_none(), "the session is gone");
 
@@ -238,8 +248,87 @@ async fn login_makes_a_new_session_and_logout_ends_it() {
                     .unwrap(),
             )
             .await;
-        assert!(https.set_cookie.unwrap().contains("; Secure"), "Secure over https");
+        assert!(
+            !https.set_cookie.unwrap().contains("; Secure"),
+            "X-Forwarded-Proto from anyone but the trusted proxy is not believed"
+        );
     }
+}
+
+/// A request as it arrives over a socket from `peer`.
+fn from_peer(mut request: Request<Body>, peer: &str) -> Request<Body> {
+    let addr: std::net::SocketAddr = format!("{peer}:50000").parse().unwrap();
+    request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    request
+}
+
+fn login_request(email: &str, password: &str, forwarded_for: Option<&str>) -> Request<Body> {
+    let mut b = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("tiltak_csrf={CSRF}"))
+        .header("x-forwarded-proto", "https");
+    if let Some(f) = forwarded_for {
+        b = b.header("x-forwarded-for", f);
+    }
+    b.body(Body::from(format!(
+        "csrf={CSRF}&email={}&password={}",
+        crate::urlencode(email),
+        crate::urlencode(password)
+    )))
+    .unwrap()
+}
+
+/// Behind the proxy named in the setting, its forwarded headers say who the client is and that
+/// the connection is https; failures from one client never keep another from logging in.
+#[tokio::test]
+async fn nobody_can_lock_anyone_else_out() {
+    use tower::ServiceExt;
+    let app = TestApp::on(tiltak_db::testing::sqlite().await.unwrap()).await;
+    let mut state = tiltak_web::AppState::new(app.db.clone());
+    state.trusted_proxy = Some("10.0.0.1".parse().unwrap());
+    let router = tiltak_web::router(state);
+    let send = |r: Request<Body>| async { router.clone().oneshot(r).await.unwrap() };
+    // An attacker at 203.0.113.9 (through the proxy) tries the admin's account again and again.
+    for _ in 0..12 {
+        let r = send(from_peer(
+            login_request("admin@example.no", "guess guess guess", Some("203.0.113.9")),
+            "10.0.0.1",
+        ))
+        .await;
+        assert!(r.status() == StatusCode::UNAUTHORIZED || r.status() == StatusCode::TOO_MANY_REQUESTS);
+    }
+    let r = send(from_peer(
+        login_request("admin@example.no", "correct horse battery", Some("203.0.113.9")),
+        "10.0.0.1",
+    ))
+    .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "the guesser waits");
+    // The admin, at another address, logs in at once; the cookie is Secure (https by the proxy).
+    let r = send(from_peer(
+        login_request("admin@example.no", "correct horse battery", Some("198.51.100.7")),
+        "10.0.0.1",
+    ))
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the owner is not locked out");
+    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    // A client that is not the proxy cannot claim another address: its own is what counts.
+    for _ in 0..6 {
+        send(from_peer(
+            login_request("reader@example.no", "guess guess guess", Some("198.51.100.7")),
+            "192.0.2.50",
+        ))
+        .await;
+    }
+    let r = send(from_peer(login_request("reader@example.no", "correct horse battery", None), "192.0.2.50"))
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "192.0.2.50 itself waits");
+    let r = send(from_peer(
+        login_request("reader@example.no", "correct horse battery", Some("198.51.100.7")),
+        "10.0.0.1",
+    ))
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "198.51.100.7 was never blamed");
 }
 
 #[tokio::test]
@@ -423,5 +512,46 @@ async fn an_internal_round_is_for_members_only() {
         );
         app.act_as("reader");
         assert!(app.get("/osloregionen/2025/report").await.body.contains("Hemmelig forhandlingsnotat"));
+    }
+}
+
+#[tokio::test]
+async fn what_members_see_is_never_kept_by_browsers_or_proxies() {
+    let mut app = TestApp::on(tiltak_db::testing::sqlite().await.unwrap()).await;
+    app.act_as("reader");
+    let r = app.send(Request::get("/osloregionen/2025/report").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let response = app.raw(Request::get("/osloregionen/2025/report").body(Body::empty()).unwrap()).await;
+    assert_eq!(response.headers().get("cache-control").unwrap(), "no-store");
+    let download = app
+        .raw(Request::get("/osloregionen/2025/report/download?format=csv").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(download.headers().get("cache-control").unwrap(), "no-store");
+    app.act_as("anonymous");
+    let public = app.raw(Request::get("/osloregionen/2025/report").body(Body::empty()).unwrap()).await;
+    assert!(public.headers().get("cache-control").is_none(), "the public page may be cached");
+}
+
+#[tokio::test]
+async fn a_missing_organisation_answers_as_an_unpublished_one() {
+    let mut app = TestApp::on(tiltak_db::testing::sqlite().await.unwrap()).await;
+    app.act_as("anonymous");
+    let viken = app.get("/viken/audit").await;
+    let missing = app.get("/nowhere/audit").await;
+    assert_eq!(viken.status, StatusCode::SEE_OTHER);
+    assert_eq!(missing.status, viken.status);
+    assert_eq!(
+        viken.location.unwrap().replace("viken", "X"),
+        missing.location.unwrap().replace("nowhere", "X")
+    );
+}
+
+#[test]
+fn common_and_trivial_passwords_are_refused() {
+    for weak in ["1234567890", "password12", "qwertyuiop", "osloregionen1", "aaaaaaaaaaaa"] {
+        assert!(tiltak_db::check_password(weak, "kari@osloregionen.no").is_err(), "{weak}");
+    }
+    for strong in ["correct horse battery", "Fjord-Sykkel-Mjøsa-42"] {
+        assert!(tiltak_db::check_password(strong, "kari@osloregionen.no").is_ok(), "{strong}");
     }
 }

@@ -384,6 +384,12 @@ async fn run_persona(
     for form in destructive {
         let mut app = fresh().await;
         app.act_as(persona);
+        // The same form as this new session renders it (its CSRF token is the session's).
+        let page = app.get(&form.page).await;
+        let form = forms_of(&form.page, &page.body)
+            .into_iter()
+            .find(|f| f.shape() == form.shape())
+            .unwrap_or_else(|| panic!("{persona}: {} is no longer on {}", form.action, form.page));
         let reply = submit(&app, &form).await;
         check(&app, persona, &form, &reply, &db).await;
         count += 1;

@@ -6,7 +6,7 @@ use axum::http::{Request, StatusCode, header};
 use tiltak_core::{Language, StatusReport};
 use tiltak_formats::{Labels, docx, spreadsheet};
 
-use crate::{CSRF, TestApp};
+use crate::TestApp;
 
 const BOUNDARY: &str = "tiltak-test-boundary";
 
@@ -75,7 +75,7 @@ async fn an_edited_spreadsheet_is_previewed_then_saved_and_only_its_edited_rows_
         let xlsx =
             spreadsheet::write_xlsx(&edited, &vocabulary, &Labels::for_language(Language::Nb)).unwrap();
 
-        let preview = upload(&app, "status.xlsx", &xlsx, &[("csrf", CSRF)]).await;
+        let preview = upload(&app, "status.xlsx", &xlsx, &[("csrf", app.csrf.as_str())]).await;
         assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
         assert!(preview.body.contains("finnes og blir erstattet"), "{}", preview.body);
         assert!(preview.body.contains("2 tiltak er endret"), "{}", preview.body);
@@ -111,7 +111,9 @@ async fn a_word_table_for_a_new_round_is_previewed_with_its_tree() {
         report.round.label = "pr 1 des".into();
         report.round.date = None;
         let bytes = docx::write_report(&report, &vocabulary, &Labels::for_language(Language::Nb)).unwrap();
-        let preview = upload(&app, "styremøte.docx", &bytes, &[("csrf", CSRF), ("date", "2025-12-01")]).await;
+        let preview =
+            upload(&app, "styremøte.docx", &bytes, &[("csrf", app.csrf.as_str()), ("date", "2025-12-01")])
+                .await;
         assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
         assert!(preview.body.contains("Dette blir en ny runde"));
         assert!(preview.body.contains("runde «pr 1 des» (2025), 60 tiltak"), "{}", preview.body);
@@ -140,12 +142,12 @@ async fn a_bad_file_is_named_and_changes_nothing() {
             &app,
             "status.csv",
             csv.as_bytes(),
-            &[("csrf", CSRF), ("year", "2025"), ("round", "pr 2 sept")],
+            &[("csrf", app.csrf.as_str()), ("year", "2025"), ("round", "pr 2 sept")],
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("status.csv: the CSV, row 2, column status"), "{}", r.body);
-        let r = upload(&app, "status.xlsx", b"not a workbook", &[("csrf", CSRF)]).await;
+        let r = upload(&app, "status.xlsx", b"not a workbook", &[("csrf", app.csrf.as_str())]).await;
         assert!(r.body.contains("not an XLSX workbook"));
         assert_eq!(current(&app).await, before);
         // Without the CSRF field the upload is refused before it is read.

@@ -22,6 +22,8 @@ pub struct TestApp {
     cookies: String,
     /// Session tokens of the personas, by name.
     personas: std::collections::HashMap<&'static str, String>,
+    /// The CSRF token this client's forms carry: its session's, or the cookie's when anonymous.
+    pub csrf: String,
 }
 
 /// The CSRF token the test clients send, as cookie and as form field.
@@ -83,7 +85,7 @@ impl TestApp {
             .await
             .unwrap();
         let router = tiltak_web::router(tiltak_web::AppState::new(db.clone()));
-        let mut app = TestApp { db, router, cookies: String::new(), personas };
+        let mut app = TestApp { db, router, cookies: String::new(), personas, csrf: CSRF.into() };
         app.act_as("secretariat");
         app
     }
@@ -94,6 +96,18 @@ impl TestApp {
             Some(token) => format!("tiltak_csrf={CSRF}; tiltak_session={token}"),
             None => format!("tiltak_csrf={CSRF}"),
         };
+        self.csrf = match self.personas.get(persona) {
+            Some(token) => tiltak_db::csrf_for_session(token),
+            None => CSRF.into(),
+        };
+    }
+
+    /// The response itself, headers and all.
+    pub async fn raw(&self, mut request: Request<Body>) -> axum::response::Response {
+        if !request.headers().contains_key(header::COOKIE) {
+            request.headers_mut().insert(header::COOKIE, self.cookies.parse().unwrap());
+        }
+        self.router.clone().oneshot(request).await.unwrap()
     }
 
     pub async fn send(&self, mut request: Request<Body>) -> Reply {
@@ -130,7 +144,7 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)], htmx: bool) -> Reply {
-        let mut with_csrf = vec![("csrf", CSRF)];
+        let mut with_csrf = vec![("csrf", self.csrf.as_str())];
         with_csrf.extend_from_slice(form);
         self.post_raw(path, &with_csrf, htmx).await
     }

@@ -65,7 +65,7 @@ async fn plan_decide_save_adopt_and_follow_the_lineage() {
         assert!(summary.body.contains("Nye tiltak (0)"));
         let md = app.get("/osloregionen/2025/rollover/summary?format=md").await;
         assert!(
-            md.body.starts_with("# 2025 → 2026") && md.body.contains("## Dropped (12)"),
+            md.body.starts_with("# 2025 → 2026") && md.body.contains("## Ikke videreført (12)"),
             "9 and the eleven rejected: {}",
             md.body
         );
