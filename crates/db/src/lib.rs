@@ -51,6 +51,32 @@ pub enum DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// Who is looking — the one rule of what may be seen, for every page, search, download, feed and
+/// lineage link: an organisation's members see all of it; anyone else sees published programmes,
+/// public rounds, and in a round only the measures that round has an entry for (a measure added
+/// while the latest round is internal appears once a public round has it; a new title shows at
+/// once, since titles belong to the programme).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Members,
+}
+
+impl Audience {
+    pub fn sees_programme(self, p: &ProgrammeRow) -> bool {
+        self == Audience::Members || p.published
+    }
+
+    pub fn sees_round(self, r: &RoundRow) -> bool {
+        self == Audience::Members || r.public
+    }
+
+    /// For SQL: 1 when members look, so `(x.public = 1 OR $n = 1)` keeps what they may see.
+    pub fn members_flag(self) -> i64 {
+        i64::from(self == Audience::Members)
+    }
+}
+
 impl DbError {
     /// A value refused by one of core's rules (its own English words, with what was expected).
     pub fn invalid(e: impl std::fmt::Display) -> Self {

@@ -5,7 +5,7 @@ use sqlx::Row;
 use tiltak_core::MeasureId;
 
 use crate::changes::{self, Scope};
-use crate::{Db, DbError, DbResult, Message, RoundRow};
+use crate::{Audience, Db, DbError, DbResult, Message, RoundRow};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureRef {
@@ -48,7 +48,15 @@ pub enum Placement {
 }
 
 impl Db {
-    pub async fn measure_detail(&self, programme_id: i64, number: MeasureId) -> DbResult<MeasureDetail> {
+    /// One measure with its place, sub-measures and lineage, as `audience` may see it: for the
+    /// public, a measure no public round has is not found, and lineage shows only published years
+    /// with statuses from public rounds.
+    pub async fn measure_detail(
+        &self,
+        programme_id: i64,
+        number: MeasureId,
+        audience: Audience,
+    ) -> DbResult<MeasureDetail> {
         let row = sqlx::query(
             "SELECT m.id, m.number, m.title, m.version, m.continues_id, m.section_id, m.area_id, m.parent_id,
                     s.title AS section, a.title AS area,
@@ -63,6 +71,19 @@ impl Db {
         .await?
         .ok_or_else(|| DbError::NotFound(Message::new("db-measure-not-found").arg("number", number)))?;
         let id: i64 = row.try_get("id")?;
+        let not_found = || DbError::NotFound(Message::new("db-measure-not-found").arg("number", number));
+        if audience == Audience::Public {
+            let public_entries: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+                 WHERE e.measure_id = $1 AND r.public = 1",
+            )
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+            if public_entries == 0 {
+                return Err(not_found());
+            }
+        }
         let siblings: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM measures WHERE programme_id = $1 AND section_id = $2
                AND COALESCE(area_id, 0) = COALESCE($3, 0) AND COALESCE(parent_id, 0) = COALESCE($4, 0)
@@ -86,7 +107,7 @@ impl Db {
         let mut predecessors = Vec::new();
         let mut cursor: Option<i64> = row.try_get("continues_id")?;
         while let Some(prev) = cursor {
-            let (item, next) = self.measure_ref(prev).await?;
+            let Some((item, next)) = self.measure_ref(prev, audience).await? else { break };
             predecessors.insert(0, item);
             cursor = next;
             if predecessors.len() > 50 {
@@ -104,8 +125,10 @@ impl Db {
                         .fetch_all(&self.pool)
                         .await?;
                 for s in ids {
-                    successors.push(self.measure_ref(s).await?.0);
-                    next.push(s);
+                    if let Some((item, _)) = self.measure_ref(s, audience).await? {
+                        successors.push(item);
+                        next.push(s);
+                    }
                 }
             }
             frontier = next;
@@ -118,7 +141,7 @@ impl Db {
         .fetch_all(&self.pool)
         .await?
         {
-            merged_from.push(self.measure_ref(p).await?.0);
+            merged_from.extend(self.measure_ref(p, audience).await?.map(|r| r.0));
         }
         let mut merged_into = Vec::new();
         for s in sqlx::query_scalar::<_, i64>(
@@ -128,7 +151,7 @@ impl Db {
         .fetch_all(&self.pool)
         .await?
         {
-            merged_into.push(self.measure_ref(s).await?.0);
+            merged_into.extend(self.measure_ref(s, audience).await?.map(|r| r.0));
         }
         Ok(MeasureDetail {
             merged_from,
@@ -151,19 +174,28 @@ impl Db {
         })
     }
 
-    /// A measure by database id, with its year, last status and what it continues.
-    async fn measure_ref(&self, id: i64) -> DbResult<(MeasureRef, Option<i64>)> {
+    /// A measure by database id, with its year, last status and what it continues — or `None`
+    /// when `audience` may not see it (an unpublished year, or no public round has it).
+    async fn measure_ref(&self, id: i64, audience: Audience) -> DbResult<Option<(MeasureRef, Option<i64>)>> {
         let r = sqlx::query(
-            "SELECT m.number, m.title, m.continues_id, p.year,
+            "SELECT m.number, m.title, m.continues_id, p.year, p.published,
                     (SELECT e.status_label FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
-                     WHERE e.measure_id = m.id
-                     ORDER BY CASE WHEN r.date IS NULL THEN 1 ELSE 0 END DESC, r.date DESC, r.id DESC LIMIT 1) AS last_status
+                     WHERE e.measure_id = m.id AND (r.public = 1 OR $2 = 1)
+                     ORDER BY CASE WHEN r.date IS NULL THEN 1 ELSE 0 END DESC, r.date DESC, r.id DESC LIMIT 1) AS last_status,
+                    (SELECT COUNT(*) FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+                     WHERE e.measure_id = m.id AND (r.public = 1 OR $2 = 1)) AS visible_entries
              FROM measures m JOIN programmes p ON p.id = m.programme_id WHERE m.id = $1",
         )
         .bind(id)
+        .bind(audience.members_flag())
         .fetch_one(&self.pool)
         .await?;
-        Ok((
+        let published = r.try_get::<i64, _>("published")? != 0;
+        let in_a_visible_round = r.try_get::<i64, _>("visible_entries")? > 0;
+        if audience == Audience::Public && !(published && in_a_visible_round) {
+            return Ok(None);
+        }
+        Ok(Some((
             MeasureRef {
                 year: r.try_get::<i64, _>("year")? as i32,
                 number: r.try_get::<i64, _>("number")? as MeasureId,
@@ -171,7 +203,7 @@ impl Db {
                 last_status: r.try_get::<Option<String>, _>("last_status")?.filter(|s| !s.is_empty()),
             },
             r.try_get("continues_id")?,
-        ))
+        )))
     }
 
     /// Every round's entry of one measure, oldest round first.
@@ -315,7 +347,7 @@ impl Db {
         if title.is_empty() {
             return Err(DbError::Invalid(Message::new("db-title-needed")));
         }
-        let before = self.measure_detail(programme_id, number).await?;
+        let before = self.measure_detail(programme_id, number, Audience::Members).await?;
         let mut tx = self.pool.begin().await?;
         let n = sqlx::query(
             "UPDATE measures SET title = $1, version = version + 1 WHERE id = $2 AND version = $3",
@@ -406,7 +438,7 @@ impl Db {
         number: MeasureId,
         actor: &str,
     ) -> DbResult<()> {
-        let detail = self.measure_detail(programme_id, number).await?;
+        let detail = self.measure_detail(programme_id, number, Audience::Members).await?;
         let frozen: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
              WHERE e.measure_id = $1 AND r.frozen = 1",

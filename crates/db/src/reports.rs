@@ -11,7 +11,7 @@ use tiltak_core::{Area, Measure, MeasureId, ProgrammeState, RoundInfo, Section, 
 use tiltak_core::Organisation;
 
 use crate::organisations::insert_organisation;
-use crate::{Db, DbError, DbResult, Message, OrganisationRow, now};
+use crate::{Audience, Db, DbError, DbResult, Message, OrganisationRow, now};
 
 /// What to do when the round being saved already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +222,7 @@ impl Db {
         org: &OrganisationRow,
         year: i32,
         round: Option<&str>,
+        audience: Audience,
     ) -> DbResult<StatusReport> {
         let programme = self.programme(org.id, year).await?.ok_or_else(|| {
             DbError::NotFound(
@@ -245,7 +246,7 @@ impl Db {
                 .ok_or_else(|| DbError::NotFound(Message::new("db-no-round").arg("year", year)))?,
         };
         let date = round.date.as_deref().map(parse_iso_date).transpose().map_err(DbError::invalid)?;
-        let sections = self.load_tree(programme.id, round.id).await?;
+        let sections = self.load_tree(programme.id, round.id, audience).await?;
         Ok(StatusReport {
             organisation: org.slug.clone(),
             title: programme.title,
@@ -255,8 +256,14 @@ impl Db {
         })
     }
 
-    /// The tree of a programme with each measure's entry in `round_id` (empty where it has none).
-    async fn load_tree(&self, programme_id: i64, round_id: i64) -> DbResult<Vec<Section>> {
+    /// The tree of a programme with each measure's entry in `round_id` (empty where it has none;
+    /// for the public, a measure without an entry in the round is not there at all).
+    async fn load_tree(
+        &self,
+        programme_id: i64,
+        round_id: i64,
+        audience: Audience,
+    ) -> DbResult<Vec<Section>> {
         let section_rows =
             sqlx::query("SELECT id, title FROM sections WHERE programme_id = $1 ORDER BY position, id")
                 .bind(programme_id)
@@ -281,10 +288,11 @@ impl Db {
              LEFT JOIN measures prev ON prev.id = m.continues_id
              LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = $2
              LEFT JOIN measures target ON target.id = e.merge_into_id
-             WHERE m.programme_id = $1 ORDER BY m.position, m.id",
+             WHERE m.programme_id = $1 AND (e.id IS NOT NULL OR $3 = 1) ORDER BY m.position, m.id",
         )
         .bind(programme_id)
         .bind(round_id)
+        .bind(audience.members_flag())
         .fetch_all(&self.pool)
         .await?;
 

@@ -23,7 +23,7 @@ impl Db {
         year: i32,
         round: &RoundRow,
     ) -> DbResult<tiltak_core::StatusReport> {
-        let report = self.load_report(org, year, Some(&round.slug)).await?;
+        let report = self.load_report(org, year, Some(&round.slug), crate::Audience::Members).await?;
         let numbers = self.round_measures(round.id).await?;
         Ok(report.only_measures(|id| numbers.contains(&id)))
     }
@@ -86,6 +86,18 @@ impl Db {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
+        if previous.is_none() {
+            // The programme's first round: every measure gets its (empty) entry at once.
+            sqlx::query(
+                "INSERT INTO status_entries (round_id, measure_id, updated_at)
+                 SELECT $1, id, $2 FROM measures WHERE programme_id = $3",
+            )
+            .bind(id)
+            .bind(now())
+            .bind(programme.id)
+            .execute(&mut *tx)
+            .await?;
+        }
         if let Some(prev) = &previous {
             sqlx::query(
                 "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,

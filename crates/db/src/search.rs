@@ -3,7 +3,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use crate::{Backend, Db, DbResult};
+use crate::{Audience, Backend, Db, DbResult};
 
 /// Marks around a hit in highlighted text; the page escapes the text, then turns these into `<mark>`.
 pub const HIT_START: char = '\u{2}';
@@ -54,14 +54,16 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, programme_id: i64) -> DbRe
 }
 
 impl Db {
-    /// With `published_only`, only published programmes are searched (what the public may see).
+    /// What `audience` may find: for the public, published programmes' measures that a public
+    /// round has (the [`Audience`] rule).
     pub async fn search(
         &self,
         organisation_id: i64,
         query: &str,
-        published_only: bool,
+        audience: Audience,
         limit: i64,
     ) -> DbResult<Vec<SearchHit>> {
+        let published_only = audience == Audience::Public;
         let words: Vec<String> = query
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -84,6 +86,8 @@ impl Db {
                      FROM measure_search JOIN measures m ON m.id = measure_search.rowid
                      JOIN programmes p ON p.id = m.programme_id
                      WHERE measure_search MATCH $1 AND p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
+                       AND ($4 = 0 OR EXISTS (SELECT 1 FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+                                              WHERE e.measure_id = m.id AND r.public = 1))
                      ORDER BY rank, p.year DESC, m.number LIMIT $3",
                 )
                 .bind(fts)
@@ -104,6 +108,8 @@ impl Db {
                      JOIN programmes p ON p.id = m.programme_id,
                           to_tsquery('norwegian', $1) q
                      WHERE s.document @@ q AND p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
+                       AND ($4 = 0 OR EXISTS (SELECT 1 FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+                                              WHERE e.measure_id = m.id AND r.public = 1))
                      ORDER BY ts_rank(s.document, q) DESC, p.year DESC, m.number LIMIT $3",
                 )
                 .bind(tsquery)

@@ -43,7 +43,8 @@ pub async fn run(db: &Db, args: ExportArgs) -> anyhow::Result<ExitCode> {
             _ => bail!("the changes report is written as docx or pdf"),
         }
     } else {
-        let report = db.load_report(&org, args.year, args.round.as_deref()).await?;
+        let report =
+            db.load_report(&org, args.year, args.round.as_deref(), tiltak_db::Audience::Members).await?;
         let vocabulary = db.vocabulary(org.id).await?;
         match args.format {
             ExportFormat::Json => json::write(&report.into()).into_bytes(),

@@ -22,7 +22,7 @@ pub async fn run(db: &Db, args: RolloverArgs) -> anyhow::Result<ExitCode> {
     if args.to != args.from + 1 {
         bail!("a rollover goes from one year to the next: --to {}", args.from + 1);
     }
-    let report = db.load_report(&org, args.from, args.round.as_deref()).await?;
+    let report = db.load_report(&org, args.from, args.round.as_deref(), tiltak_db::Audience::Members).await?;
     let vocabulary = db.vocabulary(org.id).await?;
     let mut choices = HashMap::new();
     for id in &args.accept {

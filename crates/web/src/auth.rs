@@ -327,7 +327,8 @@ async fn admit(
         let year = tiltak_core::round::parse_year(year)
             .map_err(|_| AppError::not_found(Message::new("not-found-year").arg("year", year)))?;
         let programme = app.db.programme(org.id, year).await?;
-        let visible = programme.as_ref().is_some_and(|p| p.published) || ctx.role.is_some();
+        let visible =
+            programme.as_ref().is_some_and(|p| ctx.audience().sees_programme(p)) || ctx.role.is_some();
         if !visible {
             return Err(hidden(ctx));
         }
@@ -336,8 +337,9 @@ async fn admit(
                 Message::new("not-found-programme").arg("year", year).arg("organisation", &org.name),
             )
         })?;
-        let member = ctx.role.is_some();
-        ctx.rounds = app.db.rounds(programme.id).await?.into_iter().filter(|r| member || r.public).collect();
+        let audience = ctx.audience();
+        ctx.rounds =
+            app.db.rounds(programme.id).await?.into_iter().filter(|r| audience.sees_round(r)).collect();
         ctx.programme = Some(programme);
     } else if ctx.role.is_none() && !app.db.is_public(org.id).await? {
         return Err(hidden(ctx));

@@ -74,6 +74,11 @@ impl Ctx {
         self.role.is_some()
     }
 
+    /// Who is looking, for the visibility rule (`tiltak_db::Audience`).
+    pub fn audience(&self) -> tiltak_db::Audience {
+        if self.is_member() { tiltak_db::Audience::Members } else { tiltak_db::Audience::Public }
+    }
+
     pub fn at_least(&self, role: Role) -> bool {
         self.role.is_some_and(|r| r >= role)
     }

@@ -23,7 +23,7 @@ async fn org(db: &Db, slug: &str) -> OrganisationRow {
 }
 
 async fn export_json(db: &Db, org: &OrganisationRow, year: i32) -> String {
-    json::write(&db.load_report(org, year, None).await.unwrap().into())
+    json::write(&db.load_report(org, year, None, tiltak_db::Audience::Members).await.unwrap().into())
 }
 
 async fn count(db: &Db, table: &str) -> i64 {
@@ -41,7 +41,7 @@ async fn the_sample_is_saved_and_loaded_whole() {
         let saved = db.save_report(&o, &doc, IdSource::Place, OnExisting::Refuse).await.unwrap();
         assert_eq!(saved.measures, 60);
         assert!(saved.created_programme);
-        let loaded = db.load_report(&o, 2025, None).await.unwrap();
+        let loaded = db.load_report(&o, 2025, None, tiltak_db::Audience::Members).await.unwrap();
         assert_eq!(loaded, doc.report, "{:?}: what was saved is what is loaded", db.backend());
         assert_eq!(count(&db, "measures").await, 60);
         assert_eq!(count(&db, "status_entries").await, 60);
@@ -96,7 +96,7 @@ async fn a_second_import_of_a_round_is_refused_or_replaces_it_never_duplicates()
         assert_eq!(count(&db, "reporting_rounds").await, 1);
         assert_eq!(count(&db, "measures").await, 60);
         assert_eq!(count(&db, "status_entries").await, 60);
-        let loaded = db.load_report(&o, 2025, Some("pr 2 sept")).await.unwrap();
+        let loaded = db.load_report(&o, 2025, Some("pr 2 sept"), tiltak_db::Audience::Members).await.unwrap();
         assert_eq!(loaded.sections[1].measures[0].entry.description, "Oppdatert");
     }
 }
@@ -112,8 +112,8 @@ async fn a_new_round_of_the_same_programme_reuses_its_measures() {
         db.save_report(&o, &may, IdSource::Place, OnExisting::Refuse).await.unwrap();
         assert_eq!(count(&db, "measures").await, 60, "measures are stable across rounds");
         assert_eq!(count(&db, "status_entries").await, 120);
-        let sept = db.load_report(&o, 2025, Some("2025-09-02")).await.unwrap();
-        let mai = db.load_report(&o, 2025, Some("pr-1-mai")).await.unwrap();
+        let sept = db.load_report(&o, 2025, Some("2025-09-02"), tiltak_db::Audience::Members).await.unwrap();
+        let mai = db.load_report(&o, 2025, Some("pr-1-mai"), tiltak_db::Audience::Members).await.unwrap();
         assert_eq!(sept.sections[0].areas[0].measures[0].entry.status.key(), "ongoing");
         assert_eq!(mai.sections[0].areas[0].measures[0].entry.status.key(), "none");
     }
@@ -197,7 +197,7 @@ async fn measures_move_among_their_siblings() {
         let id =
             db.add_measure(o.id, programme.id, tiltak_db::Placement::Under(10), "Ny", "test").await.unwrap();
         db.move_measure(o.id, programme.id, id, true, "test").await.unwrap();
-        let detail = db.measure_detail(programme.id, 10).await.unwrap();
+        let detail = db.measure_detail(programme.id, 10, tiltak_db::Audience::Members).await.unwrap();
         let titles: Vec<&str> = detail.children.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(titles[titles.len() - 2], "Ny", "{:?}: {titles:?}", db.backend());
     }

@@ -31,7 +31,7 @@ pub async fn report(
     let round = ctx
         .find_round(q.round.as_deref())?
         .ok_or_else(|| AppError::not_found(Message::new("overview-no-round")))?;
-    let report = app.db.load_report(org, programme.year, Some(&round.slug)).await?;
+    let report = app.db.load_report(org, programme.year, Some(&round.slug), ctx.audience()).await?;
     let vocabulary = app.db.vocabulary(org.id).await?;
     let labels = Labels::for_language(tr.language);
     let format = q.format.clone();

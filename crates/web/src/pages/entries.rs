@@ -136,7 +136,10 @@ async fn form_view(app: &AppState, ctx: &Edit<'_>, e: &EditableEntry) -> AppResu
     statuses.extend(ctx.vocabulary.kinds.iter().map(|k| (k.key.clone(), k.label.clone())));
     let decisions =
         DecisionKind::ALL.iter().map(|d| (d.key(), tr.t(&format!("decision-{}", d.key())))).collect();
-    let report = app.db.load_report(ctx.org, ctx.programme.year, Some(&ctx.round.slug)).await?;
+    let report = app
+        .db
+        .load_report(ctx.org, ctx.programme.year, Some(&ctx.round.slug), tiltak_db::Audience::Members)
+        .await?;
     let targets = report
         .programme()
         .measures()
@@ -268,7 +271,15 @@ pub async fn update(
     match app.db.save_entry(ctx.org.id, ctx.programme.id, ctx.round, id, &entry, f.version, &actor).await {
         Ok(saved) => {
             if htmx {
-                let report = app.db.load_report(ctx.org, ctx.programme.year, Some(&ctx.round.slug)).await?;
+                let report = app
+                    .db
+                    .load_report(
+                        ctx.org,
+                        ctx.programme.year,
+                        Some(&ctx.round.slug),
+                        tiltak_db::Audience::Members,
+                    )
+                    .await?;
                 let programme = report.programme();
                 let (path, m) =
                     programme.measures().into_iter().find(|(_, m)| m.id == Some(saved.number)).ok_or_else(

@@ -37,13 +37,13 @@ struct MeasurePage {
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let (tr, org, programme, id) = (ctx.tr, ctx.org()?, ctx.programme()?, ctx.measure()?);
-    let m = app.db.measure_detail(programme.id, id).await?;
+    let m = app.db.measure_detail(programme.id, id, ctx.audience()).await?;
     let history = app
         .db
         .measure_history(programme.id, id)
         .await?
         .into_iter()
-        .filter(|(r, _)| r.public || ctx.is_member())
+        .filter(|(r, _)| ctx.audience().sees_round(r))
         .map(|(r, e)| HistoryRow {
             round: r.label,
             date: tr.opt_date(&r.date),

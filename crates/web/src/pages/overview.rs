@@ -65,7 +65,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
         .collect();
     let (rows, total) = match round {
         Some(r) => {
-            let report = app.db.load_report(org, programme.year, Some(&r.slug)).await?;
+            let report = app.db.load_report(org, programme.year, Some(&r.slug), ctx.audience()).await?;
             let vocabulary = app.db.vocabulary(org.id).await?;
             let o = overview(&report, &vocabulary);
             let max = o.groups.iter().map(|g| g.counts.total()).max().unwrap_or(1).max(1);

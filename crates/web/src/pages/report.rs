@@ -177,7 +177,7 @@ pub async fn show(
     let round = ctx.find_round(filters.round.as_deref())?.cloned();
     let vocabulary = app.db.vocabulary(org.id).await?;
     let report = match &round {
-        Some(r) => Some(app.db.load_report(org, programme.year, Some(&r.slug)).await?),
+        Some(r) => Some(app.db.load_report(org, programme.year, Some(&r.slug), ctx.audience()).await?),
         None => None,
     };
     let (heading, mut sections, areas, total) = match (&round, &report) {

@@ -127,7 +127,8 @@ async fn show_plan(
     let (tr, org, programme) = (ctx.tr, ctx.org()?, ctx.programme()?);
     let round =
         ctx.find_round(round)?.ok_or_else(|| AppError::conflict(Message::new("overview-no-round")))?;
-    let report = app.db.load_report(org, programme.year, Some(&round.slug)).await?;
+    let report =
+        app.db.load_report(org, programme.year, Some(&round.slug), tiltak_db::Audience::Members).await?;
     let vocabulary = app.db.vocabulary(org.id).await?;
     let to = programme.year + 1;
     let p = plan(&report, to, &vocabulary, &choices, &separate_items);
@@ -190,7 +191,8 @@ pub async fn update(
     let (org, programme) = (ctx.org()?, ctx.programme()?);
     let round_row =
         ctx.find_round(round)?.ok_or_else(|| AppError::conflict(Message::new("overview-no-round")))?;
-    let report = app.db.load_report(org, programme.year, Some(&round_row.slug)).await?;
+    let report =
+        app.db.load_report(org, programme.year, Some(&round_row.slug), tiltak_db::Audience::Members).await?;
     let vocabulary = app.db.vocabulary(org.id).await?;
     let to = programme.year + 1;
     let p = plan(&report, to, &vocabulary, &choices, &separate_items);

@@ -66,8 +66,7 @@ pub async fn show(
     let hits = if q.is_empty() {
         None
     } else {
-        let published_only = !ctx.is_member();
-        let found = app.db.search(org.id, &q, published_only, 50).await?;
+        let found = app.db.search(org.id, &q, ctx.audience(), 50).await?;
         Some(
             found
                 .into_iter()

@@ -55,7 +55,7 @@ fn hidden_fields(body: &str) -> Vec<(String, String)> {
 
 async fn current(app: &TestApp) -> StatusReport {
     let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
-    app.db.load_report(&org, 2025, None).await.unwrap()
+    app.db.load_report(&org, 2025, None, tiltak_db::Audience::Members).await.unwrap()
 }
 
 #[tokio::test]

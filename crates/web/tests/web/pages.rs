@@ -169,7 +169,7 @@ async fn the_board_documents_download_from_the_report_and_the_overview() {
             assert_eq!(body.contains("format=pdf"), cfg!(feature = "pdf"), "{page}");
         }
         let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
-        let report = app.db.load_report(&org, 2025, None).await.unwrap();
+        let report = app.db.load_report(&org, 2025, None, tiltak_db::Audience::Members).await.unwrap();
         let vocabulary = app.db.vocabulary(org.id).await.unwrap();
         let labels = tiltak_formats::Labels::for_language(tiltak_core::Language::Nb);
         let docx = app.get("/osloregionen/2025/report/download?format=docx").await;

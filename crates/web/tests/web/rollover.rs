@@ -100,3 +100,106 @@ async fn plan_decide_save_adopt_and_follow_the_lineage() {
         assert!(org.body.contains("Osloregionens handlingsprogram 2026</a>\n    (Vedtatt"), "{}", org.body);
     }
 }
+
+/// The visibility rule on lineage, both ways: the public never sees an unpublished year's titles
+/// through a link, nor a status from an internal round; a measure added while the latest round is
+/// internal appears for the public only once a public round has it.
+#[tokio::test]
+async fn lineage_and_new_measures_follow_the_visibility_rule() {
+    for mut app in TestApp::all().await {
+        let mut form: Vec<(String, String)> =
+            vec![("round".into(), "2025-09-02".into()), ("action".into(), "save".into())];
+        form.extend(ACCEPT.iter().map(|id| (format!("choice-{id}"), "accept".to_owned())));
+        form.extend(REJECT.iter().map(|id| (format!("choice-{id}"), "reject".to_owned())));
+        let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = app.post("/osloregionen/2025/rollover", &borrowed, false).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        // 2026 is an unpublished draft: measure 10 of 2025 is carried into it, renamed there.
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p2026 = app.db.programme(org.id, 2026).await.unwrap().unwrap();
+        let successor = app.get("/osloregionen/2025/measures/10").await;
+        let at = successor.body.find("/osloregionen/2026/measures/").expect("members see the successor");
+        let number: String = successor.body[at + 28..].chars().take_while(char::is_ascii_digit).collect();
+        let number: u32 = number.parse().unwrap();
+        let version =
+            app.db.measure_detail(p2026.id, number, tiltak_db::Audience::Members).await.unwrap().version;
+        app.db.rename_measure(org.id, p2026.id, number, "Hemmelig neste år", version, "test").await.unwrap();
+        assert!(app.get("/osloregionen/2025/measures/10").await.body.contains("Hemmelig neste år"));
+        app.act_as("anonymous");
+        let public = app.get("/osloregionen/2025/measures/10").await;
+        assert_eq!(public.status, StatusCode::OK);
+        assert!(!public.body.contains("Hemmelig neste år"), "an unpublished successor stays hidden");
+        assert!(!public.body.contains("/osloregionen/2026/"), "{}", public.body);
+
+        // 2026 published, with an internal first round: its measures show the 2025 status of the
+        // public round, never one from an internal 2025 round.
+        app.act_as("secretariat");
+        app.db.set_published(p2026.id, true, "test").await.unwrap();
+        let p2025 = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let r = app
+            .post("/osloregionen/2025/rounds", &[("label", "pr 1 des"), ("date", "2025-12-01")], false)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let internal =
+            app.db.rounds(p2025.id).await.unwrap().into_iter().find(|r| r.label == "pr 1 des").unwrap();
+        app.db.set_round_public(org.id, p2025.id, &internal, false, "test").await.unwrap();
+        let v = app.version_of("2025-12-01", 10).await;
+        let r = app
+            .post(
+                "/osloregionen/2025/rounds/2025-12-01/measures/10",
+                &[
+                    ("version", &v),
+                    ("status", "will_not_be_done"),
+                    ("description", "Internt"),
+                    ("decision", "yes"),
+                    ("comment", ""),
+                ],
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = app
+            .post("/osloregionen/2026/rounds", &[("label", "pr 1 mai"), ("date", "2026-05-01")], false)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        app.act_as("anonymous");
+        let public = app.get(&format!("/osloregionen/2026/measures/{number}")).await;
+        assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+        assert!(public.body.contains("/osloregionen/2025/measures/10"), "the predecessor is public");
+        assert!(
+            !public.body.contains("Blir ikke gjennomført"),
+            "not the internal round's status: {}",
+            public.body
+        );
+
+        // A measure added while the latest round is internal is for members only…
+        app.act_as("secretariat");
+        let r2026 = app.db.rounds(p2026.id).await.unwrap().remove(0);
+        app.db.set_round_public(org.id, p2026.id, &r2026, false, "test").await.unwrap();
+        let places = app.db.programme_places(p2026.id).await.unwrap();
+        let added = app
+            .db
+            .add_measure(
+                org.id,
+                p2026.id,
+                tiltak_db::Placement::Section(places[0].0),
+                "Nytt internt tiltak",
+                "test",
+            )
+            .await
+            .unwrap();
+        app.act_as("anonymous");
+        assert_eq!(
+            app.get(&format!("/osloregionen/2026/measures/{added}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let search = app.get("/osloregionen/search?q=internt").await;
+        assert!(!search.body.contains("Nytt internt tiltak"), "not found by the public either");
+        assert!(!app.get("/osloregionen/2026/report").await.body.contains("Nytt internt tiltak"));
+        // …until a public round has it.
+        app.db.set_round_public(org.id, p2026.id, &r2026, true, "test").await.unwrap();
+        let page = app.get("/osloregionen/2026/report").await;
+        assert!(page.body.contains("Nytt internt tiltak"), "{}", page.body);
+        assert_eq!(app.get(&format!("/osloregionen/2026/measures/{added}")).await.status, StatusCode::OK);
+    }
+}
