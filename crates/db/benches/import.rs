@@ -88,6 +88,14 @@ fn xlsx_of_10_000_measures_read_and_saved(bencher: divan::Bencher) {
                 name: "Bench".into(),
                 language: Language::Nb,
             };
-            runtime.block_on(db.import_report(&org, &doc, IdSource::Document, OnExisting::Refuse)).unwrap();
+            runtime
+                .block_on(db.import_report(
+                    &org,
+                    &doc,
+                    IdSource::Document,
+                    tiltak_db::Owners::FromFile,
+                    OnExisting::Refuse,
+                ))
+                .unwrap();
         });
 }

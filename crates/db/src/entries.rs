@@ -159,11 +159,14 @@ impl Db {
             Status::Reported { key, .. } => Some(key.clone()),
         };
         let mut tx = self.pool.begin().await?;
+        // The first save of an entry inserts it; two first saves at once: one inserts, the other
+        // finds the row there (nothing inserted) and is stale like any other late save.
         let changed = if current.version == 0 {
             sqlx::query(
                 "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
                      condition, merge_into_id, merge_into_title, comment, version, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11)
+                 ON CONFLICT (round_id, measure_id) DO NOTHING",
             )
             .bind(round.id)
             .bind(current.measure_id)

@@ -21,7 +21,7 @@ pub use changes::ChangeRow;
 pub use entries::{EditableEntry, SaveEntryError, describe};
 pub use measures::{MeasureDetail, MeasureRef, Placement};
 pub use organisations::OrganisationRow;
-pub use reports::{IdSource, OnExisting, ProgrammeRow, RoundRow, Saved};
+pub use reports::{IdSource, OnExisting, Owners, ProgrammeRow, RoundRow, Saved};
 pub use rounds::RoundProgress;
 pub use search::SearchHit;
 pub use tiltak_core::ProgrammeState;
@@ -97,7 +97,27 @@ pub struct Db {
     backend: Backend,
 }
 
+/// The file of a `sqlite://PATH` URL (`None` for PostgreSQL or an in-memory database).
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
 impl Db {
+    /// A consistent copy of a SQLite database in `to`, made while the database is in use
+    /// (`VACUUM INTO` reads one snapshot; writers go on). PostgreSQL has `pg_dump` for this.
+    pub async fn backup_sqlite(&self, to: &std::path::Path) -> DbResult<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(DbError::Invalid(Message::new("db-backup-postgres")));
+        }
+        if to.exists() {
+            return Err(DbError::Conflict(Message::new("db-backup-exists").arg("path", to.display())));
+        }
+        sqlx::query("VACUUM INTO $1").bind(to.display().to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Connects, creating a SQLite file (and its folder) when missing, and runs the migrations.
     pub async fn connect(url: &str) -> DbResult<Self> {
         sqlx::any::install_default_drivers();

@@ -29,6 +29,14 @@ pub enum IdSource {
     Place,
 }
 
+/// Whether a file says who owns the areas and measures. Only Tiltak's JSON does; a spreadsheet,
+/// Word table or report text carries no owners, so saving it keeps the owners as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owners {
+    FromFile,
+    Keep,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
     pub programme_id: i64,
@@ -70,6 +78,7 @@ pub(crate) struct SaveCtx<'a> {
     programme_id: i64,
     organisation_id: i64,
     ids: IdSource,
+    owners: Owners,
     previous_programme: Option<i64>,
     by_number: HashMap<i64, usize>,
     existing: Vec<Existing>,
@@ -90,7 +99,7 @@ impl Db {
         ids: IdSource,
         on_existing: OnExisting,
     ) -> DbResult<Saved> {
-        self.save_report_as(org, report, ids, on_existing, "import").await
+        self.save_report_as(org, report, ids, Owners::FromFile, on_existing, "import").await
     }
 
     /// [`Db::save_report`] with the person to name in the change log.
@@ -99,12 +108,13 @@ impl Db {
         org: &OrganisationRow,
         report: &StatusReport,
         ids: IdSource,
+        owners: Owners,
         on_existing: OnExisting,
         actor: &str,
     ) -> DbResult<Saved> {
         let vocabulary = self.vocabulary(org.id).await?;
         let mut tx = self.pool.begin().await?;
-        match save_in(&mut tx, org, &vocabulary, report, ids, on_existing, actor).await {
+        match save_in(&mut tx, org, &vocabulary, report, (ids, owners), on_existing, actor).await {
             Ok(saved) => {
                 tx.commit().await?;
                 Ok(saved)
@@ -123,6 +133,7 @@ impl Db {
         organisation: &Organisation,
         report: &StatusReport,
         ids: IdSource,
+        owners: Owners,
         on_existing: OnExisting,
     ) -> DbResult<(OrganisationRow, Saved)> {
         let existing = self.organisation(organisation.slug.as_str()).await?;
@@ -135,7 +146,7 @@ impl Db {
             Some(org) => org,
             None => insert_organisation(&mut tx, organisation).await?,
         };
-        match save_in(&mut tx, &org, &vocabulary, report, ids, on_existing, "import").await {
+        match save_in(&mut tx, &org, &vocabulary, report, (ids, owners), on_existing, "import").await {
             Ok(saved) => {
                 tx.commit().await?;
                 Ok((org, saved))
@@ -370,7 +381,7 @@ async fn save_in(
     org: &OrganisationRow,
     vocabulary: &Vocabulary,
     report: &StatusReport,
-    ids: IdSource,
+    (ids, owners): (IdSource, Owners),
     on_existing: OnExisting,
     actor: &str,
 ) -> DbResult<Saved> {
@@ -410,7 +421,7 @@ async fn save_in(
 
     let (round_id, replaced_round) = upsert_round(&mut *tx, programme_id, org, report, on_existing).await?;
 
-    let ctx = save_tree(tx, org, programme_id, report.year, &report.sections, ids).await?;
+    let ctx = save_tree(tx, org, programme_id, report.year, &report.sections, ids, owners).await?;
     let stamp = now();
     for (measure_id, m) in &ctx.entries {
         let e = &m.entry;
@@ -466,6 +477,7 @@ pub(crate) async fn save_tree<'a>(
     year: i32,
     sections: &'a [Section],
     ids: IdSource,
+    owners: Owners,
 ) -> DbResult<SaveCtx<'a>> {
     let programme = tiltak_core::Programme { year, title: String::new(), sections: sections.to_vec() };
     let previous_programme: Option<i64> =
@@ -480,6 +492,7 @@ pub(crate) async fn save_tree<'a>(
         programme_id,
         organisation_id: org.id,
         ids,
+        owners,
         previous_programme,
         by_number: existing.iter().enumerate().map(|(i, e)| (e.number, i)).collect(),
         used: vec![false; existing.len()],
@@ -532,7 +545,10 @@ pub(crate) async fn save_tree<'a>(
                 .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
                 .collect::<DbResult<_>>()?;
         for (ai, area) in section.areas.iter().enumerate() {
-            let group = working_group(&mut *tx, org.id, area.owner.as_deref()).await?;
+            let group = match ctx.owners {
+                Owners::FromFile => working_group(&mut *tx, org.id, area.owner.as_deref()).await?,
+                Owners::Keep => None,
+            };
             let area_id =
                 match area_rows.iter().position(|(_, t)| *t == area.title) {
                     Some(i) => area_rows.remove(i).0,
@@ -545,12 +561,15 @@ pub(crate) async fn save_tree<'a>(
                     .fetch_one(&mut *tx)
                     .await?,
                 };
-            sqlx::query("UPDATE areas SET position = $1, working_group_id = $2 WHERE id = $3")
-                .bind(ai as i64)
-                .bind(group)
-                .bind(area_id)
-                .execute(&mut *tx)
-                .await?;
+            let set_area = match ctx.owners {
+                Owners::FromFile => {
+                    sqlx::query("UPDATE areas SET position = $1, working_group_id = $2 WHERE id = $3")
+                        .bind(ai as i64)
+                        .bind(group)
+                }
+                Owners::Keep => sqlx::query("UPDATE areas SET position = $1 WHERE id = $2").bind(ai as i64),
+            };
+            set_area.bind(area_id).execute(&mut *tx).await?;
             for (mi, m) in area.measures.iter().enumerate() {
                 save_measure(
                     &mut *tx,
@@ -780,7 +799,10 @@ where
                 ctx.existing.iter().enumerate().position(|(i, e)| !ctx.used[i] && e.place == place)
             }
         };
-        let group = working_group(tx, ctx.organisation_id, m.owner.as_deref()).await?;
+        let group = match ctx.owners {
+            Owners::FromFile => working_group(tx, ctx.organisation_id, m.owner.as_deref()).await?,
+            Owners::Keep => None,
+        };
         let continues = match (m.continues, ctx.previous_programme) {
             (Some(number), Some(prev)) => {
                 let found: Option<i64> =
@@ -806,20 +828,29 @@ where
             Some(i) => {
                 ctx.used[i] = true;
                 let id = ctx.existing[i].id;
-                sqlx::query(
-                    "UPDATE measures SET section_id = $1, area_id = $2, parent_id = $3, position = $4, title = $5,
-                         working_group_id = $6, continues_id = $7, version = version + 1 WHERE id = $8",
-                )
-                .bind(section.0)
-                .bind(area.map(|a| a.0))
-                .bind(parent)
-                .bind(position as i64)
-                .bind(&m.title)
-                .bind(group)
-                .bind(continues)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                // The owner as the file says, or kept (`group` is then none, and the row keeps its own).
+                let set_measure = match ctx.owners {
+                    Owners::FromFile => {
+                        "UPDATE measures SET section_id = $1, area_id = $2, parent_id = $3, position = $4, title = $5,
+                             working_group_id = $6, continues_id = $7, version = version + 1 WHERE id = $8"
+                    }
+                    Owners::Keep => {
+                        "UPDATE measures SET section_id = $1, area_id = $2, parent_id = $3, position = $4, title = $5,
+                             working_group_id = COALESCE($6, working_group_id), continues_id = $7,
+                             version = version + 1 WHERE id = $8"
+                    }
+                };
+                sqlx::query(set_measure)
+                    .bind(section.0)
+                    .bind(area.map(|a| a.0))
+                    .bind(parent)
+                    .bind(position as i64)
+                    .bind(&m.title)
+                    .bind(group)
+                    .bind(continues)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 id
             }
             None => {

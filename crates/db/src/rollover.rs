@@ -7,7 +7,7 @@ use tiltak_core::{MeasureId, Programme, ProgrammeState};
 use time::Date;
 
 use crate::changes::{self, Scope};
-use crate::reports::{IdSource, save_tree};
+use crate::reports::{IdSource, Owners, save_tree};
 use crate::{Db, DbError, DbResult, Message, OrganisationRow, ProgrammeRow, now};
 
 impl Db {
@@ -50,7 +50,16 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         let written: DbResult<()> = async {
-            save_tree(&mut tx, org, id, programme.year, &programme.sections, IdSource::Document).await?;
+            save_tree(
+                &mut tx,
+                org,
+                id,
+                programme.year,
+                &programme.sections,
+                IdSource::Document,
+                Owners::FromFile,
+            )
+            .await?;
             for (new, old) in merges {
                 sqlx::query(
                     "INSERT INTO measure_predecessors (measure_id, predecessor_id)

@@ -64,6 +64,22 @@ impl Db {
         if label.is_empty() {
             return Err(DbError::Invalid(Message::new("db-round-label-needed")));
         }
+        // A round's date falls in its programme's year (or the months around it); its deadline
+        // is on or after its date.
+        if (date.year() - programme.year).abs() > 1 {
+            return Err(DbError::Invalid(
+                Message::new("db-round-date-outside").arg("date", iso_date(date)).arg("year", programme.year),
+            ));
+        }
+        if let Some(deadline) = deadline
+            && deadline < date
+        {
+            return Err(DbError::Invalid(
+                Message::new("db-deadline-before-date")
+                    .arg("deadline", iso_date(deadline))
+                    .arg("date", iso_date(date)),
+            ));
+        }
         let rounds = self.rounds(programme.id).await?;
         let slug = RoundSlug::for_round(label, Some(date)).as_str().to_owned();
         if rounds.iter().any(|r| r.label == label) {
@@ -76,7 +92,7 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO reporting_rounds (programme_id, label, slug, date, deadline, frozen, public, created_at)
-             VALUES ($1, $2, $3, $4, $5, 0, 1, $6) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, 0, 0, $6) RETURNING id",
         )
         .bind(programme.id)
         .bind(label)
@@ -153,6 +169,36 @@ impl Db {
         changes::log(&mut tx, scope, actor, "round.visibility", Some(before.into()), Some(after.into()))
             .await?;
         crate::search::refresh(&mut tx, programme_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Opens a frozen round again for corrections (admins only; logged).
+    pub async fn reopen_round(
+        &self,
+        organisation_id: i64,
+        programme_id: i64,
+        round: &RoundRow,
+        actor: &str,
+    ) -> DbResult<()> {
+        if !round.frozen {
+            return Err(DbError::Conflict(Message::new("db-round-open-already").arg("round", &round.label)));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE reporting_rounds SET frozen = 0, version = version + 1 WHERE id = $1 AND frozen = 1",
+        )
+        .bind(round.id)
+        .execute(&mut *tx)
+        .await?;
+        let scope = Scope {
+            organisation_id,
+            programme_id: Some(programme_id),
+            round_id: Some(round.id),
+            measure_number: None,
+        };
+        changes::log(&mut tx, scope, actor, "round.reopen", Some("frozen".into()), Some("open".into()))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

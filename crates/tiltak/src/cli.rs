@@ -36,6 +36,15 @@ pub enum Command {
     /// Fill the database with generated organisations, programmes and rounds (for trying Tiltak at
     /// scale and for the benchmarks).
     DemoData(DemoArgs),
+    /// Write a consistent copy of the SQLite database, also while the server runs (on PostgreSQL,
+    /// use pg_dump).
+    Backup {
+        /// The copy to write (it must not exist yet).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Put a backup back in place of the SQLite database. Stop the server first.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, clap::Args)]
@@ -209,5 +218,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rollover(args) => crate::rollover::run(&Db::connect(&cli.database).await?, args).await,
         Command::User(cmd) => crate::users::run(&Db::connect(&cli.database).await?, cmd).await,
         Command::DemoData(args) => crate::demo::run(&Db::connect(&cli.database).await?, args).await,
+        Command::Backup { output } => {
+            let db = Db::connect(&cli.database).await?;
+            db.backup_sqlite(&output).await?;
+            println!("Backup written to {}", output.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file } => restore(&cli.database, &file),
     }
+}
+
+/// Replaces the SQLite database with a backup: checked to be a SQLite database first, the old
+/// file kept beside it as `.before-restore`, its write-ahead log removed so nothing of it remains.
+fn restore(url: &str, backup: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let Some(target) = tiltak_db::sqlite_path(url) else {
+        anyhow::bail!("restore works on a SQLite database; on PostgreSQL, use pg_restore or psql");
+    };
+    let mut header = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(
+            std::fs::File::open(backup).map_err(|e| anyhow::anyhow!("{}: {e}", backup.display()))?,
+            16,
+        ),
+        &mut header,
+    )?;
+    if header != b"SQLite format 3\0" {
+        anyhow::bail!("{}: not a SQLite database (a backup from `tiltak backup`)", backup.display());
+    }
+    if target.exists() {
+        let kept = target.with_extension("db.before-restore");
+        std::fs::rename(&target, &kept)?;
+        eprintln!("The database that was there is kept as {}", kept.display());
+    }
+    for suffix in ["-wal", "-shm"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+        if side.exists() {
+            std::fs::remove_file(side)?;
+        }
+    }
+    std::fs::copy(backup, &target)?;
+    println!("Restored {} from {}", target.display(), backup.display());
+    Ok(ExitCode::SUCCESS)
 }

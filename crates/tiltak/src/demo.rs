@@ -151,8 +151,15 @@ pub async fn run(db: &Db, args: DemoArgs) -> anyhow::Result<ExitCode> {
             for r in 0..args.rounds {
                 let seed = (o as u64) << 20 | y as u64;
                 let report = report(&slug, year, r, args.measures, seed);
-                let (_, saved) =
-                    db.import_report(&organisation, &report, IdSource::Document, OnExisting::Refuse).await?;
+                let (_, saved) = db
+                    .import_report(
+                        &organisation,
+                        &report,
+                        IdSource::Document,
+                        tiltak_db::Owners::FromFile,
+                        OnExisting::Refuse,
+                    )
+                    .await?;
                 entries += saved.measures;
                 if r == 0 {
                     db.set_published(saved.programme_id, true, "demo-data").await?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use tiltak_core::round::parse_iso_date;
 use tiltak_core::{Language, Organisation, OrganisationSlug, Vocabulary};
-use tiltak_db::{Db, IdSource, OnExisting};
+use tiltak_db::{Db, IdSource, OnExisting, Owners};
 use tiltak_formats::import::{self, FileKind, ImportMeta, Imported};
 use tiltak_formats::{ReportDocument, json};
 
@@ -67,8 +67,10 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         None => Organisation { name: default_name(&slug), slug: slug.clone(), language: Language::Nb },
     };
     let on_existing = if args.replace { OnExisting::Replace } else { OnExisting::Refuse };
+    // Only Tiltak's JSON says who owns what; any other file keeps the owners as they are.
+    let owners = if FileKind::from_name(&file) == FileKind::Json { Owners::FromFile } else { Owners::Keep };
     let (_, saved) = db
-        .import_report(&organisation, &doc, ids, on_existing)
+        .import_report(&organisation, &doc, ids, owners, on_existing)
         .await
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let verb = if saved.replaced_round { "Replaced" } else { "Imported" };

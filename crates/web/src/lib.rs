@@ -101,6 +101,7 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::GET, "/{org}/{year}/rounds", Read, get(rounds::index)),
         r(Method::POST, "/{org}/{year}/rounds", Manage, post(rounds::create)),
         r(Method::POST, "/{org}/{year}/rounds/{round}/freeze", Manage, post(rounds::freeze)),
+        r(Method::POST, "/{org}/{year}/rounds/{round}/reopen", Admin, post(rounds::reopen)),
         r(Method::POST, "/{org}/{year}/rounds/{round}/visibility", Manage, post(rounds::visibility)),
         r(Method::GET, "/{org}/{year}/rounds/{round}/changes", Read, get(changes::show)),
         r(Method::GET, "/{org}/{year}/rounds/{round}/changes/download", Read, get(download::changes)),

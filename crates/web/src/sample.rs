@@ -21,7 +21,9 @@ pub async fn load_if_empty(db: &Db) -> DbResult<bool> {
         name: "Osloregionen".into(),
         language: Language::Nb,
     };
-    let (_, saved) = db.import_report(&organisation, &doc, IdSource::Place, OnExisting::Refuse).await?;
+    let (_, saved) = db
+        .import_report(&organisation, &doc, IdSource::Place, tiltak_db::Owners::FromFile, OnExisting::Refuse)
+        .await?;
     db.set_published(saved.programme_id, true, "setup").await?;
     Ok(true)
 }

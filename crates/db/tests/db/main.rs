@@ -152,10 +152,28 @@ async fn a_refused_import_creates_no_organisation() {
             name: "Ny".into(),
             language: Language::Nb,
         };
-        assert!(db.import_report(&organisation, &doc, IdSource::Place, OnExisting::Refuse).await.is_err());
+        assert!(
+            db.import_report(
+                &organisation,
+                &doc,
+                IdSource::Place,
+                tiltak_db::Owners::FromFile,
+                OnExisting::Refuse
+            )
+            .await
+            .is_err()
+        );
         assert!(db.organisation("ny").await.unwrap().is_none());
-        let (org, saved) =
-            db.import_report(&organisation, &sample(), IdSource::Place, OnExisting::Refuse).await.unwrap();
+        let (org, saved) = db
+            .import_report(
+                &organisation,
+                &sample(),
+                IdSource::Place,
+                tiltak_db::Owners::FromFile,
+                OnExisting::Refuse,
+            )
+            .await
+            .unwrap();
         assert_eq!((org.slug.as_str(), saved.measures), ("ny", 60));
     }
 }

@@ -464,3 +464,70 @@ fn demo_data_makes_the_same_programmes_every_time() {
     assert_eq!(titles(&export(&a, "pr 1 mars")), titles(&export(&a, "pr 2 sept")));
     assert_ne!(export(&a, "pr 1 mars"), export(&a, "pr 2 sept"), "rounds differ in their entries");
 }
+
+/// A backup taken while another process keeps writing restores to a database that exports the
+/// same report; a restore refuses what is not a SQLite database.
+#[test]
+fn a_backup_under_write_load_restores_to_identical_exports() {
+    let run = Run::sqlite("backup");
+    run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    let before = run.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]);
+    // Writes go on in another process while the backup is made.
+    let writer = {
+        let (exe, database, dir) = (env!("CARGO_BIN_EXE_tiltak"), run.database.clone(), run.dir.clone());
+        std::thread::spawn(move || {
+            for i in 0..8 {
+                let out = Command::new(exe)
+                    .args([
+                        "user",
+                        "add",
+                        &format!("skriver{i}@example.no"),
+                        "--org",
+                        "osloregionen",
+                        "--role",
+                        "reader",
+                    ])
+                    .env("TILTAK_DATABASE_URL", &database)
+                    .current_dir(&dir)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            }
+        })
+    };
+    let backup = run.path("backup.db");
+    let out = run.ok(&["backup", "-o", &backup]);
+    assert!(out.contains("Backup written to"), "{out}");
+    writer.join().unwrap();
+    assert!(run.fails(&["backup", "-o", &backup]).contains("exists already"), "never overwritten");
+
+    let restored = Run::sqlite("restored");
+    let out = restored.ok(&["restore", &backup]);
+    assert!(out.contains("Restored"), "{out}");
+    let after = restored.ok(&["export", "--org", "osloregionen", "--year", "2025", "--format", "json"]);
+    assert_eq!(after, before, "the restored database exports the same report");
+    std::fs::write(run.path("not-a-db.txt"), "hello").unwrap();
+    assert!(restored.fails(&["restore", &run.path("not-a-db.txt")]).contains("not a SQLite database"));
+}
+
+/// `tiltak import … --dry-run | head` ends quietly when `head` stops reading.
+#[test]
+fn output_to_a_closed_pipe_ends_quietly() {
+    let run = Run::sqlite("pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tiltak"))
+        .args(["import", SAMPLE, "--org", "osloregionen", "--dry-run", "--format", "json"])
+        .env("TILTAK_DATABASE_URL", &run.database)
+        .current_dir(&run.dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe, as `head -1` does.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

@@ -12,7 +12,7 @@ use tiltak_core::round::{Continuation, Decision, DecisionKind, MergeTarget, Stat
 use tiltak_core::{MeasureId, Status};
 use tiltak_db::{EditableEntry, SaveEntryError};
 
-use super::report::{ReportRow, decision_label};
+use super::report::ReportRow;
 use super::{PageCtx, is_htmx, see_other};
 use crate::AppState;
 use crate::context::Ctx;
@@ -33,6 +33,86 @@ pub struct EntryForm {
     #[serde(default)]
     pub comment: String,
     pub version: i64,
+    /// The values the form started from (`orig_status` …): a field the person did not change is
+    /// never written back over someone else's newer value.
+    #[serde(default)]
+    pub orig_status: Option<String>,
+    #[serde(default)]
+    pub orig_description: Option<String>,
+    #[serde(default)]
+    pub orig_decision: Option<String>,
+    #[serde(default)]
+    pub orig_condition: Option<String>,
+    #[serde(default)]
+    pub orig_merge_into: Option<String>,
+    #[serde(default)]
+    pub orig_comment: Option<String>,
+}
+
+/// The fields of an entry as the form writes them, in this order.
+const FIELDS: [&str; 6] = ["status", "description", "decision", "condition", "merge_into", "comment"];
+
+impl EntryForm {
+    fn values(&self) -> [String; 6] {
+        [&self.status, &self.description, &self.decision, &self.condition, &self.merge_into, &self.comment]
+            .map(|v| v.replace("\r\n", "\n").trim().to_owned())
+    }
+
+    fn origins(&self) -> [Option<String>; 6] {
+        [
+            &self.orig_status,
+            &self.orig_description,
+            &self.orig_decision,
+            &self.orig_condition,
+            &self.orig_merge_into,
+            &self.orig_comment,
+        ]
+        .map(|v| v.as_ref().map(|v| v.replace("\r\n", "\n").trim().to_owned()))
+    }
+
+    fn set(&mut self, values: [String; 6]) {
+        let [status, description, decision, condition, merge_into, comment] = values;
+        (self.status, self.description, self.decision) = (status, description, decision);
+        (self.condition, self.merge_into, self.comment) = (condition, merge_into, comment);
+    }
+}
+
+/// An entry's values as the form writes them.
+fn values_of(e: &EditableEntry) -> [String; 6] {
+    let (condition, merge_into) = match &e.entry.continuation.decision {
+        Decision::Conditional { condition } => (condition.clone(), String::new()),
+        Decision::Merge { into } => (String::new(), into.id.map(|i| i.to_string()).unwrap_or_default()),
+        _ => (String::new(), String::new()),
+    };
+    [
+        e.entry.status.key().to_owned(),
+        e.entry.description.clone(),
+        e.entry.continuation.decision.kind().key().to_owned(),
+        condition,
+        merge_into,
+        e.entry.continuation.comment.clone(),
+    ]
+}
+
+/// Merges a save made from an older version with what was saved since, field by field: a field
+/// only one side changed takes that side's value; a field both changed, differently, is a
+/// conflict (its index), and keeps the person's value for them to decide.
+fn merge(mine: [String; 6], base: [Option<String>; 6], theirs: [String; 6]) -> ([String; 6], Vec<usize>) {
+    let mut merged = theirs.clone();
+    let mut conflicts = Vec::new();
+    for i in 0..FIELDS.len() {
+        merged[i] = if mine[i] == theirs[i] {
+            mine[i].clone()
+        } else if base[i].as_ref() == Some(&mine[i]) {
+            theirs[i].clone()
+        } else if base[i].as_ref() == Some(&theirs[i]) {
+            mine[i].clone()
+        } else {
+            conflicts.push(i);
+            mine[i].clone()
+        };
+    }
+    (merged, conflicts)
 }
 
 /// The form's values and choices.
@@ -48,6 +128,8 @@ pub struct FormView {
     pub condition: String,
     pub merge_into: String,
     pub comment: String,
+    /// The values the form started from, sent back as `orig_*`.
+    pub orig: [String; 6],
     pub statuses: Vec<(String, String)>,
     pub decisions: Vec<(&'static str, String)>,
     pub targets: Vec<(MeasureId, String)>,
@@ -59,12 +141,10 @@ pub struct FormView {
     pub csrf: String,
 }
 
+/// Fields both people changed: (label, what the other person saved).
 pub struct Conflict {
     pub who: String,
-    pub status: String,
-    pub description: String,
-    pub decision: String,
-    pub comment: String,
+    pub fields: Vec<(String, String)>,
 }
 
 impl FormView {
@@ -163,6 +243,7 @@ async fn form_view(app: &AppState, ctx: &Edit<'_>, e: &EditableEntry) -> AppResu
         condition,
         merge_into,
         comment: e.entry.continuation.comment.clone(),
+        orig: values_of(e),
         statuses,
         decisions,
         targets,
@@ -192,6 +273,24 @@ pub async fn edit(State(app): State<AppState>, ctx: Ctx, headers: HeaderMap) -> 
     let entry = app.db.editable_entry(edit.programme.id, edit.round.id, edit.id).await?;
     let form = form_view(&app, &edit, &entry).await?;
     respond(is_htmx(&headers), StatusCode::OK, &edit, form)
+}
+
+/// One field of a conflict as the person reads it: its label and the other person's value.
+fn field_view(tr: Tr, ctx: &Edit<'_>, i: usize, value: &str) -> (String, String) {
+    let label = tr.t(match FIELDS[i] {
+        "status" => "col-status",
+        "description" => "col-description",
+        "decision" => "decision",
+        "condition" => "condition",
+        "merge_into" => "merge-into",
+        _ => "comment",
+    });
+    let shown = match FIELDS[i] {
+        "status" => ctx.vocabulary.get(value).map(|k| k.label.clone()).unwrap_or_else(|| tr.t("no-status")),
+        "decision" => tr.t(&format!("decision-{value}")),
+        _ => value.to_owned(),
+    };
+    (label, shown)
 }
 
 /// The entry a form asks for; the label as written is kept while the status key is unchanged.
@@ -249,20 +348,39 @@ pub async fn update(
     let ctx = load(&app, &request_ctx).await?;
     let id = ctx.id;
     let current = app.db.editable_entry(ctx.programme.id, ctx.round.id, id).await?;
-    let with_user_values = |mut form: FormView| {
-        form.status = f.status.clone();
-        form.description = f.description.clone();
-        form.decision = f.decision.clone();
-        form.condition = f.condition.clone();
-        form.merge_into = f.merge_into.clone();
-        form.comment = f.comment.clone();
+    let mut f = f;
+    let started_from = f.origins();
+    // Saved from an older version: someone saved in between. Merge field by field.
+    let mut conflicts = Vec::new();
+    if f.version != current.version {
+        let (merged, both) = merge(f.values(), f.origins(), values_of(&current));
+        f.set(merged);
+        f.version = current.version;
+        conflicts = both;
+    }
+    let with_user_values = |mut form: FormView, f: &EntryForm| {
+        [form.status, form.description, form.decision, form.condition, form.merge_into, form.comment] =
+            f.values();
         form
     };
+    if !conflicts.is_empty() {
+        let mut form = with_user_values(form_view(&app, &ctx, &current).await?, &f);
+        form.version = current.version;
+        let theirs = values_of(&current);
+        let changed_by =
+            app.db.changes(ctx.programme.id, Some(i64::from(id)), 1).await?.first().map(|c| c.actor.clone());
+        form.conflict = Some(Conflict {
+            who: changed_by.map(|w| tr.t1("stale-by", "who", w)).unwrap_or_default(),
+            fields: conflicts.iter().map(|&i| field_view(tr, &ctx, i, &theirs[i])).collect(),
+        });
+        return respond(htmx, StatusCode::CONFLICT, &ctx, form);
+    }
     let entry = match entry_from_form(&ctx, &current, &f) {
         Ok(e) => e,
         Err(message) => {
-            let mut form = with_user_values(form_view(&app, &ctx, &current).await?);
+            let mut form = with_user_values(form_view(&app, &ctx, &current).await?, &f);
             form.version = f.version;
+            form.orig = started_from.map(Option::unwrap_or_default);
             form.error = Some(tr.message(&message));
             return respond(htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
         }
@@ -310,31 +428,59 @@ pub async fn update(
                 )))
             }
         }
+        // Someone saved between reading and writing (a race of a few milliseconds): show what
+        // they saved beside what this person wrote, and let them decide.
         Err(SaveEntryError::Stale { current, changed_by }) => {
-            let mut form = with_user_values(form_view(&app, &ctx, &current).await?);
+            let mut form = with_user_values(form_view(&app, &ctx, &current).await?, &f);
             form.version = current.version;
+            let (mine, theirs) = (f.values(), values_of(&current));
             form.conflict = Some(Conflict {
                 who: changed_by.map(|w| tr.t1("stale-by", "who", w)).unwrap_or_default(),
-                status: if current.entry.status.label().is_empty() {
-                    tr.t("no-status")
-                } else {
-                    current.entry.status.label().to_owned()
-                },
-                description: current.entry.description.clone(),
-                decision: decision_label(tr, &current.entry.continuation.decision),
-                comment: current.entry.continuation.comment.clone(),
+                fields: (0..FIELDS.len())
+                    .filter(|&i| mine[i] != theirs[i])
+                    .map(|i| field_view(tr, &ctx, i, &theirs[i]))
+                    .collect(),
             });
             respond(htmx, StatusCode::CONFLICT, &ctx, form)
         }
         Err(SaveEntryError::Db(e)) => {
             let err = AppError::from(e);
             if err.status == StatusCode::UNPROCESSABLE_ENTITY {
-                let mut form = with_user_values(form_view(&app, &ctx, &current).await?);
+                let mut form = with_user_values(form_view(&app, &ctx, &current).await?, &f);
                 form.version = f.version;
                 form.error = Some(tr.message(&err.message));
                 return respond(htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
             }
             Err(err)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+
+    #[test]
+    fn merging_takes_each_side_s_own_changes() {
+        let s = |v: [&str; 6]| v.map(str::to_owned);
+        let o = |v: [&str; 6]| v.map(|x| Some(x.to_owned()));
+        let base = ["ongoing", "tekst", "yes", "", "", ""];
+        let (merged, conflicts) = merge(
+            s(["ongoing", "ny tekst", "yes", "", "", ""]),
+            o(base),
+            s(["done", "tekst", "yes", "", "", ""]),
+        );
+        assert_eq!(merged, s(["done", "ny tekst", "yes", "", "", ""]));
+        assert!(conflicts.is_empty());
+        let (merged, conflicts) = merge(
+            s(["ongoing", "min", "yes", "", "", ""]),
+            o(base),
+            s(["ongoing", "din", "yes", "", "", ""]),
+        );
+        assert_eq!((merged[1].as_str(), conflicts), ("min", vec![1]));
+        // Without the values it started from (an old form), every difference is asked about.
+        let (_, conflicts) =
+            merge(s(["done", "x", "yes", "", "", ""]), [None, None, None, None, None, None], s(base));
+        assert_eq!(conflicts, vec![0, 1]);
     }
 }

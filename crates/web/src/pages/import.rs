@@ -14,7 +14,7 @@ use serde::Deserialize;
 use tiltak_core::diff::{ChangeKind, align_ids, compare};
 use tiltak_core::round::parse_iso_date;
 use tiltak_core::{Measure, StatusReport};
-use tiltak_db::{IdSource, OnExisting, OrganisationRow};
+use tiltak_db::{IdSource, OnExisting, OrganisationRow, Owners};
 use tiltak_formats::import::{self, FileKind, ImportMeta, Imported};
 
 use super::{PageCtx, see_other};
@@ -148,7 +148,10 @@ pub async fn confirm(
     };
     let ids = if imported.ids_are_the_programmes { IdSource::Document } else { IdSource::Place };
     let on_existing = if existing.is_some() { OnExisting::Replace } else { OnExisting::Refuse };
-    let saved = app.db.save_report_as(org, &imported.doc, ids, on_existing, &ctx.actor()).await;
+    // Only Tiltak's JSON says who owns what; a spreadsheet, Word table or text keeps the owners.
+    let owners =
+        if FileKind::from_name(&upload.name) == FileKind::Json { Owners::FromFile } else { Owners::Keep };
+    let saved = app.db.save_report_as(org, &imported.doc, ids, owners, on_existing, &ctx.actor()).await;
     match saved {
         Ok(_) => {
             let rounds = app.db.programme(org.id, imported.doc.year).await?;

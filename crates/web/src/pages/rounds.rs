@@ -34,6 +34,8 @@ struct RoundsPage {
     rounds: Vec<RoundView>,
     error: Option<String>,
     form: NewRound,
+    /// The latest round is still open: the form offers to freeze it.
+    has_open_round: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +44,9 @@ pub struct NewRound {
     pub date: String,
     #[serde(default)]
     pub deadline: String,
+    /// "1": freeze the round before it once this one is open (the form offers it, checked).
+    #[serde(default)]
+    pub freeze_previous: Option<String>,
 }
 
 async fn page(app: &AppState, ctx: &Ctx, error: Option<AppError>, form: NewRound) -> AppResult<Response> {
@@ -65,7 +70,8 @@ async fn page(app: &AppState, ctx: &Ctx, error: Option<AppError>, form: NewRound
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let error = error.map(|e| tr.message(&e.message));
     let page = ctx.page(tr.t1("rounds-title", "year", programme.year), "rounds");
-    render_status(status, RoundsPage { page, tr, base: ctx.base(), rounds, error, form })
+    let has_open_round = ctx.rounds.last().is_some_and(|r| !r.frozen);
+    render_status(status, RoundsPage { page, tr, base: ctx.base(), rounds, error, form, has_open_round })
 }
 
 pub async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -94,15 +100,57 @@ pub async fn create(
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("{}/rounds", ctx.base()))),
+        Ok(_) => {
+            // The round before is done with: freeze it too, as the form offered.
+            if form.freeze_previous.as_deref() == Some("1")
+                && let Some(previous) = ctx.rounds.last().filter(|r| !r.frozen)
+            {
+                app.db.freeze_round(org.id, programme.id, previous, &ctx.actor()).await?;
+            }
+            Ok(see_other(&format!("{}/rounds", ctx.base())))
+        }
         Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => page(&app, &ctx, Some(e), form).await,
         Err(e) => Err(e),
     }
 }
 
-pub async fn freeze(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let (org, programme, round) = (ctx.org()?, ctx.programme()?, ctx.round()?);
+#[derive(Debug, Default, Deserialize)]
+pub struct Confirm {
+    #[serde(default)]
+    pub confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "round_freeze.html")]
+struct FreezePage {
+    page: PageCtx,
+    tr: Tr,
+    base: String,
+    label: String,
+    slug: String,
+}
+
+/// Freezing asks first: a page says what it means, and only its confirmation freezes.
+pub async fn freeze(State(app): State<AppState>, ctx: Ctx, Form(form): Form<Confirm>) -> AppResult<Response> {
+    let (tr, org, programme, round) = (ctx.tr, ctx.org()?, ctx.programme()?, ctx.round()?);
+    if form.confirm != "yes" {
+        let page = ctx.page(tr.t1("freeze-title", "round", &round.label), "rounds");
+        return super::render(FreezePage {
+            page,
+            tr,
+            base: ctx.base(),
+            label: round.label.clone(),
+            slug: round.slug.clone(),
+        });
+    }
     app.db.freeze_round(org.id, programme.id, round, &ctx.actor()).await?;
+    Ok(see_other(&format!("{}/rounds", ctx.base())))
+}
+
+/// An admin opens a frozen round again (logged).
+pub async fn reopen(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let (org, programme, round) = (ctx.org()?, ctx.programme()?, ctx.round()?);
+    app.db.reopen_round(org.id, programme.id, round, &ctx.actor()).await?;
     Ok(see_other(&format!("{}/rounds", ctx.base())))
 }
 

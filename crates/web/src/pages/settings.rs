@@ -148,7 +148,18 @@ pub async fn member(State(app): State<AppState>, ctx: Ctx, Form(f): Form<MemberF
         }
         let role = Role::parse(&f.role)?;
         let (user, password) = match app.db.user_by_email(f.email.trim()).await? {
-            Some(u) => (u, None),
+            // Only someone already here, or without any membership, is given a role here: an
+            // organisation's admin cannot attach (or learn about) another organisation's people.
+            Some(u) => {
+                let elsewhere = app.db.roles_of(u.id).await?.iter().any(|(slug, _)| *slug != org.slug);
+                let here = app.db.members(org.id).await?.iter().any(|(m, _)| m.id == u.id);
+                if elsewhere && !here {
+                    return Err(AppError::unprocessable(
+                        Message::new("settings-member-elsewhere").arg("email", f.email.trim()),
+                    ));
+                }
+                (u, None)
+            }
             None => {
                 let password = tiltak_db::random_token()[..20].to_owned();
                 let u = app.db.create_user(f.email.trim(), "", &password).await?;

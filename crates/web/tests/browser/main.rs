@@ -180,7 +180,7 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     // Open a new round with the plain form.
     js.goto(&format!("{base}/osloregionen/2025/rounds")).await.unwrap();
     js.find(Locator::Id("round-label")).await.unwrap().send_keys("pr 1 des").await.unwrap();
-    js.execute("document.getElementById('round-date').value = '2025-12-01'; document.getElementById('round-deadline').value = '2025-11-20';", vec![]).await.unwrap();
+    js.execute("document.getElementById('round-date').value = '2025-12-01'; document.getElementById('round-deadline').value = '2025-12-15';", vec![]).await.unwrap();
     js.find(Locator::Css("form[action$='/rounds'] button")).await.unwrap().click().await.unwrap();
     js.wait().for_element(Locator::XPath("//th[@scope='row' and text()='pr 1 des']")).await.unwrap();
 

@@ -14,7 +14,7 @@ fn path_of(template: &str) -> String {
         .replace("{year}", "2025")
         .replace("{round}", "2025-09-02")
         .replace("{id}", "10") // in "Klima, miljø og natur:", which the editor's group owns
-        .replace("{file}", "app-2.css")
+        .replace("{file}", "app-3.css")
 }
 
 fn allowed(access: Access, persona: &str) -> bool {
@@ -554,4 +554,23 @@ fn common_and_trivial_passwords_are_refused() {
     for strong in ["correct horse battery", "Fjord-Sykkel-Mjøsa-42"] {
         assert!(tiltak_db::check_password(strong, "kari@osloregionen.no").is_ok(), "{strong}");
     }
+}
+
+#[tokio::test]
+async fn an_admin_cannot_attach_another_organisations_people() {
+    let mut app = TestApp::on(tiltak_db::testing::sqlite().await.unwrap()).await;
+    app.act_as("admin");
+    // other@example.no is Viken's admin.
+    let r = app
+        .post("/osloregionen/settings/members", &[("email", "other@example.no"), ("role", "reader")], false)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("kan ikke legges til herfra"), "{}", r.body);
+    let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+    assert!(!app.db.members(org.id).await.unwrap().iter().any(|(u, _)| u.email == "other@example.no"));
+    // Someone already here gets a new role.
+    let r = app
+        .post("/osloregionen/settings/members", &[("email", "reader@example.no"), ("role", "editor")], false)
+        .await;
+    assert!(r.body.contains("reader@example.no er nå Redaktør"), "{}", r.body);
 }

@@ -214,3 +214,156 @@ async fn measures_are_added_renamed_moved_and_removed() {
         assert_eq!(app.get("/osloregionen/2025/measures/61").await.status, StatusCode::NOT_FOUND);
     }
 }
+
+/// The edit form as rendered for this measure: its fields, with the values it started from.
+async fn rendered_form(app: &TestApp, round: &str, id: u32) -> Vec<(String, String)> {
+    let page = app.get(&format!("/osloregionen/2025/rounds/{round}/measures/{id}/edit")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let doc = scraper::Html::parse_document(&page.body);
+    let mut fields = Vec::new();
+    for el in doc.select(
+        &scraper::Selector::parse("form.edit-form input, form.edit-form select, form.edit-form textarea")
+            .unwrap(),
+    ) {
+        let Some(name) = el.value().attr("name") else { continue };
+        let value = match el.value().name() {
+            "textarea" => el.text().collect(),
+            "select" => el
+                .select(&scraper::Selector::parse("option[selected]").unwrap())
+                .next()
+                .and_then(|o| o.value().attr("value"))
+                .unwrap_or_default()
+                .to_owned(),
+            _ => el.value().attr("value").unwrap_or_default().to_owned(),
+        };
+        fields.push((name.to_owned(), value));
+    }
+    fields
+}
+
+fn with(form: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
+    form.iter().map(|(k, v)| (k.clone(), if k == name { value.to_owned() } else { v.clone() })).collect()
+}
+
+async fn submit(app: &TestApp, id: u32, form: &[(String, String)]) -> crate::Reply {
+    let pairs: Vec<(&str, &str)> =
+        form.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post(&format!("/osloregionen/2025/rounds/2025-09-02/measures/{id}"), &pairs, false).await
+}
+
+/// Two people open the same measure; A changes the status, B only the description. B's save
+/// merges: A's status stays. When both change the same field, B sees A's value and decides, and
+/// saving again keeps A's other changes.
+#[tokio::test]
+async fn conflicts_are_merged_field_by_field() {
+    for mut app in TestApp::all().await {
+        app.act_as("secretariat");
+        let a = rendered_form(&app, "2025-09-02", 10).await;
+        app.act_as("admin");
+        let b = rendered_form(&app, "2025-09-02", 10).await;
+        app.act_as("secretariat");
+        assert_eq!(submit(&app, 10, &with(&a, "status", "done")).await.status, StatusCode::SEE_OTHER);
+        app.act_as("admin");
+        let r = submit(&app, 10, &with(&b, "description", "Bare beskrivelsen er endret.")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "nothing to ask: {}", r.body);
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let round = app.db.rounds(p.id).await.unwrap().remove(0);
+        let saved = app.db.editable_entry(p.id, round.id, 10).await.unwrap();
+        assert_eq!(saved.entry.status.key(), "done", "A's status is kept");
+        assert_eq!(saved.entry.description, "Bare beskrivelsen er endret.");
+
+        // Both change the comment: B is asked, with A's comment shown.
+        app.act_as("secretariat");
+        let a = rendered_form(&app, "2025-09-02", 10).await;
+        app.act_as("admin");
+        let b = rendered_form(&app, "2025-09-02", 10).await;
+        app.act_as("secretariat");
+        let a2 = with(&with(&a, "comment", "Kommentar fra A"), "decision", "no");
+        assert_eq!(submit(&app, 10, &a2).await.status, StatusCode::SEE_OTHER);
+        app.act_as("admin");
+        let r = submit(&app, 10, &with(&b, "comment", "Kommentar fra B")).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body.contains("Kommentar fra A") && r.body.contains("Kommentar fra B"), "{}", r.body);
+        // Saving the conflict page as it is keeps A's decision (B never changed it).
+        let doc = scraper::Html::parse_document(&r.body);
+        let again: Vec<(String, String)> = {
+            let mut f = Vec::new();
+            for el in doc.select(
+                &scraper::Selector::parse(
+                    "form.edit-form input, form.edit-form select, form.edit-form textarea",
+                )
+                .unwrap(),
+            ) {
+                let Some(name) = el.value().attr("name") else { continue };
+                let value = match el.value().name() {
+                    "textarea" => el.text().collect(),
+                    "select" => el
+                        .select(&scraper::Selector::parse("option[selected]").unwrap())
+                        .next()
+                        .and_then(|o| o.value().attr("value"))
+                        .unwrap_or_default()
+                        .to_owned(),
+                    _ => el.value().attr("value").unwrap_or_default().to_owned(),
+                };
+                f.push((name.to_owned(), value));
+            }
+            f
+        };
+        assert_eq!(submit(&app, 10, &again).await.status, StatusCode::SEE_OTHER);
+        let saved = app.db.editable_entry(p.id, round.id, 10).await.unwrap();
+        assert_eq!(saved.entry.continuation.decision.kind().key(), "no", "A's decision is not reverted");
+        assert_eq!(saved.entry.continuation.comment, "Kommentar fra B");
+        assert_eq!(saved.entry.status.key(), "done");
+    }
+}
+
+/// Eight people save the very first entry of a measure at once: one is saved, the others are
+/// told someone was first (409), never an error.
+#[tokio::test]
+async fn raced_first_saves_are_conflicts_not_errors() {
+    for app in TestApp::all().await {
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let first = app.db.rounds(p.id).await.unwrap().remove(0);
+        app.db.freeze_round(org.id, p.id, &first, "test").await.unwrap();
+        let places = app.db.programme_places(p.id).await.unwrap();
+        let id = app
+            .db
+            .add_measure(org.id, p.id, tiltak_db::Placement::Section(places[0].0), "Uten runde", "test")
+            .await
+            .unwrap();
+        let r = app
+            .post("/osloregionen/2025/rounds", &[("label", "pr 1 des"), ("date", "2025-12-01")], false)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let version = app.version_of("2025-12-01", id).await;
+        assert_eq!(version, "0", "the new measure has no entry in the new round yet");
+        let path = format!("/osloregionen/2025/rounds/2025-12-01/measures/{id}");
+        let saves = (0..8).map(|i| {
+            let (app, path, version) = (&app, &path, &version);
+            async move {
+                let description = format!("Lagret av nummer {i}");
+                app.post(
+                    path,
+                    &[
+                        ("version", version),
+                        ("status", "ongoing"),
+                        ("description", &description),
+                        ("decision", "yes"),
+                    ],
+                    false,
+                )
+                .await
+                .status
+            }
+        });
+        let statuses = futures_util::future::join_all(saves).await;
+        let saved = statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count();
+        assert!(saved >= 1, "{statuses:?}");
+        assert!(
+            statuses.iter().all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT),
+            "{statuses:?}"
+        );
+    }
+}

@@ -45,6 +45,8 @@ impl Form {
     fn destructive(&self) -> bool {
         let a = &self.action;
         a == "/logout"
+            // Opening a round freezes the one before it (the form offers it, checked).
+            || a.ends_with("/rounds")
             || a.ends_with("/freeze")
             || a.ends_with("/remove")
             || a.ends_with("/account/password")

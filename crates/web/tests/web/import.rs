@@ -99,6 +99,19 @@ async fn an_edited_spreadsheet_is_previewed_then_saved_and_only_its_edited_rows_
         let log = app.db.organisation_changes(org.id, Some(2025), None, Some("report."), 1).await.unwrap();
         assert_eq!(log[0].actor, "secretariat@example.no");
         assert_eq!(log[0].action, "report.replace");
+        // A spreadsheet carries no owners: the area keeps its working group, its editor their access.
+        let editor = app.db.user_by_email("editor@example.no").await.unwrap().unwrap();
+        let programme = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        assert!(
+            app.db.group_owns_measure(editor.id, programme.id, 10).await.unwrap(),
+            "the import kept the owner"
+        );
+        let owners = app.db.owners(programme.id).await.unwrap();
+        assert!(
+            owners
+                .iter()
+                .any(|o| o.area == "Klima, miljø og natur:" && o.group.as_deref() == Some("Klimagruppa"))
+        );
     }
 }
 

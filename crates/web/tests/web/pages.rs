@@ -41,7 +41,7 @@ async fn every_page_renders_with_its_content() {
         assert_eq!(changes.status, StatusCode::OK);
         assert!(changes.body.contains("første runde"));
 
-        let css = app.get("/static/app-2.css").await;
+        let css = app.get("/static/app-3.css").await;
         assert!(css.body.contains("@media print"));
         assert_eq!(app.get("/static/htmx-2.0.11.min.js").await.status, StatusCode::OK);
     }
@@ -333,7 +333,13 @@ async fn a_very_large_programme_has_its_report() {
         language: tiltak_core::Language::Nb,
     };
     app.db
-        .import_report(&org, &report, tiltak_db::IdSource::Document, tiltak_db::OnExisting::Refuse)
+        .import_report(
+            &org,
+            &report,
+            tiltak_db::IdSource::Document,
+            tiltak_db::Owners::FromFile,
+            tiltak_db::OnExisting::Refuse,
+        )
         .await
         .unwrap();
     let r = app.get("/osloregionen/2030/report").await;

@@ -162,6 +162,9 @@ async fn lineage_and_new_measures_follow_the_visibility_rule() {
             .post("/osloregionen/2026/rounds", &[("label", "pr 1 mai"), ("date", "2026-05-01")], false)
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // A new round opens internal; the secretariat makes it public.
+        let opened = app.db.rounds(p2026.id).await.unwrap().remove(0);
+        app.db.set_round_public(org.id, p2026.id, &opened, true, "test").await.unwrap();
         app.act_as("anonymous");
         let public = app.get(&format!("/osloregionen/2026/measures/{number}")).await;
         assert_eq!(public.status, StatusCode::OK, "{}", public.body);

@@ -11,13 +11,13 @@ async fn open_a_round_update_three_measures_and_see_exactly_those_three_changes(
         let r = app
             .post(
                 "/osloregionen/2025/rounds",
-                &[("label", "pr 1 des"), ("date", "2025-12-01"), ("deadline", "2025-11-20")],
+                &[("label", "pr 1 des"), ("date", "2025-12-01"), ("deadline", "2025-12-15")],
                 false,
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let rounds = app.get("/osloregionen/2025/rounds").await;
-        assert!(rounds.body.contains("pr 1 des") && rounds.body.contains("20. november 2025"));
+        assert!(rounds.body.contains("pr 1 des") && rounds.body.contains("15. desember 2025"));
         assert!(rounds.body.contains("0 av 60"), "the new round starts from the last one's 60 entries");
 
         let report = app.get("/osloregionen/2025/report").await;
@@ -103,7 +103,9 @@ async fn open_a_round_update_three_measures_and_see_exactly_those_three_changes(
         assert!(changes.body.contains("<li id=\"c61\" class=\"change-added\">"), "{}", changes.body);
         assert!(changes.body.contains("Nytt tiltak"));
 
-        let r = app.post(&format!("/osloregionen/2025/rounds/{round}/freeze"), &[], false).await;
+        let r = app
+            .post(&format!("/osloregionen/2025/rounds/{round}/freeze"), &[("confirm", "yes")], false)
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let edit = app.get(&format!("/osloregionen/2025/rounds/{round}/measures/2/edit")).await;
         assert_eq!(edit.status, StatusCode::CONFLICT, "a frozen round is read-only");
@@ -129,5 +131,86 @@ async fn a_round_with_a_taken_label_or_a_bad_date_is_refused_with_a_message() {
         assert!(r.body.contains("ÅÅÅÅ-MM-DD") && r.body.contains("«1. oktober»"), "{}", r.body);
         let rounds = app.get("/osloregionen/2025/rounds").await;
         assert!(!rounds.body.contains("pr 1 okt"));
+    }
+}
+
+/// A round's life: it opens internal, its dates are checked, the previous round can be frozen as
+/// it opens, freezing asks first, and an admin can reopen a frozen round (logged).
+#[tokio::test]
+async fn a_round_opens_internal_freezes_after_asking_and_reopens_for_an_admin() {
+    for mut app in TestApp::all().await {
+        let r = app
+            .post(
+                "/osloregionen/2025/rounds",
+                &[("label", "pr 1 des"), ("date", "2025-12-01"), ("deadline", "2025-11-01")],
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Fristen 2025-11-01 er før rundens dato"), "{}", r.body);
+        let r = app
+            .post("/osloregionen/2025/rounds", &[("label", "pr 1 des"), ("date", "2031-12-01")], false)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("for langt fra programåret 2025"), "{}", r.body);
+
+        let page = app.get("/osloregionen/2025/rounds").await;
+        assert!(page.body.contains("name=\"freeze_previous\" value=\"1\" checked"), "the form offers it");
+        let r = app
+            .post(
+                "/osloregionen/2025/rounds",
+                &[
+                    ("label", "pr 1 des"),
+                    ("date", "2025-12-01"),
+                    ("deadline", "2025-12-15"),
+                    ("freeze_previous", "1"),
+                ],
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let rounds = app.db.rounds(p.id).await.unwrap();
+        assert!(rounds[0].frozen, "the previous round is frozen as offered");
+        assert!(!rounds[1].public && !rounds[1].frozen, "the new round opens internal and open");
+        app.act_as("anonymous");
+        assert!(
+            !app.get("/osloregionen/2025/rounds").await.body.contains("pr 1 des"),
+            "the public does not see it"
+        );
+        assert_eq!(
+            app.get("/osloregionen/2025/rounds/2025-12-01/changes").await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Freezing asks first.
+        app.act_as("secretariat");
+        let ask = app.post("/osloregionen/2025/rounds/2025-12-01/freeze", &[], false).await;
+        assert_eq!(ask.status, StatusCode::OK);
+        assert!(
+            ask.body.contains("Låse runden pr 1 des?") && ask.body.contains("name=\"confirm\" value=\"yes\""),
+            "{}",
+            ask.body
+        );
+        assert!(!app.db.rounds(p.id).await.unwrap()[1].frozen, "asking freezes nothing");
+        let r = app.post("/osloregionen/2025/rounds/2025-12-01/freeze", &[("confirm", "yes")], false).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(app.db.rounds(p.id).await.unwrap()[1].frozen);
+
+        // Only an admin reopens, and it is logged.
+        let r = app.post("/osloregionen/2025/rounds/2025-12-01/reopen", &[], false).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        app.act_as("admin");
+        assert!(app.get("/osloregionen/2025/rounds").await.body.contains("Åpne igjen"));
+        let r = app.post("/osloregionen/2025/rounds/2025-12-01/reopen", &[], false).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(!app.db.rounds(p.id).await.unwrap()[1].frozen);
+        let log = app.get("/osloregionen/audit").await;
+        assert!(
+            log.body.contains("Runde åpnet igjen") && log.body.contains("admin@example.no"),
+            "{}",
+            log.body
+        );
     }
 }
