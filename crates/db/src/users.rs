@@ -114,14 +114,39 @@ pub fn csrf_for_session(session_token: &str) -> String {
     hex::encode(Sha256::digest(format!("csrf:{session_token}").as_bytes()))
 }
 
-/// Password hashing is slow by design: it runs on the blocking pool, a few at a time, never on the
-/// threads that answer requests.
+/// Password hashing is slow and memory-hungry by design (argon2: about 19 MB a hash). It runs on
+/// a few threads of its own — never on the threads that answer requests — so at most that many
+/// hashes are in memory at once, and each thread's allocator keeps at most one hash's worth.
 async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    static PERMITS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    type Job = Box<dyn FnOnce() + Send>;
+    static POOL: std::sync::LazyLock<std::sync::Mutex<std::sync::mpsc::Sender<Job>>> =
+        std::sync::LazyLock::new(|| {
+            let (tx, rx) = std::sync::mpsc::channel::<Job>();
+            let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+            let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4);
+            for i in 0..threads {
+                let rx = rx.clone();
+                std::thread::Builder::new()
+                    .name(format!("password-hashing-{i}"))
+                    .spawn(move || {
+                        loop {
+                            let job = rx.lock().expect("not poisoned").recv();
+                            match job {
+                                Ok(job) => job(),
+                                Err(_) => return,
+                            }
+                        }
+                    })
+                    .expect("a thread for password hashing");
+            }
+            std::sync::Mutex::new(tx)
+        });
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(work());
     });
-    let _permit = PERMITS.acquire().await.expect("the semaphore is never closed");
-    tokio::task::spawn_blocking(work).await.expect("hashing does not panic")
+    POOL.lock().expect("not poisoned").send(job).expect("the hashing threads run as long as the process");
+    result.await.expect("hashing does not panic")
 }
 
 fn user_row(r: &sqlx::any::AnyRow) -> DbResult<UserRow> {
