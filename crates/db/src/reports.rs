@@ -17,7 +17,15 @@ use crate::{Audience, Db, DbError, DbResult, Message, OrganisationRow, now};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnExisting {
     Refuse,
+    /// Replace the round's entries with the file's, except where a person saved an entry in the
+    /// round (a file carries no versions, so it counts as older than any save): those are kept,
+    /// and [`Saved::kept_newer`] names them.
     Replace,
+    /// As `Replace`, but refuse the whole file, naming the measures, when it would overwrite such
+    /// a save (the CLI's `--replace`).
+    ReplaceRefusingNewer,
+    /// Replace every entry, newer saves included (`--replace --overwrite-newer`).
+    Overwrite,
 }
 
 /// How the measures of a report are matched to those already in the programme.
@@ -44,6 +52,8 @@ pub struct Saved {
     pub created_programme: bool,
     pub replaced_round: bool,
     pub measures: usize,
+    /// Measures whose entry a person saved in the round after the file was made: kept as saved.
+    pub kept_newer: Vec<MeasureId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +100,28 @@ pub(crate) struct SaveCtx<'a> {
 }
 
 impl Db {
+    /// The measures whose entry in this round a person saved on the web last (after opening or
+    /// after the last import): an import without versions keeps these unless told to overwrite.
+    pub async fn saved_on_the_web(&self, round_id: i64) -> DbResult<Vec<MeasureId>> {
+        let rows = sqlx::query(
+            "SELECT measure_number, action FROM change_log
+             WHERE round_id = $1 AND action IN ('entry.update', 'entry.import') ORDER BY id",
+        )
+        .bind(round_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut last: HashMap<i64, String> = HashMap::new();
+        for r in &rows {
+            if let Some(n) = r.try_get::<Option<i64>, _>("measure_number")? {
+                last.insert(n, r.try_get("action")?);
+            }
+        }
+        let mut saved: Vec<MeasureId> =
+            last.into_iter().filter(|(_, a)| a == "entry.update").map(|(n, _)| n as MeasureId).collect();
+        saved.sort_unstable();
+        Ok(saved)
+    }
+
     /// Saves a report in one transaction: the programme (created or updated), its tree, the round
     /// and one entry per measure. A round that exists is refused, or replaced with `Replace`.
     pub async fn save_report(
@@ -419,10 +451,72 @@ async fn save_in(
         }
     };
 
+    // What the round held before, by measure: (version, values). A version above 1 is a save made
+    // in the round (opening a round copies values forward as version 1).
+    let previous: HashMap<i64, (i64, EntryValues)> = sqlx::query(
+        "SELECT e.measure_id, e.version, e.status_key, e.status_label, e.description, e.decision, e.condition,
+                e.merge_into_id, e.merge_into_title, e.comment
+         FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+         WHERE r.programme_id = $1 AND r.label = $2",
+    )
+    .bind(programme_id)
+    .bind(&report.round.label)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| {
+        let values = EntryValues {
+            status_key: r.try_get("status_key")?,
+            status_label: r.try_get("status_label")?,
+            merge_id: r.try_get("merge_into_id")?,
+            description: r.try_get("description")?,
+            decision: r.try_get("decision")?,
+            condition: r.try_get("condition")?,
+            merge_title: r.try_get("merge_into_title")?,
+            comment: r.try_get("comment")?,
+        };
+        Ok((r.try_get::<i64, _>("measure_id")?, (r.try_get::<i64, _>("version")?, values)))
+    })
+    .collect::<DbResult<_>>()?;
+    // Measures whose entry a person saved on the web last in this round (an import's own writes
+    // are not "newer" than the next file).
+    let web_saved: std::collections::HashSet<i64> = sqlx::query(
+        "SELECT c.measure_number, c.action FROM change_log c JOIN reporting_rounds r ON r.id = c.round_id
+         WHERE r.programme_id = $1 AND r.label = $2 AND c.action IN ('entry.update', 'entry.import')
+         ORDER BY c.id",
+    )
+    .bind(programme_id)
+    .bind(&report.round.label)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get::<Option<i64>, _>("measure_number")?, r.try_get::<String, _>("action")?)))
+    .collect::<DbResult<Vec<_>>>()?
+    .into_iter()
+    .fold(HashMap::new(), |mut last, (number, action)| {
+        if let Some(n) = number {
+            last.insert(n, action);
+        }
+        last
+    })
+    .into_iter()
+    .filter(|(_, action)| action == "entry.update")
+    .map(|(n, _)| n)
+    .collect();
     let (round_id, replaced_round) = upsert_round(&mut *tx, programme_id, org, report, on_existing).await?;
 
     let ctx = save_tree(tx, org, programme_id, report.year, &report.sections, ids, owners).await?;
+    let numbers: HashMap<i64, MeasureId> =
+        sqlx::query("SELECT id, number FROM measures WHERE programme_id = $1")
+            .bind(programme_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("number")? as MeasureId)))
+            .collect::<DbResult<_>>()?;
     let stamp = now();
+    let mut kept_newer = Vec::new();
+    let mut changed = Vec::new();
     for (measure_id, m) in &ctx.entries {
         let e = &m.entry;
         let (condition, merge_id, merge_title) = match &e.continuation.decision {
@@ -436,10 +530,38 @@ async fn save_in(
             Status::None => None,
             Status::Reported { key, .. } => Some(key.clone()),
         };
+        let values = EntryValues {
+            status_key: status_key.clone(),
+            status_label: e.status.label().to_owned(),
+            merge_id,
+            description: e.description.clone(),
+            decision: e.continuation.decision.kind().key().to_owned(),
+            condition: condition.clone(),
+            merge_title: merge_title.clone(),
+            comment: e.continuation.comment.clone(),
+        };
+        // An unchanged entry keeps its version; a changed one counts as an update in the round; an
+        // entry a person saved in the round stays as saved unless the file may overwrite it.
+        let number = numbers.get(measure_id).copied().unwrap_or_default();
+        let version = match previous.get(measure_id) {
+            Some((version, old)) if old.same(&values) => *version,
+            Some((version, old))
+                if web_saved.contains(&i64::from(number)) && on_existing != OnExisting::Overwrite =>
+            {
+                kept_newer.push((number, m.title.clone()));
+                restore_entry(&mut *tx, round_id, *measure_id, *version, old).await?;
+                continue;
+            }
+            Some((version, old)) => {
+                changed.push((number, Some(old.describe()), values.describe()));
+                version + 1
+            }
+            None => 1,
+        };
         sqlx::query(
             "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-                 condition, merge_into_id, merge_into_title, comment, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 condition, merge_into_id, merge_into_title, comment, version, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(round_id)
         .bind(*measure_id)
@@ -451,10 +573,26 @@ async fn save_in(
         .bind(merge_id)
         .bind(merge_title)
         .bind(&e.continuation.comment)
+        .bind(version)
         .bind(&stamp)
         .execute(&mut *tx)
         .await?;
     }
+    if !kept_newer.is_empty() && on_existing == OnExisting::ReplaceRefusingNewer {
+        let names: Vec<String> = kept_newer.iter().map(|(id, title)| format!("{id} «{title}»")).collect();
+        return Err(DbError::Conflict(Message::new("db-import-newer").arg("measures", names.join(", "))));
+    }
+    // Each changed entry in its measure's history, with what it was and what it became.
+    for (number, before, after) in &changed {
+        let scope = crate::changes::Scope {
+            organisation_id: org.id,
+            programme_id: Some(programme_id),
+            round_id: Some(round_id),
+            measure_number: Some(i64::from(*number)),
+        };
+        crate::changes::log(tx, scope, actor, "entry.import", before.clone(), Some(after.clone())).await?;
+    }
+    let kept_newer: Vec<MeasureId> = kept_newer.into_iter().map(|(id, _)| id).collect();
     let measures = ctx.entries.len();
     crate::search::refresh(tx, programme_id).await?;
     let scope = crate::changes::Scope {
@@ -465,7 +603,7 @@ async fn save_in(
     };
     let action = if replaced_round { "report.replace" } else { "report.import" };
     crate::changes::log(tx, scope, actor, action, None, Some(format!("{measures} measures"))).await?;
-    Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures })
+    Ok(Saved { programme_id, round_id, created_programme, replaced_round, measures, kept_newer })
 }
 
 /// Creates or updates a programme's tree (sections, areas, measures) inside the caller's
@@ -661,6 +799,80 @@ fn check_statuses(report: &StatusReport, vocabulary: &Vocabulary) -> DbResult<()
             ));
         }
     }
+    Ok(())
+}
+
+/// An entry's values as stored, to tell an unchanged entry from a changed one.
+#[derive(Debug, Clone)]
+struct EntryValues {
+    status_key: Option<String>,
+    status_label: String,
+    merge_id: Option<i64>,
+    description: String,
+    decision: String,
+    condition: Option<String>,
+    merge_title: Option<String>,
+    comment: String,
+}
+
+impl EntryValues {
+    /// The same content (the label as written and the merge target's id may differ).
+    fn same(&self, other: &EntryValues) -> bool {
+        (
+            &self.status_key,
+            &self.description,
+            &self.decision,
+            &self.condition,
+            &self.merge_title,
+            &self.comment,
+        ) == (
+            &other.status_key,
+            &other.description,
+            &other.decision,
+            &other.condition,
+            &other.merge_title,
+            &other.comment,
+        )
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "status: {}; description: {}; decision: {}; comment: {}",
+            self.status_key.as_deref().unwrap_or("none"),
+            self.description,
+            self.decision,
+            self.comment
+        )
+    }
+}
+
+/// Puts back an entry a person saved, after the replaced round's entries were cleared.
+async fn restore_entry(
+    tx: &mut AnyConnection,
+    round_id: i64,
+    measure_id: i64,
+    version: i64,
+    v: &EntryValues,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
+             condition, merge_into_id, merge_into_title, comment, version, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(round_id)
+    .bind(measure_id)
+    .bind(&v.status_key)
+    .bind(&v.status_label)
+    .bind(&v.description)
+    .bind(&v.decision)
+    .bind(&v.condition)
+    .bind(v.merge_id)
+    .bind(&v.merge_title)
+    .bind(&v.comment)
+    .bind(version)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

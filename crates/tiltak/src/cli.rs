@@ -137,9 +137,14 @@ pub struct ImportArgs {
     /// Read and show, save nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Replace the round if it exists (otherwise a second import of a round is refused).
+    /// Replace the round if it exists (otherwise a second import of a round is refused). A file
+    /// carries no versions, so it never overwrites an entry a person saved in the round since:
+    /// such a file is refused, naming the measures, unless `--overwrite-newer` is given too.
     #[arg(long)]
     pub replace: bool,
+    /// With `--replace`: overwrite entries saved in the round after the file was made.
+    #[arg(long, requires = "replace")]
+    pub overwrite_newer: bool,
     /// What to print.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,

@@ -66,7 +66,11 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         Some(org) => Organisation { slug: slug.clone(), name: org.name.clone(), language: org.language },
         None => Organisation { name: default_name(&slug), slug: slug.clone(), language: Language::Nb },
     };
-    let on_existing = if args.replace { OnExisting::Replace } else { OnExisting::Refuse };
+    let on_existing = match (args.replace, args.overwrite_newer) {
+        (false, _) => OnExisting::Refuse,
+        (true, false) => OnExisting::ReplaceRefusingNewer,
+        (true, true) => OnExisting::Overwrite,
+    };
     // Only Tiltak's JSON says who owns what; any other file keeps the owners as they are.
     let owners = if FileKind::from_name(&file) == FileKind::Json { Owners::FromFile } else { Owners::Keep };
     let (_, saved) = db

@@ -408,3 +408,6 @@ open-round-freeze-previous = Freeze the previous round when this one opens
 audit-action-round-reopen = Round reopened
 db-backup-postgres = tiltak backup copies a SQLite database; on PostgreSQL, use pg_dump
 db-backup-exists = { $path } exists already; choose a new file name
+db-import-newer = the file is older than what was saved on the web in the round for: { $measures }; nothing was saved (give --overwrite-newer with --replace to overwrite them)
+import-kept-newer = Changed on the web since this file was made – kept as they are: { $measures }.
+import-overwrite-newer = Overwrite these too with the file's values

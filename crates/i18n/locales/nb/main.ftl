@@ -408,3 +408,6 @@ open-round-freeze-previous = Lås den forrige runden når denne åpnes
 audit-action-round-reopen = Runde åpnet igjen
 db-backup-postgres = Sikkerhetskopi med «tiltak backup» gjelder SQLite; på PostgreSQL bruker du pg_dump.
 db-backup-exists = { $path } finnes allerede; velg et nytt filnavn.
+db-import-newer = Filen er eldre enn det som er lagret på nettet i runden for: { $measures }. Ingenting er lagret; bruk --overwrite-newer sammen med --replace for å overskrive likevel.
+import-kept-newer = Endret på nettet etter at filen ble laget – beholdes som de er: { $measures }.
+import-overwrite-newer = Overskriv også disse med verdiene i filen

@@ -408,3 +408,6 @@ open-round-freeze-previous = Lås den førre runden når denne blir opna
 audit-action-round-reopen = Runde opna igjen
 db-backup-postgres = Tryggingskopi med «tiltak backup» gjeld SQLite; på PostgreSQL bruker du pg_dump.
 db-backup-exists = { $path } finst allereie; vel eit nytt filnamn.
+db-import-newer = Fila er eldre enn det som er lagra på nettet i runden for: { $measures }. Ingenting er lagra; bruk --overwrite-newer saman med --replace for å skrive over likevel.
+import-kept-newer = Endra på nettet etter at fila vart laga – blir verande som dei er: { $measures }.
+import-overwrite-newer = Skriv over også desse med verdiane i fila

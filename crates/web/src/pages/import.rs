@@ -37,6 +37,9 @@ pub struct Upload {
     pub round: String,
     #[serde(default)]
     pub date: String,
+    /// "1": overwrite entries saved on the web since the file was made (the preview offers it).
+    #[serde(default)]
+    pub overwrite_newer: String,
 }
 
 /// A measure of the preview tree.
@@ -60,6 +63,8 @@ pub struct Preview {
     pub warnings: Vec<(usize, String)>,
     /// `Some` when the round exists: it will be replaced, and these measures change.
     pub replaces: Option<Vec<(String, &'static str)>>,
+    /// Measures the file would change that a person saved on the web since: kept unless overwritten.
+    pub newer: Vec<String>,
 }
 
 #[derive(Template)]
@@ -126,7 +131,25 @@ pub async fn preview(State(app): State<AppState>, ctx: Ctx, mut form: Multipart)
     }
     match read(&app, tr, org, &upload).await? {
         Ok((imported, existing)) => {
-            let preview = preview_of(&imported, existing.as_ref().map(|(_, r)| r));
+            let mut preview = preview_of(&imported, existing.as_ref().map(|(_, r)| r));
+            if let Some((round, before)) = &existing {
+                // Of the measures the file changes, those saved on the web since it was made.
+                let saved = app.db.saved_on_the_web(round.id).await?;
+                let changed: Vec<u32> = tiltak_core::diff::compare(before, &imported.doc.report)
+                    .into_iter()
+                    .filter(|c| matches!(c.kind, ChangeKind::Changed { .. }))
+                    .map(|c| c.id)
+                    .collect();
+                preview.newer = before
+                    .programme()
+                    .measures()
+                    .into_iter()
+                    .filter_map(|(_, m)| {
+                        m.id.filter(|id| saved.contains(id) && changed.contains(id)).map(|id| (id, m))
+                    })
+                    .map(|(id, m)| format!("{id} {}", m.title))
+                    .collect();
+            }
             page(&ctx, StatusCode::OK, upload, Some(preview), None)
         }
         Err(message) => page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message)),
@@ -147,7 +170,12 @@ pub async fn confirm(
         }
     };
     let ids = if imported.ids_are_the_programmes { IdSource::Document } else { IdSource::Place };
-    let on_existing = if existing.is_some() { OnExisting::Replace } else { OnExisting::Refuse };
+    let on_existing = match (&existing, upload.overwrite_newer.as_str()) {
+        (None, _) => OnExisting::Refuse,
+        (Some(_), "1") => OnExisting::Overwrite,
+        // A file carries no versions: what was saved on the web since stays as saved.
+        (Some(_), _) => OnExisting::Replace,
+    };
     // Only Tiltak's JSON says who owns what; a spreadsheet, Word table or text keeps the owners.
     let owners =
         if FileKind::from_name(&upload.name) == FileKind::Json { Owners::FromFile } else { Owners::Keep };
@@ -290,5 +318,6 @@ fn preview_of(imported: &Imported, existing: Option<&StatusReport>) -> Preview {
         sections,
         warnings: doc.warnings.iter().map(|w| (w.line, w.message.clone())).collect(),
         replaces,
+        newer: Vec::new(),
     }
 }

@@ -184,3 +184,81 @@ async fn only_the_secretariat_and_admins_import() {
         }
     }
 }
+
+/// A spreadsheet exported before an editor's web save is imported: the preview names the measure
+/// changed on the web since, the import keeps that save, and writes the file's other changes into
+/// each measure's history. The CLI's `--replace` refuses such a file instead.
+#[tokio::test]
+async fn a_stale_import_keeps_the_newer_web_edit() {
+    for mut app in TestApp::all().await {
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let vocabulary = app.db.vocabulary(org.id).await.unwrap();
+        let mut old = current(&app).await;
+        // The file changes measure 11, and has measure 10 as it was before the web save below.
+        let first = &mut old.sections[0].areas[0].measures[0];
+        assert_ne!(first.id, Some(10));
+        let other = first.id.unwrap();
+        first.entry.description = "Fra regnearket".into();
+        let xlsx = spreadsheet::write_xlsx(&old, &vocabulary, &Labels::for_language(Language::Nb)).unwrap();
+
+        app.act_as("editor");
+        let v = app.version_of("2025-09-02", 10).await;
+        let r = app
+            .post(
+                "/osloregionen/2025/rounds/2025-09-02/measures/10",
+                &[
+                    ("version", &v),
+                    ("status", "done"),
+                    ("description", "Ny tekst fra nettet"),
+                    ("decision", "yes"),
+                    ("comment", ""),
+                ],
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        app.act_as("secretariat");
+        let preview = upload(&app, "status.xlsx", &xlsx, &[("csrf", app.csrf.as_str())]).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(preview.body.contains("Endret på nettet etter at filen ble laget"), "{}", preview.body);
+        assert!(preview.body.contains("name=\"overwrite_newer\""));
+        let fields = hidden_fields(&preview.body);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = app.post_raw("/osloregionen/import/confirm", &form, false).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let now = current(&app).await;
+        let find = |r: &StatusReport, id: u32| {
+            r.programme().measures().into_iter().find(|(_, m)| m.id == Some(id)).unwrap().1.clone()
+        };
+        assert_eq!(find(&now, 10).entry.description, "Ny tekst fra nettet", "the newer web edit is kept");
+        assert_eq!(find(&now, other).entry.description, "Fra regnearket", "the file's own change is saved");
+        let history = app
+            .db
+            .changes(app.db.programme(org.id, 2025).await.unwrap().unwrap().id, Some(i64::from(other)), 5)
+            .await
+            .unwrap();
+        assert!(
+            history.iter().any(|c| c.action == "entry.import"
+                && c.after.as_deref().is_some_and(|a| a.contains("Fra regnearket"))),
+            "the import's change is in the measure's history: {history:?}"
+        );
+        // What the CLI's --replace does with the same stale file: refused, naming measure 10.
+        let mut stale = old.clone();
+        stale.sections[0].title = stale.sections[0].title.clone();
+        let refused = app
+            .db
+            .save_report_as(
+                &org,
+                &stale,
+                tiltak_db::IdSource::Document,
+                tiltak_db::Owners::Keep,
+                tiltak_db::OnExisting::ReplaceRefusingNewer,
+                "cli",
+            )
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("10 «"), "{refused}");
+        assert_eq!(find(&current(&app).await, 10).entry.description, "Ny tekst fra nettet", "nothing saved");
+    }
+}
