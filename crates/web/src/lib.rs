@@ -33,6 +33,8 @@ pub struct AppState {
     /// The reverse proxy whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
     /// (`TILTAK_TRUSTED_PROXY`, an IP address); nobody else's are.
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Uploads between their preview and their confirmation.
+    pub uploads: pages::import::Kept,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             limiter: auth::LoginLimiter::default(),
             pages: cache::PageCache::default(),
             trusted_proxy: std::env::var("TILTAK_TRUSTED_PROXY").ok().and_then(|p| p.trim().parse().ok()),
+            uploads: pages::import::Kept::default(),
         }
     }
 }

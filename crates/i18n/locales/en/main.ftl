@@ -411,3 +411,4 @@ db-backup-exists = { $path } exists already; choose a new file name
 db-import-newer = the file is older than what was saved on the web in the round for: { $measures }; nothing was saved (give --overwrite-newer with --replace to overwrite them)
 import-kept-newer = Changed on the web since this file was made – kept as they are: { $measures }.
 import-overwrite-newer = Overwrite these too with the file's values
+import-upload-expired = The previewed file is no longer here (it is kept for an hour). Please upload it again.

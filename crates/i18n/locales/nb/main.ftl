@@ -411,3 +411,4 @@ db-backup-exists = { $path } finnes allerede; velg et nytt filnavn.
 db-import-newer = Filen er eldre enn det som er lagret på nettet i runden for: { $measures }. Ingenting er lagret; bruk --overwrite-newer sammen med --replace for å overskrive likevel.
 import-kept-newer = Endret på nettet etter at filen ble laget – beholdes som de er: { $measures }.
 import-overwrite-newer = Overskriv også disse med verdiene i filen
+import-upload-expired = Filen fra forhåndsvisningen er ikke lenger her (den tas vare på i en time). Last den opp på nytt.

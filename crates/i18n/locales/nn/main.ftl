@@ -411,3 +411,4 @@ db-backup-exists = { $path } finst allereie; vel eit nytt filnamn.
 db-import-newer = Fila er eldre enn det som er lagra på nettet i runden for: { $measures }. Ingenting er lagra; bruk --overwrite-newer saman med --replace for å skrive over likevel.
 import-kept-newer = Endra på nettet etter at fila vart laga – blir verande som dei er: { $measures }.
 import-overwrite-newer = Skriv over også desse med verdiane i fila
+import-upload-expired = Fila frå førehandsvisinga er ikkje lenger her (ho blir teken vare på i ein time). Last henne opp på nytt.

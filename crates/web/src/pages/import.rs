@@ -1,7 +1,8 @@
 //! `/{org}/import`: bring in a file (report text, Word table, spreadsheet, JSON), see what was read
 //! — the tree, the reader's warnings and what it changes in the round it replaces — and only then
-//! save it. Nothing is kept between the two steps but the file itself, sent back with the
-//! confirmation (base64 in a hidden field) and read again, so what is saved is what was shown.
+//! save it. Between the two steps the file is kept on the server (by a random id, for the person
+//! who sent it, for an hour) and read again on confirmation, so what is saved is what was shown
+//! and a file of any size the preview takes can be saved.
 
 use askama::Template;
 use axum::Form;
@@ -28,9 +29,12 @@ use crate::i18n::{Message, Tr};
 pub struct Upload {
     #[serde(default)]
     pub name: String,
-    /// The file, base64 (the confirmation form sends it back).
+    /// The file, base64 (kept on the server between preview and confirmation, see [`Kept`]).
     #[serde(default)]
     pub data: String,
+    /// The previewed file's id in [`Kept`]: the confirmation sends this, never the file again.
+    #[serde(default)]
+    pub upload: String,
     #[serde(default)]
     pub year: String,
     #[serde(default)]
@@ -40,6 +44,57 @@ pub struct Upload {
     /// "1": overwrite entries saved on the web since the file was made (the preview offers it).
     #[serde(default)]
     pub overwrite_newer: String,
+}
+
+/// Files between their preview and their confirmation, kept on the server by a random id for
+/// the person who sent them, for an hour, within a bound on memory: so any file the preview
+/// takes can be saved, without sending it back through a form.
+#[derive(Clone, Default)]
+pub struct Kept {
+    files: std::sync::Arc<std::sync::Mutex<Vec<KeptFile>>>,
+}
+
+struct KeptFile {
+    id: String,
+    user: i64,
+    at: std::time::Instant,
+    name: String,
+    data: String,
+}
+
+const KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+const KEPT_BYTES: usize = 96 * 1024 * 1024;
+
+impl Kept {
+    fn put(&self, user: i64, name: &str, data: &str) -> String {
+        let id = tiltak_db::random_token();
+        let mut files = self.files.lock().expect("not poisoned");
+        files.retain(|f| f.at.elapsed() < KEPT_FOR);
+        files.push(KeptFile {
+            id: id.clone(),
+            user,
+            at: std::time::Instant::now(),
+            name: name.to_owned(),
+            data: data.to_owned(),
+        });
+        while files.iter().map(|f| f.data.len()).sum::<usize>() > KEPT_BYTES && files.len() > 1 {
+            files.remove(0);
+        }
+        id
+    }
+
+    /// The file kept under `id` for this person, if it is still there.
+    fn get(&self, user: i64, id: &str) -> Option<(String, String)> {
+        let files = self.files.lock().expect("not poisoned");
+        files
+            .iter()
+            .find(|f| f.id == id && f.user == user && f.at.elapsed() < KEPT_FOR)
+            .map(|f| (f.name.clone(), f.data.clone()))
+    }
+
+    fn forget(&self, id: &str) {
+        self.files.lock().expect("not poisoned").retain(|f| f.id != id);
+    }
 }
 
 /// A measure of the preview tree.
@@ -131,6 +186,8 @@ pub async fn preview(State(app): State<AppState>, ctx: Ctx, mut form: Multipart)
     }
     match read(&app, tr, org, &upload).await? {
         Ok((imported, existing)) => {
+            let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
+            upload.upload = app.uploads.put(user, &upload.name, &upload.data);
             let mut preview = preview_of(&imported, existing.as_ref().map(|(_, r)| r));
             if let Some((round, before)) = &existing {
                 // Of the measures the file changes, those saved on the web since it was made.
@@ -160,9 +217,19 @@ pub async fn preview(State(app): State<AppState>, ctx: Ctx, mut form: Multipart)
 pub async fn confirm(
     State(app): State<AppState>,
     ctx: Ctx,
-    Form(upload): Form<Upload>,
+    Form(mut upload): Form<Upload>,
 ) -> AppResult<Response> {
     let (tr, org) = (ctx.tr, ctx.org()?);
+    let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
+    if upload.data.is_empty() {
+        match app.uploads.get(user, &upload.upload) {
+            Some((name, data)) => (upload.name, upload.data) = (name, data),
+            None => {
+                let message = tr.t("import-upload-expired");
+                return page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
+            }
+        }
+    }
     let (imported, existing) = match read(&app, tr, org, &upload).await? {
         Ok(read) => read,
         Err(message) => {
@@ -182,6 +249,7 @@ pub async fn confirm(
     let saved = app.db.save_report_as(org, &imported.doc, ids, owners, on_existing, &ctx.actor()).await;
     match saved {
         Ok(_) => {
+            app.uploads.forget(&upload.upload);
             let rounds = app.db.programme(org.id, imported.doc.year).await?;
             let slug = match rounds {
                 Some(p) => app

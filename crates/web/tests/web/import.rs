@@ -262,3 +262,40 @@ async fn a_stale_import_keeps_the_newer_web_edit() {
         assert_eq!(find(&current(&app).await, 10).entry.description, "Ny tekst fra nettet", "nothing saved");
     }
 }
+
+/// A 10 MB spreadsheet (CSV) previews and is saved: the confirmation sends the preview's id, not
+/// the file again, so any file the preview takes can be saved.
+#[tokio::test]
+async fn a_ten_megabyte_file_previews_and_confirms() {
+    let app = TestApp::on(tiltak_db::testing::sqlite().await.unwrap()).await;
+    let mut report = current(&app).await;
+    let long = "Lang beskrivelse av arbeidet i arbeidsgruppen. ".repeat(10_000);
+    for s in &mut report.sections {
+        for a in &mut s.areas {
+            for m in &mut a.measures {
+                m.entry.description = long.clone();
+            }
+        }
+    }
+    let csv = tiltak_formats::csv_export::write(&report);
+    assert!(csv.len() > 10_000_000, "{} bytes", csv.len());
+    let preview = upload(
+        &app,
+        "stor.csv",
+        csv.as_bytes(),
+        &[("csrf", app.csrf.as_str()), ("year", "2025"), ("round", "pr 2 sept")],
+    )
+    .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", &preview.body[..preview.body.len().min(3000)]);
+    let fields = hidden_fields(&preview.body);
+    assert!(fields.iter().all(|(k, v)| k != "data" && v.len() < 100), "no file in the confirmation form");
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let saved = app.post_raw("/osloregionen/import/confirm", &form, false).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", &saved.body[..saved.body.len().min(3000)]);
+    let now = current(&app).await;
+    assert!(now.programme().measures().iter().any(|(_, m)| m.entry.description == long.trim()), "saved");
+    // The same confirmation again (after saving) finds no file: a clear message, nothing saved.
+    let again = app.post_raw("/osloregionen/import/confirm", &form, false).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("Last den opp på nytt"), "{}", again.body);
+}
