@@ -161,9 +161,28 @@ impl Db {
             .await?;
         match backend {
             Backend::Sqlite => {
-                sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
-                sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+                // Two processes starting on a new file at once: one migrates, the other finds the
+                // file locked or half-migrated and tries again once the first is done.
+                let mut tries = 0;
+                loop {
+                    let migrated = async {
+                        sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+                        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+                        Ok::<_, DbError>(())
+                    }
+                    .await;
+                    match migrated {
+                        Ok(()) => break,
+                        Err(e) if tries < 50 => {
+                            tries += 1;
+                            tracing::debug!("migrations: {e}; trying again");
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
             }
+            // sqlx takes an advisory lock around PostgreSQL migrations.
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
         Ok(Db { pool, backend })

@@ -193,23 +193,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { listen } => {
             let db = Db::connect(&cli.database).await?;
-            if tiltak_web::sample::load_if_empty(&db).await? {
-                tracing::info!(
-                    "empty database: loaded the sample programme as organisation \"osloregionen\""
-                );
-            }
-            if !db.has_users().await? {
-                // The first admin, printed once: never a default password.
-                let password = tiltak_db::random_token()[..20].to_owned();
-                let email = "admin@tiltak.local";
-                let user = db.create_user(email, "Administrator", &password).await?;
-                for org in db.organisations().await? {
-                    db.set_role(user.id, org.id, tiltak_db::Role::Admin, "first start").await?;
+            // Two servers starting at once on a new SQLite file can find it locked while the other
+            // writes the sample: the first start is tried again until one of them has made it.
+            let mut tries = 0;
+            loop {
+                match first_start(&db).await {
+                    Ok(()) => break,
+                    Err(e) if tries < 50 && e.to_string().contains("locked") => {
+                        tries += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    }
+                    Err(e) => return Err(e),
                 }
-                println!(
-                    "First start: log in as {email} with the password {password} \
-                     (shown once; change it under \"Bytt passord\")."
-                );
             }
             tiltak_web::serve(db, listen, |addr| {
                 tracing::info!("Tiltak is listening on http://{addr}/");
@@ -231,6 +226,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Restore { file } => restore(&cli.database, &file),
     }
+}
+
+/// The first start: the sample on an empty database, and the first admin (printed once).
+async fn first_start(db: &Db) -> anyhow::Result<()> {
+    if tiltak_web::sample::load_if_empty(db).await? {
+        tracing::info!("empty database: loaded the sample programme as organisation \"osloregionen\"");
+    }
+    if !db.has_users().await? {
+        // The first admin, printed once: never a default password. A second server
+        // starting at the same moment finds the account made and prints nothing.
+        let password = tiltak_db::random_token()[..20].to_owned();
+        let email = "admin@tiltak.local";
+        match db.create_user(email, "Administrator", &password).await {
+            Ok(user) => {
+                for org in db.organisations().await? {
+                    db.set_role(user.id, org.id, tiltak_db::Role::Admin, "first start").await?;
+                }
+                println!(
+                    "First start: log in as {email} with the password {password} \
+                     (shown once; change it under \"Bytt passord\")."
+                );
+            }
+            Err(tiltak_db::DbError::Conflict(_)) => {}
+            Err(e) if db.has_users().await? => tracing::debug!("first admin made elsewhere: {e}"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the SQLite database with a backup: checked to be a SQLite database first, the old

@@ -21,9 +21,19 @@ pub async fn load_if_empty(db: &Db) -> DbResult<bool> {
         name: "Osloregionen".into(),
         language: Language::Nb,
     };
-    let (_, saved) = db
+    let saved = db
         .import_report(&organisation, &doc, IdSource::Place, tiltak_db::Owners::FromFile, OnExisting::Refuse)
-        .await?;
+        .await;
+    let saved = match saved {
+        Ok((_, saved)) => saved,
+        // Another server starting at the same moment loaded it first.
+        Err(tiltak_db::DbError::Conflict(_)) => return Ok(false),
+        Err(e) if !db.organisations().await?.is_empty() => {
+            tracing::debug!("the sample was loaded by another process: {e}");
+            return Ok(false);
+        }
+        Err(e) => return Err(e),
+    };
     db.set_published(saved.programme_id, true, "setup").await?;
     Ok(true)
 }

@@ -531,3 +531,63 @@ fn output_to_a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+/// Two servers started at the same moment on a new database both come up and serve (on
+/// PostgreSQL too, when TILTAK_TEST_DATABASE_URL names a server); the sample is loaded once and
+/// one first admin is made.
+#[test]
+fn two_servers_started_together_on_a_new_database_both_serve() {
+    use std::io::{BufRead, BufReader};
+    let mut databases = vec![Run::sqlite("two-servers").database];
+    if let Ok(url) = std::env::var("TILTAK_TEST_DATABASE_URL") {
+        // A fresh database on that server, made with psql if it is there.
+        let name = format!("tiltak_two_{}", std::process::id());
+        let made = Command::new("psql").args([&url, "-c", &format!("CREATE DATABASE {name}")]).output();
+        if made.is_ok_and(|o| o.status.success()) {
+            databases.push(format!("{}/{name}", url.rsplit_once('/').unwrap().0));
+        }
+    }
+    for database in databases {
+        let start = || {
+            Command::new(env!("CARGO_BIN_EXE_tiltak"))
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .env("TILTAK_DATABASE_URL", &database)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let mut servers = [start(), start()];
+        let mut first_admin = 0;
+        for child in &mut servers {
+            let mut reader = BufReader::new(child.stdout.take().unwrap());
+            let mut line = String::new();
+            let mut serving = false;
+            while reader.read_line(&mut line).unwrap() > 0 {
+                first_admin += usize::from(line.starts_with("First start"));
+                if line.starts_with("Tiltak: http://") {
+                    serving = true;
+                    break;
+                }
+                line.clear();
+            }
+            if !serving {
+                let mut err = String::new();
+                std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+                panic!("{database}: a server did not come up: {err}");
+            }
+        }
+        for mut child in servers {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+        assert_eq!(first_admin, 1, "{database}: one first admin");
+        let out = Command::new(env!("CARGO_BIN_EXE_tiltak"))
+            .args(["user", "list"])
+            .env("TILTAK_DATABASE_URL", &database)
+            .output()
+            .unwrap();
+        let users = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(users.matches("admin@tiltak.local").count(), 1, "{users}");
+    }
+}
