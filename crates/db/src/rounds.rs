@@ -181,26 +181,7 @@ impl Db {
         round: &RoundRow,
         actor: &str,
     ) -> DbResult<()> {
-        if !round.frozen {
-            return Err(DbError::Conflict(Message::new("db-round-open-already").arg("round", &round.label)));
-        }
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE reporting_rounds SET frozen = 0, version = version + 1 WHERE id = $1 AND frozen = 1",
-        )
-        .bind(round.id)
-        .execute(&mut *tx)
-        .await?;
-        let scope = Scope {
-            organisation_id,
-            programme_id: Some(programme_id),
-            round_id: Some(round.id),
-            measure_number: None,
-        };
-        changes::log(&mut tx, scope, actor, "round.reopen", Some("frozen".into()), Some("open".into()))
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.set_frozen(organisation_id, programme_id, round, false, actor).await
     }
 
     /// Freezes a round: from now on it is read-only.
@@ -211,16 +192,28 @@ impl Db {
         round: &RoundRow,
         actor: &str,
     ) -> DbResult<()> {
-        if round.frozen {
-            return Err(DbError::Conflict(
-                Message::new("db-round-frozen-already").arg("round", &round.label),
-            ));
+        self.set_frozen(organisation_id, programme_id, round, true, actor).await
+    }
+
+    async fn set_frozen(
+        &self,
+        organisation_id: i64,
+        programme_id: i64,
+        round: &RoundRow,
+        frozen: bool,
+        actor: &str,
+    ) -> DbResult<()> {
+        if round.frozen == frozen {
+            let already = if frozen { "db-round-frozen-already" } else { "db-round-open-already" };
+            return Err(DbError::Conflict(Message::new(already).arg("round", &round.label)));
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE reporting_rounds SET frozen = 1, version = version + 1 WHERE id = $1 AND frozen = 0",
+            "UPDATE reporting_rounds SET frozen = $1, version = version + 1 WHERE id = $2 AND frozen = $3",
         )
+        .bind(i64::from(frozen))
         .bind(round.id)
+        .bind(i64::from(!frozen))
         .execute(&mut *tx)
         .await?;
         let scope = Scope {
@@ -229,8 +222,9 @@ impl Db {
             round_id: Some(round.id),
             measure_number: None,
         };
-        changes::log(&mut tx, scope, actor, "round.freeze", Some("open".into()), Some("frozen".into()))
-            .await?;
+        let (action, before, after) =
+            if frozen { ("round.freeze", "open", "frozen") } else { ("round.reopen", "frozen", "open") };
+        changes::log(&mut tx, scope, actor, action, Some(before.into()), Some(after.into())).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -215,30 +215,36 @@ async fn measures_are_added_renamed_moved_and_removed() {
     }
 }
 
-/// The edit form as rendered for this measure: its fields, with the values it started from.
-async fn rendered_form(app: &TestApp, round: &str, id: u32) -> Vec<(String, String)> {
-    let page = app.get(&format!("/osloregionen/2025/rounds/{round}/measures/{id}/edit")).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let doc = scraper::Html::parse_document(&page.body);
-    let mut fields = Vec::new();
-    for el in doc.select(
-        &scraper::Selector::parse("form.edit-form input, form.edit-form select, form.edit-form textarea")
-            .unwrap(),
-    ) {
+/// The fields of an edit form as rendered: names with the values it would send.
+fn form_fields(body: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(body);
+    let fields =
+        scraper::Selector::parse("form.edit-form input, form.edit-form select, form.edit-form textarea")
+            .unwrap();
+    let selected = scraper::Selector::parse("option[selected]").unwrap();
+    let mut out = Vec::new();
+    for el in doc.select(&fields) {
         let Some(name) = el.value().attr("name") else { continue };
         let value = match el.value().name() {
             "textarea" => el.text().collect(),
             "select" => el
-                .select(&scraper::Selector::parse("option[selected]").unwrap())
+                .select(&selected)
                 .next()
                 .and_then(|o| o.value().attr("value"))
                 .unwrap_or_default()
                 .to_owned(),
             _ => el.value().attr("value").unwrap_or_default().to_owned(),
         };
-        fields.push((name.to_owned(), value));
+        out.push((name.to_owned(), value));
     }
-    fields
+    out
+}
+
+/// The edit form as rendered for this measure: its fields, with the values it started from.
+async fn rendered_form(app: &TestApp, round: &str, id: u32) -> Vec<(String, String)> {
+    let page = app.get(&format!("/osloregionen/2025/rounds/{round}/measures/{id}/edit")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    form_fields(&page.body)
 }
 
 fn with(form: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
@@ -286,30 +292,7 @@ async fn conflicts_are_merged_field_by_field() {
         assert_eq!(r.status, StatusCode::CONFLICT);
         assert!(r.body.contains("Kommentar fra A") && r.body.contains("Kommentar fra B"), "{}", r.body);
         // Saving the conflict page as it is keeps A's decision (B never changed it).
-        let doc = scraper::Html::parse_document(&r.body);
-        let again: Vec<(String, String)> = {
-            let mut f = Vec::new();
-            for el in doc.select(
-                &scraper::Selector::parse(
-                    "form.edit-form input, form.edit-form select, form.edit-form textarea",
-                )
-                .unwrap(),
-            ) {
-                let Some(name) = el.value().attr("name") else { continue };
-                let value = match el.value().name() {
-                    "textarea" => el.text().collect(),
-                    "select" => el
-                        .select(&scraper::Selector::parse("option[selected]").unwrap())
-                        .next()
-                        .and_then(|o| o.value().attr("value"))
-                        .unwrap_or_default()
-                        .to_owned(),
-                    _ => el.value().attr("value").unwrap_or_default().to_owned(),
-                };
-                f.push((name.to_owned(), value));
-            }
-            f
-        };
+        let again = form_fields(&r.body);
         assert_eq!(submit(&app, 10, &again).await.status, StatusCode::SEE_OTHER);
         let saved = app.db.editable_entry(p.id, round.id, 10).await.unwrap();
         assert_eq!(saved.entry.continuation.decision.kind().key(), "no", "A's decision is not reverted");
