@@ -85,6 +85,14 @@ fn org_scope(organisation_id: i64) -> Scope {
     Scope { organisation_id, programme_id: None, round_id: None, measure_number: None }
 }
 
+/// A user's e-mail, for the change log's before and after.
+async fn email_of(conn: &mut sqlx::AnyConnection, user_id: i64) -> DbResult<String> {
+    Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
 async fn group_id(conn: &mut sqlx::AnyConnection, organisation_id: i64, group: &str) -> DbResult<i64> {
     sqlx::query_scalar("SELECT id FROM working_groups WHERE organisation_id = $1 AND name = $2")
         .bind(organisation_id)
@@ -266,10 +274,7 @@ impl Db {
         actor: &str,
     ) -> DbResult<()> {
         let mut tx = self.pool.begin().await?;
-        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let email = email_of(&mut tx, user_id).await?;
         let before: Option<String> =
             sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2")
                 .bind(user_id)
@@ -398,10 +403,7 @@ impl Db {
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let email = email_of(&mut tx, user_id).await?;
             changes::log(
                 &mut tx,
                 org_scope(organisation_id),
@@ -426,10 +428,7 @@ impl Db {
     ) -> DbResult<()> {
         let mut tx = self.pool.begin().await?;
         let id = group_id(&mut tx, organisation_id, group).await?;
-        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let email = email_of(&mut tx, user_id).await?;
         let n = sqlx::query("DELETE FROM group_members WHERE working_group_id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
