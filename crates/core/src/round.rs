@@ -115,6 +115,11 @@ pub struct StatusEntry {
     pub description: String,
     #[serde(default)]
     pub continuation: Continuation,
+    /// The store's version of this entry when it was read, carried by Tiltak's exports so that an
+    /// import can tell whether someone saved the entry after the file was made. `None` in files
+    /// that carry no versions (report text, Word, other organisations' tables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// The measure another one should be merged into.

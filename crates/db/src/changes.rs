@@ -27,6 +27,11 @@ pub struct ChangeRow {
     pub after: Option<String>,
 }
 
+/// A person saved a measure's entry on the web.
+pub const ENTRY_UPDATE: &str = "entry.update";
+/// An import changed a measure's entry.
+pub const ENTRY_IMPORT: &str = "entry.import";
+
 pub(crate) async fn log(
     conn: &mut AnyConnection,
     scope: Scope,

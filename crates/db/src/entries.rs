@@ -2,11 +2,13 @@
 //! version it started from and is refused, with the current values, if someone saved in between.
 
 use sqlx::Row;
-use tiltak_core::round::{Continuation, Decision, MergeTarget, StatusEntry};
+use tiltak_core::round::{Decision, StatusEntry};
 use tiltak_core::{MeasureId, Status};
 
+use crate::entry_row::{self, EntryValues, Updated};
+
 use crate::changes::{self, Scope};
-use crate::{Db, DbError, DbResult, Message, RoundRow, now};
+use crate::{Db, DbError, DbResult, Message, RoundRow};
 
 /// An entry as the editor sees it: its values and the version to send back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,58 +42,27 @@ impl Db {
         round_id: i64,
         number: MeasureId,
     ) -> DbResult<EditableEntry> {
-        let row = sqlx::query(
-            "SELECT m.id, m.number, m.title, e.status_key, e.status_label, e.description, e.decision, e.condition,
-                    e.comment, e.merge_into_title, t.number AS merge_number, t.title AS merge_title,
-                    COALESCE(e.version, 0) AS version
-             FROM measures m
+        let row = sqlx::query(concat!(
+            "SELECT m.id, m.number, m.title, ",
+            entry_row::entry_columns!(),
+            " FROM measures m
              LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = $2
-             LEFT JOIN measures t ON t.id = e.merge_into_id
-             WHERE m.programme_id = $1 AND m.number = $3",
-        )
+             LEFT JOIN measures target ON target.id = e.merge_into_id
+             WHERE m.programme_id = $1 AND m.number = $3"
+        ))
         .bind(programme_id)
         .bind(round_id)
         .bind(i64::from(number))
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| DbError::NotFound(Message::new("db-measure-not-found").arg("number", number)))?;
-        let status = match row.try_get::<Option<String>, _>("status_key")? {
-            Some(key) => Status::Reported {
-                key,
-                label: row.try_get::<Option<String>, _>("status_label")?.unwrap_or_default(),
-            },
-            None => Status::None,
-        };
-        let decision = match row.try_get::<Option<String>, _>("decision")?.as_deref() {
-            Some("yes") => Decision::Yes,
-            Some("no") => Decision::No,
-            Some("conditional") => Decision::Conditional {
-                condition: row.try_get::<Option<String>, _>("condition")?.unwrap_or_default(),
-            },
-            Some("merge") => Decision::Merge {
-                into: MergeTarget {
-                    id: row.try_get::<Option<i64>, _>("merge_number")?.map(|n| n as MeasureId),
-                    title: row
-                        .try_get::<Option<String>, _>("merge_title")?
-                        .or(row.try_get::<Option<String>, _>("merge_into_title")?)
-                        .unwrap_or_default(),
-                },
-            },
-            _ => Decision::Undecided,
-        };
+        let entry = entry_row::decode(&row)?;
         Ok(EditableEntry {
             measure_id: row.try_get("id")?,
             number,
             title: row.try_get("title")?,
-            entry: StatusEntry {
-                status,
-                description: row.try_get::<Option<String>, _>("description")?.unwrap_or_default(),
-                continuation: Continuation {
-                    decision,
-                    comment: row.try_get::<Option<String>, _>("comment")?.unwrap_or_default(),
-                },
-            },
-            version: row.try_get("version")?,
+            version: entry.version.unwrap_or(0),
+            entry,
         })
     }
 
@@ -118,6 +89,7 @@ impl Db {
             return Err(DbError::Invalid(Message::new("db-status-unknown").arg("status", key)).into());
         }
         let current = self.editable_entry(programme_id, round.id, number).await?;
+        let mut merge_title = None;
         if current.version != expected_version {
             let changed_by = self
                 .changes(programme_id, Some(i64::from(number)), 1)
@@ -126,12 +98,9 @@ impl Db {
                 .map(|c| c.actor.clone());
             return Err(SaveEntryError::Stale { current: Box::new(current), changed_by });
         }
-        let (condition, merge_id, merge_title) = match &entry.continuation.decision {
-            Decision::Conditional { condition } => {
-                if condition.trim().is_empty() {
-                    return Err(DbError::Invalid(Message::new("db-condition-needed")).into());
-                }
-                (Some(condition.clone()), None, None)
+        let merge_id = match &entry.continuation.decision {
+            Decision::Conditional { condition } if condition.trim().is_empty() => {
+                return Err(DbError::Invalid(Message::new("db-condition-needed")).into());
             }
             Decision::Merge { into } => {
                 let target =
@@ -150,61 +119,24 @@ impl Db {
                 let (id, title) = found.ok_or_else(|| {
                     DbError::Invalid(Message::new("db-merge-target-missing").arg("number", target))
                 })?;
-                (None, Some(id), Some(title))
+                merge_title = Some(title);
+                Some(id)
             }
-            _ => (None, None, None),
+            _ => None,
         };
-        let status_key = match &entry.status {
-            Status::None => None,
-            Status::Reported { key, .. } => Some(key.clone()),
-        };
+        let mut values = EntryValues::of(entry, merge_id);
+        if merge_title.is_some() {
+            values.merge_title = merge_title;
+        }
         let mut tx = self.pool.begin().await?;
-        // The first save of an entry inserts it; two first saves at once: one inserts, the other
-        // finds the row there (nothing inserted) and is stale like any other late save.
+        let key = (round.id, current.measure_id);
+        // The first save of an entry inserts it (version 2: above any carried-forward value); two
+        // first saves at once: one inserts, the other finds the row there (nothing inserted) and
+        // is stale like any other late save.
         let changed = if current.version == 0 {
-            sqlx::query(
-                "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-                     condition, merge_into_id, merge_into_title, comment, version, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11)
-                 ON CONFLICT (round_id, measure_id) DO NOTHING",
-            )
-            .bind(round.id)
-            .bind(current.measure_id)
-            .bind(status_key)
-            .bind(entry.status.label())
-            .bind(&entry.description)
-            .bind(entry.continuation.decision.kind().key())
-            .bind(condition)
-            .bind(merge_id)
-            .bind(merge_title)
-            .bind(&entry.continuation.comment)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+            entry_row::insert(&mut tx, key, &values, 2, Updated::Yes).await?
         } else {
-            // The version in the WHERE clause makes the check and the write one step.
-            sqlx::query(
-                "UPDATE status_entries SET status_key = $1, status_label = $2, description = $3, decision = $4,
-                     condition = $5, merge_into_id = $6, merge_into_title = $7, comment = $8, version = version + 1,
-                     updated_at = $9
-                 WHERE round_id = $10 AND measure_id = $11 AND version = $12",
-            )
-            .bind(status_key)
-            .bind(entry.status.label())
-            .bind(&entry.description)
-            .bind(entry.continuation.decision.kind().key())
-            .bind(condition)
-            .bind(merge_id)
-            .bind(merge_title)
-            .bind(&entry.continuation.comment)
-            .bind(now())
-            .bind(round.id)
-            .bind(current.measure_id)
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+            entry_row::update(&mut tx, key, &values, expected_version).await?
         };
         if changed != 1 {
             tx.rollback().await?;
@@ -221,7 +153,7 @@ impl Db {
             &mut tx,
             scope,
             actor,
-            "entry.update",
+            changes::ENTRY_UPDATE,
             Some(describe(&current.entry)),
             Some(describe(entry)),
         )

@@ -4,6 +4,7 @@
 
 pub mod changes;
 mod entries;
+mod entry_row;
 mod measures;
 mod organisations;
 mod reports;
@@ -152,7 +153,9 @@ impl Db {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;").await?;
+                        // SQLite has one writer: a save waits up to 30 s for another to finish
+                        // (a CLI import of 50,000 measures holds the lock for some seconds).
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;").await?;
                     }
                     Ok(())
                 })

@@ -288,9 +288,9 @@ impl Db {
         .bind(parent_id)
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query(
+        let measure_id: i64 = sqlx::query_scalar(
             "INSERT INTO measures (programme_id, number, section_id, area_id, parent_id, position, title)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(programme_id)
         .bind(number)
@@ -299,7 +299,7 @@ impl Db {
         .bind(parent_id)
         .bind(position)
         .bind(title)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         // A measure added while a round is open belongs to that round's report from now on.
         let open_round: Option<i64> = sqlx::query_scalar(
@@ -310,16 +310,7 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(round_id) = open_round {
-            sqlx::query(
-                "INSERT INTO status_entries (round_id, measure_id, updated_at)
-                 SELECT $1, id, $2 FROM measures WHERE programme_id = $3 AND number = $4",
-            )
-            .bind(round_id)
-            .bind(crate::now())
-            .bind(programme_id)
-            .bind(number)
-            .execute(&mut *tx)
-            .await?;
+            crate::entry_row::insert_empty(&mut tx, round_id, measure_id).await?;
         }
         let scope = Scope {
             organisation_id,

@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
-use tiltak_core::round::{Continuation, Decision, MergeTarget, RoundSlug, StatusEntry, parse_iso_date};
+use tiltak_core::round::{Decision, RoundSlug, parse_iso_date};
 use tiltak_core::status::Vocabulary;
 use tiltak_core::{Area, Measure, MeasureId, ProgrammeState, RoundInfo, Section, Status, StatusReport};
 
 use tiltak_core::Organisation;
 
+use crate::entry_row::{self, EntryValues, Updated};
 use crate::organisations::insert_organisation;
 use crate::{Audience, Db, DbError, DbResult, Message, OrganisationRow, now};
 
@@ -103,23 +104,8 @@ impl Db {
     /// The measures whose entry in this round a person saved on the web last (after opening or
     /// after the last import): an import without versions keeps these unless told to overwrite.
     pub async fn saved_on_the_web(&self, round_id: i64) -> DbResult<Vec<MeasureId>> {
-        let rows = sqlx::query(
-            "SELECT measure_number, action FROM change_log
-             WHERE round_id = $1 AND action IN ('entry.update', 'entry.import') ORDER BY id",
-        )
-        .bind(round_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut last: HashMap<i64, String> = HashMap::new();
-        for r in &rows {
-            if let Some(n) = r.try_get::<Option<i64>, _>("measure_number")? {
-                last.insert(n, r.try_get("action")?);
-            }
-        }
-        let mut saved: Vec<MeasureId> =
-            last.into_iter().filter(|(_, a)| a == "entry.update").map(|(n, _)| n as MeasureId).collect();
-        saved.sort_unstable();
-        Ok(saved)
+        let mut conn = self.pool.acquire().await?;
+        saved_on_the_web(&mut conn, round_id).await
     }
 
     /// Saves a report in one transaction: the programme (created or updated), its tree, the round
@@ -321,18 +307,17 @@ impl Db {
         .bind(programme_id)
         .fetch_all(&self.pool)
         .await?;
-        let measure_rows = sqlx::query(
+        let measure_rows = sqlx::query(concat!(
             "SELECT m.id, m.number, m.section_id, m.area_id, m.parent_id, m.title, g.name AS owner,
-                    prev.number AS continues_number,
-                    e.status_key, e.status_label, e.description, e.decision, e.condition, e.comment,
-                    e.merge_into_title, target.number AS merge_number, target.title AS merge_title
-             FROM measures m
+                    prev.number AS continues_number, ",
+            entry_row::entry_columns!(),
+            " FROM measures m
              LEFT JOIN working_groups g ON g.id = m.working_group_id
              LEFT JOIN measures prev ON prev.id = m.continues_id
              LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = $2
              LEFT JOIN measures target ON target.id = e.merge_into_id
-             WHERE m.programme_id = $1 AND (e.id IS NOT NULL OR $3 = 1) ORDER BY m.position, m.id",
-        )
+             WHERE m.programme_id = $1 AND (e.id IS NOT NULL OR $3 = 1) ORDER BY m.position, m.id"
+        ))
         .bind(programme_id)
         .bind(round_id)
         .bind(audience.members_flag())
@@ -451,12 +436,9 @@ async fn save_in(
         }
     };
 
-    // What the round held before, by measure: (version, values). A version above 1 is a save made
-    // in the round (opening a round copies values forward as version 1).
-    let previous: HashMap<i64, (i64, EntryValues)> = sqlx::query(
-        "SELECT e.measure_id, e.version, e.status_key, e.status_label, e.description, e.decision, e.condition,
-                e.merge_into_id, e.merge_into_title, e.comment
-         FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+    // What the round held before, by measure.
+    let previous: HashMap<i64, Stored> = sqlx::query(
+        "SELECT e.* FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
          WHERE r.programme_id = $1 AND r.label = $2",
     )
     .bind(programme_id)
@@ -465,44 +447,24 @@ async fn save_in(
     .await?
     .iter()
     .map(|r| {
-        let values = EntryValues {
-            status_key: r.try_get("status_key")?,
-            status_label: r.try_get("status_label")?,
-            merge_id: r.try_get("merge_into_id")?,
-            description: r.try_get("description")?,
-            decision: r.try_get("decision")?,
-            condition: r.try_get("condition")?,
-            merge_title: r.try_get("merge_into_title")?,
-            comment: r.try_get("comment")?,
+        let stored = Stored {
+            version: r.try_get("version")?,
+            updated: r.try_get::<i64, _>("updated")? != 0,
+            values: EntryValues::decode(r)?,
         };
-        Ok((r.try_get::<i64, _>("measure_id")?, (r.try_get::<i64, _>("version")?, values)))
+        Ok((r.try_get::<i64, _>("measure_id")?, stored))
     })
     .collect::<DbResult<_>>()?;
-    // Measures whose entry a person saved on the web last in this round (an import's own writes
-    // are not "newer" than the next file).
-    let web_saved: std::collections::HashSet<i64> = sqlx::query(
-        "SELECT c.measure_number, c.action FROM change_log c JOIN reporting_rounds r ON r.id = c.round_id
-         WHERE r.programme_id = $1 AND r.label = $2 AND c.action IN ('entry.update', 'entry.import')
-         ORDER BY c.id",
-    )
-    .bind(programme_id)
-    .bind(&report.round.label)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get::<Option<i64>, _>("measure_number")?, r.try_get::<String, _>("action")?)))
-    .collect::<DbResult<Vec<_>>>()?
-    .into_iter()
-    .fold(HashMap::new(), |mut last, (number, action)| {
-        if let Some(n) = number {
-            last.insert(n, action);
-        }
-        last
-    })
-    .into_iter()
-    .filter(|(_, action)| action == "entry.update")
-    .map(|(n, _)| n)
-    .collect();
+    let round_before: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM reporting_rounds WHERE programme_id = $1 AND label = $2")
+            .bind(programme_id)
+            .bind(&report.round.label)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let web_saved: std::collections::HashSet<MeasureId> = match round_before {
+        Some(id) => saved_on_the_web(&mut *tx, id).await?.into_iter().collect(),
+        None => Default::default(),
+    };
     let (round_id, replaced_round) = upsert_round(&mut *tx, programme_id, org, report, on_existing).await?;
 
     let ctx = save_tree(tx, org, programme_id, report.year, &report.sections, ids, owners).await?;
@@ -514,69 +476,37 @@ async fn save_in(
             .iter()
             .map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("number")? as MeasureId)))
             .collect::<DbResult<_>>()?;
-    let stamp = now();
     let mut kept_newer = Vec::new();
     let mut changed = Vec::new();
     for (measure_id, m) in &ctx.entries {
         let e = &m.entry;
-        let (condition, merge_id, merge_title) = match &e.continuation.decision {
-            Decision::Conditional { condition } => (Some(condition.clone()), None, None),
-            Decision::Merge { into } => {
-                (None, into.id.and_then(|id| ctx.db_ids.get(&id).copied()), Some(into.title.clone()))
-            }
-            _ => (None, None, None),
+        let merge_id = match &e.continuation.decision {
+            Decision::Merge { into } => into.id.and_then(|id| ctx.db_ids.get(&id).copied()),
+            _ => None,
         };
-        let status_key = match &e.status {
-            Status::None => None,
-            Status::Reported { key, .. } => Some(key.clone()),
-        };
-        let values = EntryValues {
-            status_key: status_key.clone(),
-            status_label: e.status.label().to_owned(),
-            merge_id,
-            description: e.description.clone(),
-            decision: e.continuation.decision.kind().key().to_owned(),
-            condition: condition.clone(),
-            merge_title: merge_title.clone(),
-            comment: e.continuation.comment.clone(),
-        };
-        // An unchanged entry keeps its version; a changed one counts as an update in the round; an
-        // entry a person saved in the round stays as saved unless the file may overwrite it.
+        let values = EntryValues::of(e, merge_id);
         let number = numbers.get(measure_id).copied().unwrap_or_default();
-        let version = match previous.get(measure_id) {
-            Some((version, old)) if old.same(&values) => *version,
-            Some((version, old))
-                if web_saved.contains(&i64::from(number)) && on_existing != OnExisting::Overwrite =>
-            {
-                kept_newer.push((number, m.title.clone()));
-                restore_entry(&mut *tx, round_id, *measure_id, *version, old).await?;
-                continue;
-            }
-            Some((version, old)) => {
-                changed.push((number, Some(old.describe()), values.describe()));
-                version + 1
-            }
-            None => 1,
+        let key = (round_id, *measure_id);
+        let Some(old) = previous.get(measure_id) else {
+            entry_row::insert(&mut *tx, key, &values, 1, Updated::Yes).await?;
+            continue;
         };
-        sqlx::query(
-            "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-                 condition, merge_into_id, merge_into_title, comment, version, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(round_id)
-        .bind(*measure_id)
-        .bind(status_key)
-        .bind(e.status.label())
-        .bind(&e.description)
-        .bind(e.continuation.decision.kind().key())
-        .bind(condition)
-        .bind(merge_id)
-        .bind(merge_title)
-        .bind(&e.continuation.comment)
-        .bind(version)
-        .bind(&stamp)
-        .execute(&mut *tx)
-        .await?;
+        // Someone saved the entry after the file was made: a file with versions knows which
+        // version it was made from; one without counts as older than any save on the web.
+        let newer = match e.version {
+            Some(v) => old.version > v,
+            None => web_saved.contains(&number),
+        };
+        if old.values.same(&values) {
+            // Unchanged: it keeps its version, so import → export → import gives the same file.
+            entry_row::insert(&mut *tx, key, &old.values, old.version, old.updated()).await?;
+        } else if newer && on_existing != OnExisting::Overwrite {
+            kept_newer.push((number, m.title.clone()));
+            entry_row::insert(&mut *tx, key, &old.values, old.version, old.updated()).await?;
+        } else {
+            changed.push((number, Some(old.values.describe()), values.describe()));
+            entry_row::insert(&mut *tx, key, &values, old.version + 1, Updated::Yes).await?;
+        }
     }
     if !kept_newer.is_empty() && on_existing == OnExisting::ReplaceRefusingNewer {
         let names: Vec<String> = kept_newer.iter().map(|(id, title)| format!("{id} «{title}»")).collect();
@@ -590,7 +520,15 @@ async fn save_in(
             round_id: Some(round_id),
             measure_number: Some(i64::from(*number)),
         };
-        crate::changes::log(tx, scope, actor, "entry.import", before.clone(), Some(after.clone())).await?;
+        crate::changes::log(
+            tx,
+            scope,
+            actor,
+            crate::changes::ENTRY_IMPORT,
+            before.clone(),
+            Some(after.clone()),
+        )
+        .await?;
     }
     let kept_newer: Vec<MeasureId> = kept_newer.into_iter().map(|(id, _)| id).collect();
     let measures = ctx.entries.len();
@@ -737,47 +675,12 @@ fn programme_row(r: &AnyRow) -> DbResult<ProgrammeRow> {
 }
 
 fn measure_from_row(r: &AnyRow) -> DbResult<Measure> {
-    let status_key: Option<String> = r.try_get("status_key")?;
-    let status = match status_key {
-        Some(key) => Status::Reported {
-            key,
-            label: r.try_get::<Option<String>, _>("status_label")?.unwrap_or_default(),
-        },
-        None => Status::None,
-    };
-    let decision: Option<String> = r.try_get("decision")?;
-    let decision = match decision.as_deref() {
-        Some("yes") => Decision::Yes,
-        Some("no") => Decision::No,
-        Some("conditional") => Decision::Conditional {
-            condition: r.try_get::<Option<String>, _>("condition")?.unwrap_or_default(),
-        },
-        Some("merge") => {
-            let number: Option<i64> = r.try_get("merge_number")?;
-            let title: Option<String> = r.try_get("merge_title")?;
-            let written: Option<String> = r.try_get("merge_into_title")?;
-            Decision::Merge {
-                into: MergeTarget {
-                    id: number.map(|n| n as MeasureId),
-                    title: title.or(written).unwrap_or_default(),
-                },
-            }
-        }
-        _ => Decision::Undecided,
-    };
     Ok(Measure {
         id: Some(r.try_get::<i64, _>("number")? as MeasureId),
         title: r.try_get("title")?,
         owner: r.try_get("owner")?,
         continues: r.try_get::<Option<i64>, _>("continues_number")?.map(|n| n as MeasureId),
-        entry: StatusEntry {
-            status,
-            description: r.try_get::<Option<String>, _>("description")?.unwrap_or_default(),
-            continuation: Continuation {
-                decision,
-                comment: r.try_get::<Option<String>, _>("comment")?.unwrap_or_default(),
-            },
-        },
+        entry: entry_row::decode(r)?,
         children: Vec::new(),
     })
 }
@@ -802,78 +705,42 @@ fn check_statuses(report: &StatusReport, vocabulary: &Vocabulary) -> DbResult<()
     Ok(())
 }
 
-/// An entry's values as stored, to tell an unchanged entry from a changed one.
-#[derive(Debug, Clone)]
-struct EntryValues {
-    status_key: Option<String>,
-    status_label: String,
-    merge_id: Option<i64>,
-    description: String,
-    decision: String,
-    condition: Option<String>,
-    merge_title: Option<String>,
-    comment: String,
-}
-
-impl EntryValues {
-    /// The same content (the label as written and the merge target's id may differ).
-    fn same(&self, other: &EntryValues) -> bool {
-        (
-            &self.status_key,
-            &self.description,
-            &self.decision,
-            &self.condition,
-            &self.merge_title,
-            &self.comment,
-        ) == (
-            &other.status_key,
-            &other.description,
-            &other.decision,
-            &other.condition,
-            &other.merge_title,
-            &other.comment,
-        )
-    }
-
-    fn describe(&self) -> String {
-        format!(
-            "status: {}; description: {}; decision: {}; comment: {}",
-            self.status_key.as_deref().unwrap_or("none"),
-            self.description,
-            self.decision,
-            self.comment
-        )
-    }
-}
-
-/// Puts back an entry a person saved, after the replaced round's entries were cleared.
-async fn restore_entry(
-    tx: &mut AnyConnection,
-    round_id: i64,
-    measure_id: i64,
+/// An entry the round held before the file was saved.
+struct Stored {
     version: i64,
-    v: &EntryValues,
-) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-             condition, merge_into_id, merge_into_title, comment, version, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    updated: bool,
+    values: EntryValues,
+}
+
+impl Stored {
+    fn updated(&self) -> Updated {
+        if self.updated { Updated::Yes } else { Updated::No }
+    }
+}
+
+/// The measures whose entry in this round a person saved on the web last (after the round opened
+/// or after the last import).
+async fn saved_on_the_web(conn: &mut AnyConnection, round_id: i64) -> DbResult<Vec<MeasureId>> {
+    let rows = sqlx::query(
+        "SELECT measure_number, action FROM change_log
+         WHERE round_id = $1 AND action IN ($2, $3) AND measure_number IS NOT NULL ORDER BY id",
     )
     .bind(round_id)
-    .bind(measure_id)
-    .bind(&v.status_key)
-    .bind(&v.status_label)
-    .bind(&v.description)
-    .bind(&v.decision)
-    .bind(&v.condition)
-    .bind(v.merge_id)
-    .bind(&v.merge_title)
-    .bind(&v.comment)
-    .bind(version)
-    .bind(now())
-    .execute(&mut *tx)
+    .bind(crate::changes::ENTRY_UPDATE)
+    .bind(crate::changes::ENTRY_IMPORT)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(())
+    let mut last: HashMap<i64, String> = HashMap::new();
+    for r in &rows {
+        last.insert(r.try_get("measure_number")?, r.try_get("action")?);
+    }
+    let mut saved: Vec<MeasureId> = last
+        .into_iter()
+        .filter(|(_, a)| a == crate::changes::ENTRY_UPDATE)
+        .map(|(n, _)| n as MeasureId)
+        .collect();
+    saved.sort_unstable();
+    Ok(saved)
 }
 
 async fn upsert_round(

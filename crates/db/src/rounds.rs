@@ -41,7 +41,7 @@ impl Db {
 
     pub async fn round_progress(&self, round_id: i64) -> DbResult<RoundProgress> {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS entries, COALESCE(SUM(CASE WHEN version > 1 THEN 1 ELSE 0 END), 0) AS updated
+            "SELECT COUNT(*) AS entries, COALESCE(SUM(updated), 0) AS updated
              FROM status_entries WHERE round_id = $1",
         )
         .bind(round_id)
@@ -102,32 +102,8 @@ impl Db {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        if previous.is_none() {
-            // The programme's first round: every measure gets its (empty) entry at once.
-            sqlx::query(
-                "INSERT INTO status_entries (round_id, measure_id, updated_at)
-                 SELECT $1, id, $2 FROM measures WHERE programme_id = $3",
-            )
-            .bind(id)
-            .bind(now())
-            .bind(programme.id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(prev) = &previous {
-            sqlx::query(
-                "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-                     condition, merge_into_id, merge_into_title, comment, version, updated_at)
-                 SELECT $1, measure_id, status_key, status_label, description, decision, condition, merge_into_id,
-                        merge_into_title, comment, 1, $2
-                 FROM status_entries WHERE round_id = $3",
-            )
-            .bind(id)
-            .bind(now())
-            .bind(prev.id)
-            .execute(&mut *tx)
-            .await?;
-        }
+        // The first round starts empty; a later one from the previous round's values.
+        crate::entry_row::open_round(&mut tx, programme.id, id, previous.as_ref().map(|p| p.id)).await?;
         let scope = Scope {
             organisation_id,
             programme_id: Some(programme.id),

@@ -1,36 +1,28 @@
-//! The status report as CSV: one row per measure, with its place in the tree. The columns are
-//! those the spreadsheet import reads (`id, section, area, parent_id, position, title, status,
-//! description, decision, comment`), followed by the label, condition, merge target and path.
+//! The status report as CSV: one row per measure, with its place in the tree, in the columns of
+//! [`Column::ALL`] with headings in the export's language. Status and decision are written as
+//! people read them (the vocabulary's label, "Ja", "Hvis" …), and each row carries the version of
+//! its entry, so that an import of the file knows what it would overwrite.
 
 use tiltak_core::Measure;
-
 use tiltak_core::StatusReport;
+use tiltak_core::status::Vocabulary;
 
-pub const COLUMNS: &[&str] = &[
-    "id",
-    "section",
-    "area",
-    "parent_id",
-    "position",
-    "title",
-    "status",
-    "description",
-    "decision",
-    "comment",
-    "status_label",
-    "condition",
-    "merge_into_id",
-    "path",
-];
+use crate::Labels;
+use crate::labels::Column;
 
-/// The columns the spreadsheet import needs; it reads the others when they are there.
-pub const REQUIRED_COLUMNS: &[&str] = COLUMNS.split_at(10).0;
+/// The headings of the columns in this language.
+pub fn headings(labels: &Labels) -> Vec<&'static str> {
+    Column::ALL.iter().map(|c| labels.column(*c)).collect()
+}
 
 /// The CSV a spreadsheet opens safely: a text cell that starts with `=`, `+`, `-`, `@`, a tab or
 /// a carriage return would be read as a formula by Excel or LibreOffice, so it is written with a
 /// leading apostrophe (OWASP's advice on CSV injection); the import takes the apostrophe off again.
-pub fn write(doc: &StatusReport) -> String {
-    write_rows(COLUMNS, records(doc).iter().map(|r| r.iter().map(String::as_str).collect()))
+pub fn write(doc: &StatusReport, vocabulary: &Vocabulary, labels: &Labels) -> String {
+    write_rows(
+        &headings(labels),
+        records(doc, vocabulary, labels).iter().map(|r| r.iter().map(String::as_str).collect()),
+    )
 }
 
 /// A CSV of these rows, every cell made spreadsheet-safe (see [`write`]).
@@ -65,57 +57,77 @@ pub fn from_spreadsheet_safe(cell: &str) -> &str {
 
 /// The rows of the report, one per measure, as plain text (the XLSX writes them as string cells,
 /// which no spreadsheet evaluates).
-pub fn records(doc: &StatusReport) -> Vec<Vec<String>> {
-    let mut w = Vec::new();
+pub fn records(doc: &StatusReport, vocabulary: &Vocabulary, labels: &Labels) -> Vec<Vec<String>> {
+    let mut w = Rows { out: Vec::new(), vocabulary, labels };
     for section in &doc.sections {
         for (i, m) in section.measures.iter().enumerate() {
-            rows(&mut w, m, &section.title, "", None, i + 1, &[&section.title]);
+            w.rows(m, (&section.title, ""), None, i + 1, &[&section.title]);
         }
         for area in &section.areas {
             for (i, m) in area.measures.iter().enumerate() {
-                rows(&mut w, m, &section.title, &area.title, None, i + 1, &[&section.title, &area.title]);
+                w.rows(m, (&section.title, &area.title), None, i + 1, &[&section.title, &area.title]);
             }
         }
     }
-    w
+    w.out
 }
 
-fn rows(
-    w: &mut Vec<Vec<String>>,
-    m: &Measure,
-    section: &str,
-    area: &str,
-    parent: Option<u32>,
-    position: usize,
-    path: &[&str],
-) {
-    use tiltak_core::Decision;
-    let id = m.id.map(|i| i.to_string()).unwrap_or_default();
-    let (condition, merge_into) = match &m.entry.continuation.decision {
-        Decision::Conditional { condition } => (condition.clone(), String::new()),
-        Decision::Merge { into } => (String::new(), into.id.map(|i| i.to_string()).unwrap_or_default()),
-        _ => (String::new(), String::new()),
-    };
-    let mut full_path: Vec<&str> = path.to_vec();
-    full_path.push(&m.title);
-    w.push(vec![
-        id,
-        section.to_owned(),
-        area.to_owned(),
-        parent.map(|p| p.to_string()).unwrap_or_default(),
-        position.to_string(),
-        m.title.clone(),
-        m.entry.status.key().to_owned(),
-        m.entry.description.clone(),
-        m.entry.continuation.decision.kind().key().to_owned(),
-        m.entry.continuation.comment.clone(),
-        m.entry.status.label().to_owned(),
-        condition,
-        merge_into,
-        full_path.join(" > "),
-    ]);
-    for (i, c) in m.children.iter().enumerate() {
-        rows(w, c, section, area, m.id, i + 1, &full_path);
+/// The status as the status column holds it: the vocabulary's label (the label as written if
+/// the key is not in the vocabulary), or "Ingen status".
+pub fn status_cell(status: &tiltak_core::Status, vocabulary: &Vocabulary, labels: &Labels) -> String {
+    match status {
+        tiltak_core::Status::None => labels.no_status.to_owned(),
+        tiltak_core::Status::Reported { key, label } => {
+            vocabulary.get(key).map(|k| k.label.clone()).unwrap_or_else(|| label.clone())
+        }
+    }
+}
+
+struct Rows<'a> {
+    out: Vec<Vec<String>>,
+    vocabulary: &'a Vocabulary,
+    labels: &'a Labels,
+}
+
+impl Rows<'_> {
+    fn rows(
+        &mut self,
+        m: &Measure,
+        (section, area): (&str, &str),
+        parent: Option<u32>,
+        position: usize,
+        path: &[&str],
+    ) {
+        use tiltak_core::Decision;
+        let id = m.id.map(|i| i.to_string()).unwrap_or_default();
+        let decision = &m.entry.continuation.decision;
+        let (condition, merge_into) = match decision {
+            Decision::Conditional { condition } => (condition.clone(), String::new()),
+            Decision::Merge { into } => (String::new(), into.id.map(|i| i.to_string()).unwrap_or_default()),
+            _ => (String::new(), String::new()),
+        };
+        let mut full_path: Vec<&str> = path.to_vec();
+        full_path.push(&m.title);
+        // In the order of Column::ALL.
+        self.out.push(vec![
+            id,
+            section.to_owned(),
+            area.to_owned(),
+            parent.map(|p| p.to_string()).unwrap_or_default(),
+            position.to_string(),
+            m.title.clone(),
+            status_cell(&m.entry.status, self.vocabulary, self.labels),
+            m.entry.description.clone(),
+            self.labels.decision_kind(decision.kind()).to_owned(),
+            condition,
+            merge_into,
+            m.entry.continuation.comment.clone(),
+            m.entry.version.map(|v| v.to_string()).unwrap_or_default(),
+            full_path.join(" > "),
+        ]);
+        for (i, c) in m.children.iter().enumerate() {
+            self.rows(c, (section, area), m.id, i + 1, &full_path);
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 use tiltak_core::MeasureId;
 use tiltak_core::round::{Decision, MergeTarget};
 
+use tiltak_i18n::Message;
+
 use crate::phrases::{self, find_phrase, starts_with_phrase};
 
 /// `above` is the measure just above (same parent), which "den over" points to; `titles` are all
@@ -12,7 +14,7 @@ pub fn classify(
     comment: &str,
     above: Option<(Option<MeasureId>, String)>,
     titles: &[(MeasureId, String)],
-    warn: &mut dyn FnMut(String),
+    warn: &mut dyn FnMut(Message),
 ) -> Decision {
     let comment = comment.trim();
     if comment.is_empty() {
@@ -27,9 +29,7 @@ pub fn classify(
             return match above {
                 Some((id, title)) => Decision::Merge { into: MergeTarget { id, title } },
                 None => {
-                    warn(format!(
-                        "{comment:?} merges with the measure above, but none is above it; left undecided"
-                    ));
+                    warn(Message::new("warn-merge-nothing-above").arg("comment", comment));
                     Decision::Undecided
                 }
             };
@@ -42,9 +42,7 @@ pub fn classify(
         if let [(id, title)] = found.as_slice() {
             return Decision::Merge { into: MergeTarget { id: Some(*id), title: title.clone() } };
         }
-        warn(format!(
-            "{comment:?} asks for a merge, but no single measure is titled {target_text:?}; left undecided"
-        ));
+        warn(Message::new("warn-merge-target-unclear").arg("comment", comment).arg("target", target_text));
         return Decision::Undecided;
     }
     if phrases::YES.iter().any(|p| starts_with_phrase(comment, p)) {

@@ -21,7 +21,8 @@ use crate::Labels;
 use crate::board::{BoardReport, ChangesReport, SummaryRow};
 use crate::chart;
 use crate::document::ReportDocument;
-use crate::spreadsheet::{SheetError, SheetMeta};
+use crate::document::{Problem, Problems, Source};
+use crate::spreadsheet::SheetMeta;
 use crate::table::{CellText, SourceTable, is_five_column, parse_report_title, read_tables};
 
 /// A4 landscape in twentieths of a point, and the width between the margins.
@@ -323,13 +324,10 @@ fn escape(s: &str) -> String {
 /// Reads the five-column tables of a Word document (see [`crate::table`]). The section of each
 /// table is the heading above it; year and round come from `meta`, or from a title paragraph
 /// "Status – {programme} – {round}" as Tiltak writes it.
-pub fn read(bytes: &[u8], vocabulary: &Vocabulary, meta: &SheetMeta) -> Result<ReportDocument, SheetError> {
-    let err = |message: String| SheetError { place: "the document".into(), message };
-    crate::unzip::check(bytes).map_err(|e| match e {
-        crate::unzip::UnzipError::NotZip(why) => err(format!("not a Word (DOCX) document ({why})")),
-        too_large => err(too_large.to_string()),
-    })?;
-    let doc = docx_rs::read_docx(bytes).map_err(|e| err(format!("not a Word (DOCX) document ({e})")))?;
+pub fn read(bytes: &[u8], vocabulary: &Vocabulary, meta: &SheetMeta) -> Result<ReportDocument, Problems> {
+    crate::unzip::check(bytes).map_err(|e| Problem::file(e.message("file-not-docx")))?;
+    let doc = docx_rs::read_docx(bytes)
+        .map_err(|e| Problem::file(tiltak_i18n::Message::new("file-not-docx").arg("detail", e)))?;
     let mut meta = meta.clone();
     let mut tables = Vec::new();
     let mut last_heading: Option<String> = None;
@@ -367,7 +365,7 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary, meta: &SheetMeta) -> Result<R
                 let section = last_heading.clone().or_else(|| last_paragraph.clone()).unwrap_or_else(|| {
                     if meta.title.is_empty() { "Tiltak".to_owned() } else { meta.title.clone() }
                 });
-                tables.push(SourceTable { name: format!("table {table_number}"), section, rows });
+                tables.push(SourceTable { source: Source::Table(table_number), section, rows });
             }
             _ => {}
         }

@@ -5,7 +5,9 @@
 use tiltak_core::status::Vocabulary;
 use time::Date;
 
-use crate::document::ReportDocument;
+use tiltak_i18n::Message;
+
+use crate::document::{Problem, Problems, ReportDocument};
 use crate::report_text::{self, TextOptions};
 use crate::spreadsheet::{self, SheetMeta};
 use crate::{docx, json};
@@ -51,9 +53,16 @@ pub struct Imported {
     pub ids_are_the_programmes: bool,
 }
 
+/// Why a file could not be read: every problem found, each with its place, as messages.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct ImportError(pub String);
+pub struct ImportError(pub Problems);
+
+impl From<Problem> for ImportError {
+    fn from(p: Problem) -> Self {
+        ImportError(p.into())
+    }
+}
 
 pub fn read(
     kind: FileKind,
@@ -68,14 +77,16 @@ pub fn read(
         round: meta.round.clone(),
         date: meta.date,
     };
-    let e = |e: &dyn std::fmt::Display| ImportError(e.to_string());
     let (mut doc, ids) = match kind {
         FileKind::Json => {
-            let mut doc = json::read(bytes, vocabulary).map_err(|x| e(&x))?;
+            let mut doc = json::read(bytes, vocabulary).map_err(|x| x.problem())?;
             if let Some(year) = meta.year
                 && year != doc.year
             {
-                return Err(ImportError(format!("the file is the programme of {}, not {year}", doc.year)));
+                return Err(Problem::file(
+                    Message::new("file-other-year").arg("file_year", doc.year).arg("year", year),
+                )
+                .into());
             }
             if let Some(label) = &meta.round {
                 doc.report.round.label = label.clone();
@@ -85,9 +96,9 @@ pub fn read(
             }
             (doc, true)
         }
-        FileKind::Xlsx => spreadsheet::read_xlsx_any(bytes, vocabulary, &sheet_meta).map_err(|x| e(&x))?,
-        FileKind::Csv => spreadsheet::read_csv_any(bytes, vocabulary, &sheet_meta).map_err(|x| e(&x))?,
-        FileKind::Docx => (docx::read(bytes, vocabulary, &sheet_meta).map_err(|x| e(&x))?, false),
+        FileKind::Xlsx => spreadsheet::read_xlsx_any(bytes, vocabulary, &sheet_meta).map_err(ImportError)?,
+        FileKind::Csv => spreadsheet::read_csv_any(bytes, vocabulary, &sheet_meta).map_err(ImportError)?,
+        FileKind::Docx => (docx::read(bytes, vocabulary, &sheet_meta).map_err(ImportError)?, false),
         FileKind::Text => {
             let options = TextOptions {
                 organisation: meta.organisation.clone(),
@@ -95,7 +106,7 @@ pub fn read(
                 round_label: meta.round.clone(),
                 round_date: meta.date,
             };
-            (report_text::parse_bytes(bytes, vocabulary, &options).map_err(|x| e(&x))?, false)
+            (report_text::parse_bytes(bytes, vocabulary, &options).map_err(|x| x.problem())?, false)
         }
     };
     doc.report.organisation = meta.organisation.clone();

@@ -4,16 +4,34 @@
 use tiltak_core::status::Vocabulary;
 use tiltak_core::{Measure, ProgrammeError, StatusReport};
 
-use crate::document::ReportDocument;
+use tiltak_i18n::Message;
+
+use crate::document::{Problem, ReportDocument};
 
 #[derive(Debug, thiserror::Error)]
 pub enum JsonError {
-    #[error("not valid JSON for a status report at {path}: {message}")]
-    Shape { path: String, message: String },
+    /// Not the JSON shape of a report; `detail` is the JSON reader's own (English) words.
+    #[error("not valid JSON for a status report at {path}: {detail}")]
+    Shape { path: String, detail: String },
     #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
+    Invalid { path: String, message: Message },
     #[error("{0}")]
     Tree(#[from] ProgrammeError),
+}
+
+impl JsonError {
+    pub fn problem(&self) -> Problem {
+        let at = |path: &str| {
+            Message::new("file-place-json").arg("path", if path.is_empty() { "." } else { path })
+        };
+        match self {
+            JsonError::Shape { path, detail } => {
+                Problem::new(at(path), Message::new("file-json-shape").arg("detail", detail))
+            }
+            JsonError::Invalid { path, message } => Problem::new(at(path), message.clone()),
+            JsonError::Tree(e) => Problem::file(tiltak_i18n::programme_error(e)),
+        }
+    }
 }
 
 /// Pretty JSON with a final newline; the same document always gives the same bytes.
@@ -29,18 +47,11 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<ReportDocument, Jso
     // Read the report itself first: a flattened wrapper would hide the path of an error.
     let shape = |e: serde_path_to_error::Error<serde_json::Error>| JsonError::Shape {
         path: e.path().to_string(),
-        message: e.inner().to_string(),
+        detail: e.inner().to_string(),
     };
     let report: StatusReport =
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(shape)?;
-    #[derive(serde::Deserialize)]
-    struct Warnings {
-        #[serde(default)]
-        warnings: Vec<crate::Warning>,
-    }
-    let Warnings { warnings } =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(shape)?;
-    let mut doc = ReportDocument { report, warnings, source_lines: Default::default() };
+    let mut doc = ReportDocument::from(report);
     for (si, s) in doc.sections.iter().enumerate() {
         for (mi, m) in s.measures.iter().enumerate() {
             check_measure(m, &format!("sections[{si}].measures[{mi}]"), vocabulary)?;
@@ -49,7 +60,7 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<ReportDocument, Jso
             if a.title.trim().is_empty() {
                 return Err(JsonError::Invalid {
                     path: format!("sections[{si}].areas[{ai}].title"),
-                    message: "an area needs a title".into(),
+                    message: Message::new("file-area-title-needed"),
                 });
             }
             for (mi, m) in a.measures.iter().enumerate() {
@@ -70,12 +81,15 @@ fn check_measure(m: &Measure, path: &str, vocabulary: &Vocabulary) -> Result<(),
     if m.title.trim().is_empty() {
         return Err(JsonError::Invalid {
             path: format!("{path}.title"),
-            message: "a measure needs a title".into(),
+            message: Message::new("file-title-needed"),
         });
     }
-    vocabulary
-        .status(m.entry.status.key(), m.entry.status.label())
-        .map_err(|e| JsonError::Invalid { path: format!("{path}.status.key"), message: e.to_string() })?;
+    vocabulary.status(m.entry.status.key(), m.entry.status.label()).map_err(|_| JsonError::Invalid {
+        path: format!("{path}.status.key"),
+        message: Message::new("file-status-key-unknown")
+            .arg("value", m.entry.status.key())
+            .arg("keys", vocabulary.kinds.iter().map(|k| k.key.as_str()).collect::<Vec<_>>().join(", ")),
+    })?;
     for (ci, c) in m.children.iter().enumerate() {
         check_measure(c, &format!("{path}.children[{ci}]"), vocabulary)?;
     }

@@ -2,7 +2,7 @@
 //! (The web pages take theirs from the fluent files; documents are written outside a request.)
 
 use tiltak_core::Language;
-use tiltak_core::round::Decision;
+use tiltak_core::round::{Decision, DecisionKind};
 use tiltak_core::status::StatusCategory;
 
 pub struct Labels {
@@ -34,9 +34,16 @@ pub struct Labels {
     pub added: &'static str,
     continue_template: &'static str,
     title_template: &'static str,
+    /// The spreadsheet's sheets: summary and about.
+    pub summary_sheet: &'static str,
+    pub about_sheet: &'static str,
     categories: [&'static str; 5],
     decisions: [&'static str; 5],
     kinds: [&'static str; 3],
+    /// The headings of the spreadsheet's and the CSV's columns, in [`Column::ALL`]'s order.
+    columns: [&'static str; 14],
+    /// The about sheet's rows: organisation, title, year, round, date.
+    about: [&'static str; 5],
 }
 
 impl Labels {
@@ -80,6 +87,25 @@ impl Labels {
                 ],
                 decisions: ["Ja", "Nei", "Hvis", "Slås sammen med", "Ikke avgjort"],
                 kinds: ["Nytt", "Fjernet", "Endret"],
+                summary_sheet: "Oppsummering",
+                about_sheet: "Om filen",
+                columns: [
+                    "Nr.",
+                    "Del",
+                    "Innsatsområde",
+                    "Under nr.",
+                    "Rekkefølge",
+                    "Tiltak",
+                    "Status",
+                    "Beskrivelse",
+                    "Videreføring",
+                    "Betingelse",
+                    "Slås sammen med nr.",
+                    "Kommentar",
+                    "Versjon",
+                    "Plassering",
+                ],
+                about: ["Organisasjon", "Tittel", "År", "Runde", "Dato"],
             },
             Language::Nn => Labels {
                 language,
@@ -119,6 +145,25 @@ impl Labels {
                 ],
                 decisions: ["Ja", "Nei", "Viss", "Slåast saman med", "Ikkje avgjort"],
                 kinds: ["Nytt", "Fjerna", "Endra"],
+                summary_sheet: "Samandrag",
+                about_sheet: "Om fila",
+                columns: [
+                    "Nr.",
+                    "Del",
+                    "Innsatsområde",
+                    "Under nr.",
+                    "Rekkjefølgje",
+                    "Tiltak",
+                    "Status",
+                    "Skildring",
+                    "Vidareføring",
+                    "Vilkår",
+                    "Slåast saman med nr.",
+                    "Kommentar",
+                    "Versjon",
+                    "Plassering",
+                ],
+                about: ["Organisasjon", "Tittel", "År", "Runde", "Dato"],
             },
             Language::En => Labels {
                 language,
@@ -152,6 +197,25 @@ impl Labels {
                 categories: ["Not started", "In progress", "Done", "Will not be done", "Not reported"],
                 decisions: ["Yes", "No", "If", "Merge with", "Undecided"],
                 kinds: ["New", "Removed", "Changed"],
+                summary_sheet: "Summary",
+                about_sheet: "About",
+                columns: [
+                    "No.",
+                    "Section",
+                    "Area",
+                    "Parent no.",
+                    "Position",
+                    "Measure",
+                    "Status",
+                    "Description",
+                    "Continuation",
+                    "Condition",
+                    "Merge into no.",
+                    "Comment",
+                    "Version",
+                    "Path",
+                ],
+                about: ["Organisation", "Title", "Year", "Round", "Date"],
             },
         }
     }
@@ -190,6 +254,23 @@ impl Labels {
         }
     }
 
+    /// A decision's kind as one word of the document's language ("Ja", "Hvis", …), as the
+    /// spreadsheet's decision column holds it.
+    pub fn decision_kind(&self, kind: DecisionKind) -> &'static str {
+        let i = DecisionKind::ALL.iter().position(|k| *k == kind).expect("every kind is in ALL");
+        self.decisions[i]
+    }
+
+    /// A column's heading.
+    pub fn column(&self, column: Column) -> &'static str {
+        self.columns[column as usize]
+    }
+
+    /// The about sheet's row names: organisation, title, year, round, date.
+    pub fn about_rows(&self) -> [&'static str; 5] {
+        self.about
+    }
+
     /// "added" | "removed" | "changed" as a word of the document's language.
     pub fn change_kind(&self, kind: &str) -> &'static str {
         match kind {
@@ -198,4 +279,93 @@ impl Labels {
             _ => self.kinds[2],
         }
     }
+}
+
+/// A column of Tiltak's spreadsheet and CSV. Headings are written in the export's language and
+/// read in any of them (and as the keys of earlier exports: `id`, `section`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    Id,
+    Section,
+    Area,
+    ParentId,
+    Position,
+    Title,
+    Status,
+    Description,
+    Decision,
+    Condition,
+    MergeIntoId,
+    Comment,
+    Version,
+    Path,
+}
+
+impl Column {
+    pub const ALL: [Column; 14] = [
+        Column::Id,
+        Column::Section,
+        Column::Area,
+        Column::ParentId,
+        Column::Position,
+        Column::Title,
+        Column::Status,
+        Column::Description,
+        Column::Decision,
+        Column::Condition,
+        Column::MergeIntoId,
+        Column::Comment,
+        Column::Version,
+        Column::Path,
+    ];
+
+    /// The columns a sheet must have to be read as Tiltak's own.
+    pub const REQUIRED: [Column; 6] =
+        [Column::Id, Column::Section, Column::Area, Column::Title, Column::Status, Column::Decision];
+
+    /// The key of earlier exports, still read.
+    pub fn key(self) -> &'static str {
+        [
+            "id",
+            "section",
+            "area",
+            "parent_id",
+            "position",
+            "title",
+            "status",
+            "description",
+            "decision",
+            "condition",
+            "merge_into_id",
+            "comment",
+            "version",
+            "path",
+        ][self as usize]
+    }
+
+    /// The column a heading names, in any language.
+    pub fn find(heading: &str) -> Option<Column> {
+        let h = heading.trim().to_lowercase();
+        Column::ALL.into_iter().find(|c| {
+            c.key() == h
+                || Language::ALL.iter().any(|l| Labels::for_language(*l).column(*c).to_lowercase() == h)
+        })
+    }
+}
+
+/// A decision's kind from the spreadsheet's cell: its word in any language, or its key.
+pub fn decision_kind_from_cell(cell: &str) -> Option<DecisionKind> {
+    let c = cell.trim().to_lowercase();
+    DecisionKind::ALL.into_iter().find(|k| {
+        k.key() == c
+            || Language::ALL.iter().any(|l| Labels::for_language(*l).decision_kind(*k).to_lowercase() == c)
+    })
+}
+
+/// Whether a status cell says "no status" (empty, `none`, or the words of any language).
+pub fn is_no_status(cell: &str) -> bool {
+    let c = cell.trim().to_lowercase();
+    c.is_empty()
+        || c == "none"
+        || Language::ALL.iter().any(|l| Labels::for_language(*l).no_status.to_lowercase() == c)
 }

@@ -18,5 +18,5 @@ pub mod spreadsheet;
 pub mod table;
 pub mod unzip;
 
-pub use document::{ReportDocument, Warning};
+pub use document::{Problem, Problems, ReportDocument, Warning};
 pub use labels::Labels;

@@ -17,7 +17,9 @@ use tiltak_core::status::{Status, Vocabulary};
 use tiltak_core::{Area, Measure, MeasureId, Programme, RoundInfo, Section, StatusReport};
 use time::{Date, Month};
 
-use crate::document::{ReportDocument, Warning};
+use tiltak_i18n::Message;
+
+use crate::document::{Problem, ReportDocument, Warning};
 use crate::phrases;
 
 /// Why a text could not be read as a status report at all.
@@ -37,6 +39,23 @@ pub enum TextError {
     NoYear { line: usize, title: String },
     #[error("no measures found: expected rows that start with \"*\" or carry a status such as \"Pågående\"")]
     NoMeasures,
+}
+
+impl TextError {
+    pub fn problem(&self) -> Problem {
+        let line = |n: &usize| Message::new("file-place-line").arg("line", n);
+        match self {
+            TextError::Empty => Problem::file(Message::new("text-empty")),
+            TextError::NotUtf8 { line: n } => Problem::new(line(n), Message::new("text-not-utf8")),
+            TextError::NoTitle { line: n, found } => {
+                Problem::new(line(n), Message::new("text-no-title").arg("found", found))
+            }
+            TextError::NoYear { line: n, title } => {
+                Problem::new(line(n), Message::new("text-no-year").arg("title", title))
+            }
+            TextError::NoMeasures => Problem::file(Message::new("text-no-measures")),
+        }
+    }
 }
 
 /// What the caller knows better than the text: year, round label and date override the title line.
@@ -264,7 +283,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn warn(&mut self, line: usize, message: String) {
+    fn warn(&mut self, line: usize, message: Message) {
         self.warnings.push(Warning { line, message });
     }
 
@@ -306,10 +325,7 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
             } else {
                 let no = self.lines[self.pos].no;
-                self.warn(
-                    no,
-                    "no column-heading line (Tiltak, Status, Beskrivelse …) after the title".into(),
-                );
+                self.warn(no, Message::new("warn-no-heading-line"));
             }
         }
         Ok(header)
@@ -429,7 +445,7 @@ impl<'a> Reader<'a> {
         let heading_like = end - i < 6 && heading.chars().count() <= 90 && !heading.ends_with('.');
         if followed_by_row && heading_like || self.last.is_none() {
             if !heading_like {
-                self.warn(no, format!("read {heading:?} as an area heading, although it is long for one"));
+                self.warn(no, Message::new("warn-long-area-heading").arg("heading", &heading));
             }
             self.open_area(heading);
             self.pos = end + 1;
@@ -438,25 +454,16 @@ impl<'a> Reader<'a> {
         let last = self.last.expect("checked above");
         let cell = if !last.has_status && !last.has_description { Cell::Description } else { Cell::Comment };
         let text = self.read_cell(i, cell, text).0;
-        let what = match cell {
-            Cell::Description => "description (the row above has no status)",
-            Cell::Comment => "continuation comment",
-        };
         if cell == Cell::Comment && last.has_comment {
-            self.warn(
-                no,
-                format!(
-                    "text with no place of its own was added to the continuation comment above: {:?}",
-                    short(&text)
-                ),
-            );
+            self.warn(no, Message::new("warn-added-to-comment").arg("text", short(&text)));
         } else {
             self.warn(
                 no,
-                format!(
-                    "read as the {what} of the measure above; nothing marks it as such: {:?}",
-                    short(&text)
-                ),
+                Message::new(match cell {
+                    Cell::Description => "warn-read-as-description",
+                    Cell::Comment => "warn-read-as-comment",
+                })
+                .arg("text", short(&text)),
             );
         }
         self.append_to_last(cell, &text);
@@ -465,11 +472,7 @@ impl<'a> Reader<'a> {
     fn open_area(&mut self, title: String) {
         if self.sections.is_empty() {
             let no = self.lines[self.pos].no;
-            self.warn(
-                no,
-                "an area comes before any known section heading; it was put in a section without a title"
-                    .into(),
-            );
+            self.warn(no, Message::new("warn-area-before-section"));
             self.sections.push(Section::default());
         }
         let section = self.sections.last_mut().expect("a section exists");
@@ -585,10 +588,7 @@ impl<'a> Reader<'a> {
             Some((n, text)) => row.comment = self.read_cell(n, Cell::Comment, text).0,
             None if self.pos == line + 1 && row.description.chars().count() > 60 => {
                 let no = self.lines[line].no;
-                self.warn(
-                    no,
-                    "the description and the continuation comment may share this line; nothing marks where one ends, so all of it was read as the description".into(),
-                );
+                self.warn(no, Message::new("warn-description-and-comment"));
             }
             None => {}
         }
@@ -639,11 +639,7 @@ impl<'a> Reader<'a> {
     /// Puts a row in the tree: under the open umbrella, or as a measure of the area (or section).
     fn place(&mut self, row: Row) {
         if self.sections.is_empty() {
-            self.warn(
-                row.line,
-                "a measure comes before any known section heading; it was put in a section without a title"
-                    .into(),
-            );
+            self.warn(row.line, Message::new("warn-measure-before-section"));
             self.sections.push(Section::default());
         }
         let umbrella_title = row.title.trim_end().ends_with(':');
@@ -653,6 +649,7 @@ impl<'a> Reader<'a> {
                 status: row.status.clone(),
                 description: row.description.clone(),
                 continuation: Continuation { decision: Decision::Undecided, comment: row.comment.clone() },
+                version: None,
             },
             ..Default::default()
         };
@@ -677,11 +674,9 @@ impl<'a> Reader<'a> {
                 if !row.bullet {
                     self.warn(
                         row.line,
-                        format!(
-                            "{:?} is not a bullet, but was placed under the umbrella {:?} above it; move it up a level if it stands alone",
-                            short(&row.title),
-                            short(&parent_title)
-                        ),
+                        Message::new("warn-placed-under-umbrella")
+                            .arg("title", short(&row.title))
+                            .arg("umbrella", short(&parent_title)),
                     );
                 }
             }

@@ -1,36 +1,31 @@
 //! The status report as a spreadsheet and back: XLSX (a "Status" sheet with one row per measure, a
-//! summary sheet, and an "About" sheet with the programme and round) and CSV (the same rows).
-//! Rows are tied together by ids, not titles: six measures of the sample share one title.
-//! Reading is all or nothing; an error names the sheet, row and column, and what was expected.
+//! summary sheet, and an about sheet with the programme and round) and CSV (the same rows).
+//! Headings are in the export's language and read in any; status and decision are written as
+//! people read them, with dropdowns. Rows are tied together by ids, not titles: six measures of
+//! the sample share one title. Reading is all or nothing; every problem found is reported at once,
+//! naming the sheet, row and column, and what was expected.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{DataValidation, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+use tiltak_core::Language;
 use tiltak_core::overview::overview;
 use tiltak_core::round::{Continuation, Decision, DecisionKind, MergeTarget, StatusEntry, parse_iso_date};
 use tiltak_core::status::Vocabulary;
 use tiltak_core::{Area, Measure, MeasureId, RoundInfo, Section, Status, StatusReport};
+use tiltak_i18n::Message;
 
-use crate::document::ReportDocument;
+use crate::document::{Problem, Problems, ReportDocument, Source};
+use crate::labels::{Column, decision_kind_from_cell, is_no_status};
 use crate::table::{CellText, EXPECTED_HEADINGS, SourceTable, is_five_column, read_tables};
 use crate::{Labels, csv_export};
 
 pub const STATUS_SHEET: &str = "Status";
-pub const ABOUT_SHEET: &str = "About";
 
-/// Where a spreadsheet went wrong: "sheet Status, row 7, column status: …".
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{place}: {message}")]
-pub struct SheetError {
-    pub place: String,
-    pub message: String,
-}
-
-fn err(place: impl Into<String>, message: impl Into<String>) -> SheetError {
-    SheetError { place: place.into(), message: message.into() }
-}
+/// At most this many problems are listed for one file (the rest are likely the same mistake).
+const MAX_PROBLEMS: usize = 50;
 
 /// Writes the report as XLSX. The same report gives the same bytes (fixed document dates).
 pub fn write_xlsx(
@@ -48,12 +43,12 @@ pub fn write_xlsx(
     let header = Format::new().set_bold().set_background_color("D9E2F3").set_text_wrap();
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 
-    let records = csv_export::records(report);
+    let records = csv_export::records(report, vocabulary, labels);
     let sheet = workbook.add_worksheet().set_name(STATUS_SHEET)?;
-    for (c, name) in csv_export::COLUMNS.iter().enumerate() {
+    for (c, name) in csv_export::headings(labels).iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &header)?;
     }
-    let widths = [6.0, 22.0, 26.0, 9.0, 8.0, 50.0, 16.0, 60.0, 12.0, 40.0, 20.0, 20.0, 10.0, 40.0];
+    let widths = [6.0, 22.0, 26.0, 9.0, 8.0, 50.0, 20.0, 60.0, 14.0, 24.0, 12.0, 40.0, 8.0, 40.0];
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w)?;
     }
@@ -62,7 +57,10 @@ pub fn write_xlsx(
         let row = r as u32 + 1;
         last_row = row;
         for (c, value) in record.iter().enumerate() {
-            let numeric = matches!(c, 0 | 3 | 4 | 12);
+            let numeric = matches!(
+                Column::ALL[c],
+                Column::Id | Column::ParentId | Column::Position | Column::MergeIntoId | Column::Version
+            );
             match (numeric, value.parse::<f64>()) {
                 (true, Ok(n)) => sheet.write_number(row, c as u16, n)?,
                 _ => sheet.write_string_with_format(row, c as u16, value, &wrap)?,
@@ -70,23 +68,32 @@ pub fn write_xlsx(
         }
     }
     sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, last_row.max(1), csv_export::COLUMNS.len() as u16 - 1)?;
-    let mut keys: Vec<String> = vocabulary.kinds.iter().map(|k| k.key.clone()).collect();
-    keys.push("none".into());
-    let validation = DataValidation::new().allow_list_strings(&keys)?;
-    sheet.add_data_validation(1, 6, last_row.max(1), 6, &validation)?;
-    let decisions: Vec<&str> = DecisionKind::ALL.iter().map(|d| d.key()).collect();
+    sheet.autofilter(0, 0, last_row.max(1), Column::ALL.len() as u16 - 1)?;
+    // Dropdowns of the words people read: the vocabulary's labels, and the decisions.
+    let mut statuses: Vec<String> = vocabulary.kinds.iter().map(|k| k.label.clone()).collect();
+    statuses.push(labels.no_status.to_owned());
+    let col = |c: Column| c as u16;
     sheet.add_data_validation(
         1,
-        8,
+        col(Column::Status),
         last_row.max(1),
-        8,
+        col(Column::Status),
+        &DataValidation::new().allow_list_strings(&statuses)?,
+    )?;
+    let decisions: Vec<&str> = DecisionKind::ALL.iter().map(|d| labels.decision_kind(*d)).collect();
+    sheet.add_data_validation(
+        1,
+        col(Column::Decision),
+        last_row.max(1),
+        col(Column::Decision),
         &DataValidation::new().allow_list_strings(&decisions)?,
     )?;
 
-    let summary = workbook.add_worksheet().set_name("Summary")?;
+    let summary = workbook.add_worksheet().set_name(labels.summary_sheet)?;
     let o = overview(report, vocabulary);
-    let cols = ["section", "area", "not_started", "in_progress", "done", "dropped", "none", "total"];
+    let mut cols = vec![labels.group, labels.area];
+    cols.extend(["not_started", "in_progress", "done", "dropped", "none"].map(|k| labels.category(k)));
+    cols.push(labels.total);
     for (c, name) in cols.iter().enumerate() {
         summary.write_string_with_format(0, c as u16, *name, &header)?;
     }
@@ -102,14 +109,15 @@ pub fn write_xlsx(
     summary.set_column_width(0, 24)?;
     summary.set_column_width(1, 40)?;
 
-    let about = workbook.add_worksheet().set_name(ABOUT_SHEET)?;
+    let about = workbook.add_worksheet().set_name(labels.about_sheet)?;
     let date = report.round.date.map(tiltak_core::round::iso_date).unwrap_or_default();
+    let names = labels.about_rows();
     for (r, (k, v)) in [
-        ("organisation", report.organisation.as_str()),
-        ("title", report.title.as_str()),
-        ("year", &report.year.to_string()),
-        ("round", report.round.label.as_str()),
-        ("date", date.as_str()),
+        (names[0], report.organisation.as_str()),
+        (names[1], report.title.as_str()),
+        (names[2], &report.year.to_string()),
+        (names[3], report.round.label.as_str()),
+        (names[4], date.as_str()),
     ]
     .iter()
     .enumerate()
@@ -143,34 +151,60 @@ fn cell(d: &Data) -> String {
     }
 }
 
-/// Reads an XLSX written by Tiltak or laid out the same way (the "About" sheet is optional when
+/// Which of the about sheet's rows a name is (0 organisation … 4 date), in any language.
+fn about_row(name: &str) -> Option<usize> {
+    let n = name.trim().to_lowercase();
+    ["organisation", "title", "year", "round", "date"].iter().position(|k| *k == n).or_else(|| {
+        Language::ALL
+            .iter()
+            .find_map(|l| Labels::for_language(*l).about_rows().iter().position(|r| r.to_lowercase() == n))
+    })
+}
+
+fn is_about_sheet(name: &str) -> bool {
+    Language::ALL.iter().any(|l| Labels::for_language(*l).about_sheet.eq_ignore_ascii_case(name))
+}
+
+fn open_workbook(bytes: &[u8]) -> Result<Xlsx<Cursor<Vec<u8>>>, Problem> {
+    crate::unzip::check(bytes).map_err(|e| Problem::file(e.message("file-not-xlsx")))?;
+    calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec()))
+        .map_err(|e| Problem::file(Message::new("file-not-xlsx").arg("detail", e)))
+}
+
+fn sheet_rows(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<Vec<String>>, Problem> {
+    let range = book.worksheet_range(name).map_err(|e| {
+        Problem::new(Source::Sheet(name.to_owned()).whole(), Message::new("file-unreadable").arg("detail", e))
+    })?;
+    Ok(range.rows().map(|r| r.iter().map(cell).collect()).collect())
+}
+
+/// Reads an XLSX written by Tiltak or laid out the same way (the about sheet is optional when
 /// `meta` says year and round).
 pub fn read_xlsx(
     bytes: &[u8],
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
-) -> Result<ReportDocument, SheetError> {
-    crate::unzip::check(bytes).map_err(|e| match e {
-        crate::unzip::UnzipError::NotZip(why) => err("the file", format!("not an XLSX workbook ({why})")),
-        too_large => err("the file", too_large.to_string()),
-    })?;
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| err("the file", format!("not an XLSX workbook ({e})")))?;
+) -> Result<ReportDocument, Problems> {
+    let mut book = open_workbook(bytes)?;
     let mut meta = meta.clone();
-    if let Ok(range) = book.worksheet_range(ABOUT_SHEET) {
-        for row in range.rows() {
-            let (k, v) =
-                (row.first().map(cell).unwrap_or_default(), row.get(1).map(cell).unwrap_or_default());
-            match k.as_str() {
-                "organisation" if meta.organisation.is_empty() => meta.organisation = v,
-                "title" if meta.title.is_empty() => meta.title = v,
-                "year" if meta.year.is_none() => meta.year = v.parse().ok(),
-                "round" if meta.round.is_none() => meta.round = Some(v),
-                "date" if meta.date.is_none() && !v.is_empty() => {
-                    meta.date = Some(
-                        parse_iso_date(&v)
-                            .map_err(|e| err(format!("sheet {ABOUT_SHEET}, date"), e.to_string()))?,
-                    )
+    if let Some(about) = book.sheet_names().into_iter().find(|n| is_about_sheet(n)) {
+        for (i, row) in sheet_rows(&mut book, &about)?.iter().enumerate() {
+            let (k, v) = (
+                row.first().map(String::as_str).unwrap_or_default(),
+                row.get(1).cloned().unwrap_or_default(),
+            );
+            match about_row(k) {
+                Some(0) if meta.organisation.is_empty() => meta.organisation = v,
+                Some(1) if meta.title.is_empty() => meta.title = v,
+                Some(2) if meta.year.is_none() => meta.year = v.parse().ok(),
+                Some(3) if meta.round.is_none() => meta.round = Some(v),
+                Some(4) if meta.date.is_none() && !v.is_empty() => {
+                    meta.date = Some(parse_iso_date(&v).map_err(|_| {
+                        Problem::new(
+                            Source::Sheet(about.clone()).row(i + 1),
+                            Message::new("file-date-invalid").arg("value", &v),
+                        )
+                    })?)
                 }
                 _ => {}
             }
@@ -179,32 +213,30 @@ pub fn read_xlsx(
     let sheet = if book.sheet_names().iter().any(|s| s == STATUS_SHEET) {
         STATUS_SHEET.to_owned()
     } else {
-        book.sheet_names().first().cloned().ok_or_else(|| err("the file", "the workbook has no sheets"))?
+        book.sheet_names().first().cloned().ok_or_else(|| Problem::file(Message::new("file-no-sheets")))?
     };
-    let range = book.worksheet_range(&sheet).map_err(|e| err(format!("sheet {sheet}"), e.to_string()))?;
-    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell).collect()).collect();
-    read_rows(&rows, &format!("sheet {sheet}"), vocabulary, &meta)
+    let rows = sheet_rows(&mut book, &sheet)?;
+    read_rows(&rows, &Source::Sheet(sheet), vocabulary, &meta)
 }
 
 /// Reads the same rows from CSV; year and round come from `meta`.
-pub fn read_csv(
-    bytes: &[u8],
-    vocabulary: &Vocabulary,
-    meta: &SheetMeta,
-) -> Result<ReportDocument, SheetError> {
+pub fn read_csv(bytes: &[u8], vocabulary: &Vocabulary, meta: &SheetMeta) -> Result<ReportDocument, Problems> {
     let rows = csv_rows(bytes)?;
-    read_rows(&rows, "the CSV", vocabulary, meta)
+    read_rows(&rows, &Source::Csv, vocabulary, meta)
 }
 
-fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, Problem> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        err(format!("line {line}"), "not UTF-8 text; save the CSV as UTF-8")
+        Problem::new(Source::Csv.row(line), Message::new("file-csv-not-utf8"))
     })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| err(format!("line {}", i + 1), e.to_string()))?;
+        let record = record.map_err(|e| {
+            Problem::new(Source::Csv.row(i + 1), Message::new("file-csv-bad-row").arg("detail", e))
+        })?;
         rows.push(record.iter().map(|c| csv_export::from_spreadsheet_safe(c).to_owned()).collect());
     }
     Ok(rows)
@@ -213,13 +245,21 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
 /// Whether a header row has the columns of Tiltak's own export (ids tie its rows together).
 fn has_id_columns(rows: &[Vec<String>]) -> bool {
     rows.first().is_some_and(|h| {
-        let names: Vec<String> = h.iter().map(|c| c.trim().to_lowercase()).collect();
-        REQUIRED.iter().all(|r| names.iter().any(|n| n == r))
+        let found: Vec<Column> = h.iter().filter_map(|c| Column::find(c)).collect();
+        Column::REQUIRED.iter().all(|r| found.contains(r))
     })
 }
 
 fn as_cells(rows: &[Vec<String>]) -> Vec<Vec<CellText>> {
     rows.iter().map(|r| r.iter().map(|c| CellText::from(c.as_str())).collect()).collect()
+}
+
+fn required_headings() -> String {
+    Column::REQUIRED
+        .iter()
+        .map(|c| Labels::for_language(Language::Nb).column(*c))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Reads an XLSX in either layout: Tiltak's own (one row per measure with ids; `true`), or the
@@ -228,33 +268,28 @@ pub fn read_xlsx_any(
     bytes: &[u8],
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
-) -> Result<(ReportDocument, bool), SheetError> {
-    crate::unzip::check(bytes).map_err(|e| match e {
-        crate::unzip::UnzipError::NotZip(why) => err("the file", format!("not an XLSX workbook ({why})")),
-        too_large => err("the file", too_large.to_string()),
-    })?;
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| err("the file", format!("not an XLSX workbook ({e})")))?;
+) -> Result<(ReportDocument, bool), Problems> {
+    let mut book = open_workbook(bytes)?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| err(format!("sheet {name}"), e.to_string()))?;
-        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell).collect()).collect();
+        let rows = sheet_rows(&mut book, &name)?;
         if has_id_columns(&rows) {
             return Ok((read_xlsx(bytes, vocabulary, meta)?, true));
         }
         let cells = as_cells(&rows);
         if is_five_column(&cells) {
-            tables.push(SourceTable { name: format!("sheet {name}"), section: name.clone(), rows: cells });
+            tables.push(SourceTable {
+                source: Source::Sheet(name.clone()),
+                section: name.clone(),
+                rows: cells,
+            });
         }
     }
     if tables.is_empty() {
-        return Err(err(
-            "the file",
-            format!(
-                "no sheet has Tiltak's columns ({}) or the five columns {EXPECTED_HEADINGS}",
-                REQUIRED.join(", ")
-            ),
-        ));
+        return Err(Problem::file(
+            Message::new("file-no-layout").arg("columns", required_headings()).arg("five", EXPECTED_HEADINGS),
+        )
+        .into());
     }
     Ok((read_tables(&tables, vocabulary, meta)?, false))
 }
@@ -265,18 +300,15 @@ pub fn read_csv_any(
     bytes: &[u8],
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
-) -> Result<(ReportDocument, bool), SheetError> {
+) -> Result<(ReportDocument, bool), Problems> {
     let rows = csv_rows(bytes)?;
     if has_id_columns(&rows) || !is_five_column(&as_cells(&rows)) {
-        return Ok((read_rows(&rows, "the CSV", vocabulary, meta)?, true));
+        return Ok((read_rows(&rows, &Source::Csv, vocabulary, meta)?, true));
     }
     let section = if meta.title.is_empty() { "Tiltak".to_owned() } else { meta.title.clone() };
-    let table = SourceTable { name: "the CSV".into(), section, rows: as_cells(&rows) };
+    let table = SourceTable { source: Source::Csv, section, rows: as_cells(&rows) };
     Ok((read_tables(&[table], vocabulary, meta)?, false))
 }
-
-/// The columns a sheet must have: those of the CSV export that the import needs.
-const REQUIRED: &[&str] = csv_export::REQUIRED_COLUMNS;
 
 struct RowData {
     row: usize,
@@ -288,160 +320,202 @@ struct RowData {
     measure: Measure,
 }
 
-/// Builds the report from a header row and one row per measure.
+/// One row's cells by column, and where each is for messages.
+struct RowCells<'a> {
+    source: &'a Source,
+    row: usize,
+    cells: &'a [String],
+    col: &'a HashMap<Column, (usize, String)>,
+}
+
+impl RowCells<'_> {
+    fn get(&self, c: Column) -> String {
+        self.col
+            .get(&c)
+            .and_then(|(i, _)| self.cells.get(*i))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    fn problem(&self, c: Column, message: Message) -> Problem {
+        let heading = self.col.get(&c).map(|(_, h)| h.clone()).unwrap_or_else(|| c.key().to_owned());
+        Problem::new(self.source.cell(self.row, &heading), message)
+    }
+
+    fn number(&self, c: Column) -> Result<Option<u32>, Problem> {
+        let v = self.get(c);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse().map(Some).map_err(|_| self.problem(c, Message::new("file-not-number").arg("value", &v)))
+    }
+}
+
+/// Reads one row of Tiltak's sheet.
+fn read_row(r: &RowCells<'_>, vocabulary: &Vocabulary) -> Result<RowData, Problem> {
+    let title = r.get(Column::Title);
+    if title.is_empty() {
+        return Err(r.problem(Column::Title, Message::new("file-title-needed")));
+    }
+    let section = r.get(Column::Section);
+    if section.is_empty() {
+        return Err(r.problem(Column::Section, Message::new("file-section-needed")));
+    }
+    // A status is a label of the vocabulary (or its key): the key always follows the label.
+    let status_text = r.get(Column::Status);
+    let status = if is_no_status(&status_text) {
+        Status::None
+    } else {
+        let kind = vocabulary.match_label(&status_text).or_else(|| vocabulary.get(&status_text)).ok_or_else(
+            || {
+                let labels: Vec<&str> = vocabulary.kinds.iter().map(|k| k.label.as_str()).collect();
+                r.problem(
+                    Column::Status,
+                    Message::new("file-status-unknown")
+                        .arg("value", &status_text)
+                        .arg("labels", labels.join(", ")),
+                )
+            },
+        )?;
+        Status::Reported { key: kind.key.clone(), label: kind.label.clone() }
+    };
+    let decision_text = r.get(Column::Decision);
+    let kind = decision_kind_from_cell(&decision_text).ok_or_else(|| {
+        let words: Vec<&str> =
+            DecisionKind::ALL.iter().map(|k| Labels::for_language(Language::Nb).decision_kind(*k)).collect();
+        r.problem(
+            Column::Decision,
+            Message::new("file-decision-unknown")
+                .arg("value", &decision_text)
+                .arg("decisions", words.join(", ")),
+        )
+    });
+    let kind = if decision_text.is_empty() { DecisionKind::Undecided } else { kind? };
+    let decision = match kind {
+        DecisionKind::Yes => Decision::Yes,
+        DecisionKind::No => Decision::No,
+        DecisionKind::Undecided => Decision::Undecided,
+        DecisionKind::Conditional => {
+            let condition = r.get(Column::Condition);
+            if condition.is_empty() {
+                return Err(r.problem(Column::Condition, Message::new("file-condition-needed")));
+            }
+            Decision::Conditional { condition }
+        }
+        DecisionKind::Merge => {
+            let target = r
+                .number(Column::MergeIntoId)?
+                .ok_or_else(|| r.problem(Column::MergeIntoId, Message::new("file-merge-needed")))?;
+            Decision::Merge { into: MergeTarget { id: Some(target), title: String::new() } }
+        }
+    };
+    let id = r.number(Column::Id)?;
+    Ok(RowData {
+        row: r.row,
+        id,
+        section,
+        area: r.get(Column::Area),
+        parent: r.number(Column::ParentId)?,
+        position: r.number(Column::Position)?.unwrap_or(u32::MAX),
+        measure: Measure {
+            id,
+            title,
+            entry: StatusEntry {
+                status,
+                description: r.get(Column::Description),
+                continuation: Continuation { decision, comment: r.get(Column::Comment) },
+                version: r.number(Column::Version)?.map(i64::from),
+            },
+            ..Default::default()
+        },
+    })
+}
+
+/// Builds the report from a header row and one row per measure; every problem is reported.
 pub fn read_rows(
     rows: &[Vec<String>],
-    source: &str,
+    source: &Source,
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
-) -> Result<ReportDocument, SheetError> {
-    let header = rows
-        .first()
-        .ok_or_else(|| err(source, "it is empty; expected a header row and one row per measure"))?;
-    let col: HashMap<String, usize> =
-        header.iter().enumerate().map(|(i, h)| (h.trim().to_lowercase(), i)).collect();
-    for name in REQUIRED {
-        if !col.contains_key(*name) {
-            return Err(err(
-                format!("{source}, row 1"),
-                format!("no column {name:?}; expected the columns {}", REQUIRED.join(", ")),
-            ));
+) -> Result<ReportDocument, Problems> {
+    let header =
+        rows.first().ok_or_else(|| Problem::new(source.whole(), Message::new("file-sheet-empty")))?;
+    let mut col: HashMap<Column, (usize, String)> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        if let Some(c) = Column::find(h) {
+            col.entry(c).or_insert((i, h.trim().to_owned()));
         }
     }
-    let year = meta
-        .year
-        .ok_or_else(|| err(source, "the programme's year is not given (an About sheet, or --year)"))?;
-    let round = meta
-        .round
-        .clone()
-        .ok_or_else(|| err(source, "the round is not given (an About sheet, or --round)"))?;
+    let missing: Vec<Problem> = Column::REQUIRED
+        .iter()
+        .filter(|c| !col.contains_key(c))
+        .map(|c| {
+            Problem::new(
+                source.row(1),
+                Message::new("file-column-missing")
+                    .arg("column", Labels::for_language(Language::Nb).column(*c))
+                    .arg("columns", required_headings()),
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Problems(missing));
+    }
+    let year = meta.year.ok_or_else(|| Problem::new(source.whole(), Message::new("file-no-year")))?;
+    let round =
+        meta.round.clone().ok_or_else(|| Problem::new(source.whole(), Message::new("file-no-round")))?;
     let mut data = Vec::new();
+    let mut problems = Vec::new();
     for (i, r) in rows.iter().enumerate().skip(1) {
-        let row = i + 1;
-        let get = |name: &str| {
-            col.get(name).and_then(|c| r.get(*c)).map(|s| s.trim().to_owned()).unwrap_or_default()
-        };
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let at = |name: &str| format!("{source}, row {row}, column {name}");
-        let number = |name: &str| -> Result<Option<u32>, SheetError> {
-            let v = get(name);
-            if v.is_empty() {
-                Ok(None)
-            } else {
-                v.parse().map(Some).map_err(|_| err(at(name), format!("{v:?} is not a whole number")))
-            }
-        };
-        let title = get("title");
-        if title.is_empty() {
-            return Err(err(at("title"), "a measure needs a title"));
+        match read_row(&RowCells { source, row: i + 1, cells: r, col: &col }, vocabulary) {
+            Ok(d) => data.push(d),
+            Err(p) if problems.len() < MAX_PROBLEMS => problems.push(p),
+            Err(_) => {}
         }
-        let section = get("section");
-        if section.is_empty() {
-            return Err(err(at("section"), "every measure belongs to a section"));
-        }
-        let status_key = get("status");
-        let status = if status_key.is_empty() || status_key == "none" {
-            Status::None
-        } else {
-            let kind = vocabulary
-                .get(&status_key)
-                .or_else(|| vocabulary.match_label(&status_key))
-                .ok_or_else(|| {
-                    let keys: Vec<&str> = vocabulary.kinds.iter().map(|k| k.key.as_str()).collect();
-                    err(
-                        at("status"),
-                        format!(
-                            "{status_key:?} is not a status; expected none or one of {}",
-                            keys.join(", ")
-                        ),
-                    )
-                })?;
-            let label =
-                Some(get("status_label")).filter(|l| !l.is_empty()).unwrap_or_else(|| kind.label.clone());
-            Status::Reported { key: kind.key.clone(), label }
-        };
-        let decision_text = get("decision");
-        let kind = if decision_text.is_empty() {
-            DecisionKind::Undecided
-        } else {
-            DecisionKind::parse(&decision_text).map_err(|e| err(at("decision"), e.to_string()))?
-        };
-        let decision = match kind {
-            DecisionKind::Yes => Decision::Yes,
-            DecisionKind::No => Decision::No,
-            DecisionKind::Undecided => Decision::Undecided,
-            DecisionKind::Conditional => {
-                let condition = get("condition");
-                if condition.is_empty() {
-                    return Err(err(at("condition"), "a conditional decision needs its condition"));
-                }
-                Decision::Conditional { condition }
-            }
-            DecisionKind::Merge => {
-                let target = number("merge_into_id")?.ok_or_else(|| {
-                    err(at("merge_into_id"), "a merge needs the id of the measure to merge into")
-                })?;
-                Decision::Merge { into: MergeTarget { id: Some(target), title: String::new() } }
-            }
-        };
-        data.push(RowData {
-            row,
-            id: number("id")?,
-            section,
-            area: get("area"),
-            parent: number("parent_id")?,
-            position: number("position")?.unwrap_or(u32::MAX),
-            measure: Measure {
-                id: number("id")?,
-                title,
-                entry: StatusEntry {
-                    status,
-                    description: get("description"),
-                    continuation: Continuation { decision, comment: get("comment") },
-                },
-                ..Default::default()
-            },
-        });
+    }
+    if !problems.is_empty() {
+        return Err(Problems(problems));
     }
     if data.is_empty() {
-        return Err(err(source, "no measures: expected one row per measure under the header"));
+        return Err(Problem::new(source.whole(), Message::new("file-no-measures")).into());
     }
+    let at = |row: usize, c: Column| {
+        let heading = col.get(&c).map(|(_, h)| h.clone()).unwrap_or_else(|| c.key().to_owned());
+        source.cell(row, &heading)
+    };
     // Ids must be unique, and parents must be rows of the sheet in the same section and area.
     let mut seen: HashMap<MeasureId, usize> = HashMap::new();
     for d in &data {
         if let Some(id) = d.id
             && let Some(first) = seen.insert(id, d.row)
         {
-            return Err(err(
-                format!("{source}, row {}, column id", d.row),
-                format!("id {id} is also on row {first}"),
+            problems.push(Problem::new(
+                at(d.row, Column::Id),
+                Message::new("file-id-twice").arg("id", id).arg("row", first),
             ));
         }
     }
     for d in &data {
-        if let Some(p) = d.parent {
-            let Some(parent_row) = seen.get(&p) else {
-                return Err(err(
-                    format!("{source}, row {}, column parent_id", d.row),
-                    format!("no row has id {p}"),
-                ));
-            };
-            let parent = data.iter().find(|x| x.row == *parent_row).expect("indexed");
-            if parent.section != d.section || parent.area != d.area {
-                return Err(err(
-                    format!("{source}, row {}, column parent_id", d.row),
-                    format!("measure {p} is in another section or area"),
-                ));
+        let Some(p) = d.parent else { continue };
+        let problem = match seen.get(&p) {
+            None => Some(Message::new("file-parent-missing").arg("id", p)),
+            Some(_) if p == d.id.unwrap_or(0) => Some(Message::new("file-parent-self")),
+            Some(parent_row) => {
+                let parent = data.iter().find(|x| x.row == *parent_row).expect("indexed");
+                (parent.section != d.section || parent.area != d.area)
+                    .then(|| Message::new("file-parent-elsewhere").arg("id", p))
             }
-            if p == d.id.unwrap_or(0) {
-                return Err(err(
-                    format!("{source}, row {}, column parent_id", d.row),
-                    "a measure cannot be its own parent",
-                ));
-            }
+        };
+        if let Some(m) = problem {
+            problems.push(Problem::new(at(d.row, Column::ParentId), m));
         }
+    }
+    if !problems.is_empty() {
+        problems.truncate(MAX_PROBLEMS);
+        return Err(Problems(problems));
     }
     // Build the tree: sections and areas in order of first appearance, siblings by position.
     fn children_of(
@@ -492,10 +566,7 @@ pub fn read_rows(
         })
         .sum();
     if placed != data.len() {
-        return Err(err(
-            source,
-            "some rows are sub-measures in a loop (parent_id chains that never reach a top-level measure)",
-        ));
+        return Err(Problem::new(source.whole(), Message::new("file-parent-loop")).into());
     }
     let mut report = StatusReport {
         organisation: meta.organisation.clone(),
@@ -507,7 +578,7 @@ pub fn read_rows(
     let mut programme = report.programme();
     programme.assign_ids();
     programme.resolve_merge_targets();
-    programme.validate().map_err(|e| err(source, e.to_string()))?;
+    programme.validate().map_err(|e| Problem::new(source.whole(), tiltak_i18n::programme_error(&e)))?;
     report.sections = programme.sections;
     Ok(report.into())
 }

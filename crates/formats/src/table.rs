@@ -11,8 +11,10 @@ use tiltak_core::{
     Area, Measure, MeasureId, Programme, RoundInfo, Section, Status, StatusEntry, StatusReport,
 };
 
-use crate::document::{ReportDocument, Warning};
-use crate::spreadsheet::{SheetError, SheetMeta};
+use tiltak_i18n::Message;
+
+use crate::document::{Problem, Problems, ReportDocument, Source, Warning};
+use crate::spreadsheet::SheetMeta;
 
 /// One cell as read: its paragraphs joined by line breaks.
 #[derive(Debug, Clone, Default)]
@@ -33,8 +35,8 @@ impl From<&str> for CellText {
 /// A table with its header row first.
 #[derive(Debug, Clone)]
 pub struct SourceTable {
-    /// "table 2" or "sheet Klima", for messages.
-    pub name: String,
+    /// Where the table is ("table 2", "sheet Klima"), for messages.
+    pub source: Source,
     /// The section the table holds.
     pub section: String,
     pub rows: Vec<Vec<CellText>>,
@@ -97,24 +99,23 @@ pub fn read_tables(
     tables: &[SourceTable],
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
-) -> Result<ReportDocument, SheetError> {
-    let err = |place: String, message: String| SheetError { place, message };
-    let year = meta.year.ok_or_else(|| {
-        err("the document".into(), "the programme's year is not given (in the title, or --year)".into())
-    })?;
-    let round = meta.round.clone().ok_or_else(|| {
-        err("the document".into(), "the round is not given (in the title, or --round)".into())
-    })?;
+) -> Result<ReportDocument, Problems> {
+    let year = meta.year.ok_or_else(|| Problem::file(Message::new("file-no-year")))?;
+    let round = meta.round.clone().ok_or_else(|| Problem::file(Message::new("file-no-round")))?;
     if tables.is_empty() {
-        return Err(err("the document".into(), format!("no table with the columns {EXPECTED_HEADINGS}")));
+        return Err(Problem::file(Message::new("file-no-table").arg("headings", EXPECTED_HEADINGS)).into());
     }
+    let mut problems = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
     let mut rows_read: Vec<usize> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     for table in tables {
         let Some(header) = table.rows.first() else { continue };
         let columns = header_columns(header).ok_or_else(|| {
-            err(format!("{}, row 1", table.name), format!("expected the headings {EXPECTED_HEADINGS}"))
+            Problem::new(
+                table.source.row(1),
+                Message::new("file-headings").arg("headings", EXPECTED_HEADINGS),
+            )
         })?;
         let get = |row: &[CellText], c: Column| -> CellText {
             columns.iter().find(|(_, v)| **v == c).and_then(|(i, _)| row.get(*i).cloned()).unwrap_or_default()
@@ -133,7 +134,7 @@ pub fn read_tables(
         let mut in_area = !section.areas.is_empty();
         for (i, row) in table.rows.iter().enumerate().skip(1) {
             let number = i + 1;
-            let at = |c: Column| format!("{}, row {number}, column {}", table.name, heading(c));
+            let at = |c: Column| table.source.cell(number, &heading(c));
             if row.iter().all(|c| c.text.trim().is_empty()) {
                 continue;
             }
@@ -158,28 +159,25 @@ pub fn read_tables(
                 if status_text.is_empty() && description.is_empty() && comment.is_empty() {
                     continue; // an area with no measures yet
                 }
-                return Err(err(
-                    at(Column::Measure),
-                    "the row has a status, description or comment but no measure".into(),
-                ));
+                problems.push(Problem::new(at(Column::Measure), Message::new("file-row-without-measure")));
+                continue;
             }
             let status = if status_text.is_empty() {
                 Status::None
             } else {
-                let kind = vocabulary
-                    .match_label(&status_text)
-                    .or_else(|| vocabulary.get(&status_text))
-                    .ok_or_else(|| {
+                match vocabulary.match_label(&status_text).or_else(|| vocabulary.get(&status_text)) {
+                    Some(kind) => Status::Reported { key: kind.key.clone(), label: status_text.clone() },
+                    None => {
                         let labels: Vec<&str> = vocabulary.kinds.iter().map(|k| k.label.as_str()).collect();
-                        err(
+                        problems.push(Problem::new(
                             at(Column::Status),
-                            format!(
-                                "{status_text:?} is not a status; expected one of {} (or nothing)",
-                                labels.join(", ")
-                            ),
-                        )
-                    })?;
-                Status::Reported { key: kind.key.clone(), label: status_text.clone() }
+                            Message::new("file-status-unknown")
+                                .arg("value", &status_text)
+                                .arg("labels", labels.join(", ")),
+                        ));
+                        continue;
+                    }
+                }
             };
             let depth = if title.depth > 0
                 || title.text.trim_start().starts_with(['•', '·', '-', '–', '*', '▪'])
@@ -194,6 +192,7 @@ pub fn read_tables(
                     status,
                     description,
                     continuation: tiltak_core::round::Continuation { comment, ..Default::default() },
+                    version: None,
                 },
                 ..Default::default()
             };
@@ -202,14 +201,16 @@ pub fn read_tables(
             } else {
                 &mut section.measures
             };
-            place(container, measure, depth).map_err(|()| {
-                err(
-                    at(Column::Measure),
-                    "a sub-measure (bullet) needs a measure above it in the same area".into(),
-                )
-            })?;
+            if place(container, measure, depth).is_err() {
+                problems.push(Problem::new(at(Column::Measure), Message::new("file-bullet-alone")));
+                continue;
+            }
             rows_read.push(number);
         }
+    }
+    if !problems.is_empty() {
+        problems.truncate(50);
+        return Err(Problems(problems));
     }
     let mut programme = Programme {
         year,
@@ -218,11 +219,11 @@ pub fn read_tables(
     };
     programme.assign_ids();
     if programme.measure_count() == 0 {
-        return Err(err("the document".into(), "no measures: the tables have headings but no rows".into()));
+        return Err(Problem::file(Message::new("file-tables-empty")).into());
     }
     let source_lines: BTreeMap<MeasureId, usize> = (1..).zip(rows_read).collect();
     crate::report_text::resolve_merges(&mut programme, &source_lines, &mut warnings);
-    programme.validate().map_err(|e| err("the document".into(), e.to_string()))?;
+    programme.validate().map_err(|e| Problem::file(tiltak_i18n::programme_error(&e)))?;
     Ok(ReportDocument {
         report: StatusReport {
             organisation: meta.organisation.clone(),

@@ -148,6 +148,20 @@ fn oslo_offset(t: time::OffsetDateTime) -> time::UtcOffset {
     time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("a valid offset")
 }
 
+/// A rule of the programme's tree that a file broke, as a message.
+pub fn programme_error(e: &tiltak_core::ProgrammeError) -> Message {
+    use tiltak_core::ProgrammeError as E;
+    match e {
+        E::DuplicateId(id) => Message::new("programme-duplicate-id").arg("id", id),
+        E::UnknownMergeTarget { measure, target } => {
+            Message::new("programme-merge-unknown").arg("measure", measure).arg("target", target)
+        }
+        E::MergeIntoSelf { measure } => Message::new("programme-merge-self").arg("measure", measure),
+        E::EmptyTitle(measure) => Message::new("programme-empty-title").arg("measure", measure),
+        E::Year(year) => Message::new("programme-year-range").arg("year", year),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

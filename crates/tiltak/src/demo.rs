@@ -114,6 +114,7 @@ fn report(org: &str, year: i32, round: usize, measures: usize, seed: u64) -> Sta
                             status: Status::Reported { key: key.into(), label: status_label.into() },
                             description: format!("{} {}", rng.sentence(14), rng.sentence(10)),
                             continuation: Continuation { decision, comment },
+                            version: None,
                         },
                         ..Default::default()
                     }

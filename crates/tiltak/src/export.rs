@@ -49,7 +49,7 @@ pub async fn run(db: &Db, args: ExportArgs) -> anyhow::Result<ExitCode> {
         match args.format {
             ExportFormat::Json => json::write(&report.into()).into_bytes(),
             ExportFormat::Md => markdown::write(&report, &labels).into_bytes(),
-            ExportFormat::Csv => csv_export::write(&report).into_bytes(),
+            ExportFormat::Csv => csv_export::write(&report, &vocabulary, &labels).into_bytes(),
             ExportFormat::Xlsx => tiltak_formats::spreadsheet::write_xlsx(&report, &vocabulary, &labels)?,
             ExportFormat::Docx => docx::write_report(&report, &vocabulary, &labels)?,
             ExportFormat::Pdf => pdf_report(&report, &vocabulary, &labels)?,

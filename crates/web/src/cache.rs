@@ -52,6 +52,10 @@ impl PageCache {
     }
 }
 
+/// A response extension that keeps a page out of the cache (it says something once, as a flash).
+#[derive(Clone, Copy)]
+pub struct Uncached;
+
 pub async fn pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
     if !app.pages.enabled || request.method() != Method::GET || request.headers().contains_key("hx-request") {
         return next.run(request).await;
@@ -75,7 +79,11 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
     let response = next.run(request).await;
     let html =
         response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if response.status() != StatusCode::OK || !html || response.headers().contains_key(header::SET_COOKIE) {
+    if response.status() != StatusCode::OK
+        || !html
+        || response.headers().contains_key(header::SET_COOKIE)
+        || response.extensions().get::<Uncached>().is_some()
+    {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -7,6 +7,7 @@ pub mod auth;
 mod cache;
 pub mod context;
 pub mod error;
+mod flash;
 pub mod i18n;
 mod pages;
 pub mod sample;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// Uploads between their preview and their confirmation.
     pub uploads: pages::import::Kept,
+    /// What a form did, said once on the page it redirects to.
+    pub flash: flash::Flash,
 }
 
 impl AppState {
@@ -45,6 +48,7 @@ impl AppState {
             pages: cache::PageCache::default(),
             trusted_proxy: std::env::var("TILTAK_TRUSTED_PROXY").ok().and_then(|p| p.trim().parse().ok()),
             uploads: pages::import::Kept::default(),
+            flash: flash::Flash::default(),
         }
     }
 }

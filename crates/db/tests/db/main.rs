@@ -22,6 +22,19 @@ async fn org(db: &Db, slug: &str) -> OrganisationRow {
     .unwrap()
 }
 
+/// The report without the store's versions (a file read from text has none).
+fn without_versions(mut r: tiltak_core::StatusReport) -> tiltak_core::StatusReport {
+    fn walk(m: &mut tiltak_core::Measure) {
+        m.entry.version = None;
+        m.children.iter_mut().for_each(walk);
+    }
+    for s in &mut r.sections {
+        s.measures.iter_mut().for_each(walk);
+        s.areas.iter_mut().for_each(|a| a.measures.iter_mut().for_each(walk));
+    }
+    r
+}
+
 async fn export_json(db: &Db, org: &OrganisationRow, year: i32) -> String {
     json::write(&db.load_report(org, year, None, tiltak_db::Audience::Members).await.unwrap().into())
 }
@@ -42,7 +55,13 @@ async fn the_sample_is_saved_and_loaded_whole() {
         assert_eq!(saved.measures, 60);
         assert!(saved.created_programme);
         let loaded = db.load_report(&o, 2025, None, tiltak_db::Audience::Members).await.unwrap();
-        assert_eq!(loaded, doc.report, "{:?}: what was saved is what is loaded", db.backend());
+        assert!(loaded.programme().measures().iter().all(|(_, m)| m.entry.version == Some(1)), "versions");
+        assert_eq!(
+            without_versions(loaded),
+            doc.report,
+            "{:?}: what was saved is what is loaded",
+            db.backend()
+        );
         assert_eq!(count(&db, "measures").await, 60);
         assert_eq!(count(&db, "status_entries").await, 60);
         let rounds = db.rounds(saved.programme_id).await.unwrap();

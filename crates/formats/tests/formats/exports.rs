@@ -24,10 +24,12 @@ fn markdown_in_english_has_english_headings() {
 
 #[test]
 fn csv_has_a_row_per_measure_with_its_path() {
-    let csv_text = csv_export::write(&sample());
+    let labels = Labels::for_language(Language::Nb);
+    let csv_text = csv_export::write(&sample(), &tiltak_core::Vocabulary::default_nb(), &labels);
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = reader.headers().unwrap().clone();
-    assert_eq!(headers.iter().collect::<Vec<_>>(), csv_export::COLUMNS);
+    assert_eq!(headers.iter().collect::<Vec<_>>(), csv_export::headings(&labels));
+    assert_eq!(&headers[0], "Nr.", "headings in the export's language");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 60);
     let child = rows.iter().find(|r| r[5].starts_with("Rikstunnel")).unwrap();

@@ -141,7 +141,12 @@ fn measure(rng: &mut Rng, umbrella: bool, has_above: bool) -> Measure {
     };
     Measure {
         title,
-        entry: StatusEntry { status, description, continuation: Continuation { decision, comment } },
+        entry: StatusEntry {
+            status,
+            description,
+            continuation: Continuation { decision, comment },
+            version: None,
+        },
         children,
         ..Default::default()
     }

@@ -1,8 +1,35 @@
 //! XLSX and CSV: the exports read back to the same report, and bad cells are named.
 
 use tiltak_core::{Language, Vocabulary};
+use tiltak_formats::document::Source;
 use tiltak_formats::spreadsheet::{SheetMeta, read_csv, read_rows, read_xlsx, write_xlsx};
 use tiltak_formats::{Labels, csv_export};
+
+fn nb() -> Labels {
+    Labels::for_language(Language::Nb)
+}
+
+/// The report as the spreadsheet holds it: each status by the vocabulary's label (the sample's
+/// text writes some as an alias, "Delvis påbegynt").
+fn as_labelled(mut report: tiltak_core::StatusReport, v: &Vocabulary) -> tiltak_core::StatusReport {
+    fn walk(m: &mut tiltak_core::Measure, v: &Vocabulary) {
+        if let tiltak_core::Status::Reported { key, label } = &mut m.entry.status {
+            *label = v.get(key).unwrap().label.clone();
+        }
+        m.children.iter_mut().for_each(|c| walk(c, v));
+    }
+    for s in &mut report.sections {
+        s.measures.iter_mut().for_each(|m| walk(m, v));
+        for a in &mut s.areas {
+            a.measures.iter_mut().for_each(|m| walk(m, v));
+        }
+    }
+    report
+}
+
+fn sheet() -> Source {
+    Source::Sheet("Status".into())
+}
 
 use crate::common::sample;
 
@@ -27,7 +54,7 @@ fn xlsx_reads_back_to_the_same_report_and_the_same_bytes() {
         "same input, same bytes"
     );
     let back = read_xlsx(&bytes, &v, &SheetMeta::default()).unwrap();
-    assert_eq!(back.report, report, "the About sheet carries programme and round");
+    assert_eq!(back.report, as_labelled(report, &v), "the about sheet carries programme and round");
 }
 
 #[test]
@@ -35,26 +62,36 @@ fn csv_reads_back_to_the_same_report() {
     let mut report = sample().report;
     report.round.date = None;
     let v = Vocabulary::default_nb();
-    let back = read_csv(csv_export::write(&report).as_bytes(), &v, &meta()).unwrap();
+    let report = as_labelled(report, &v);
+    let back = read_csv(csv_export::write(&report, &v, &nb()).as_bytes(), &v, &meta()).unwrap();
     assert_eq!(back.report, report);
+    // The headings of any language are read.
+    let en = csv_export::write(&report, &v, &Labels::for_language(Language::En));
+    assert!(en.starts_with("No.,Section,Area,"), "{}", &en[..80]);
+    assert_eq!(read_csv(en.as_bytes(), &v, &meta()).unwrap().report, report);
 }
 
 #[test]
 fn an_edited_cell_changes_only_its_measure() {
-    let report = sample().report;
     let v = Vocabulary::default_nb();
+    let report = as_labelled(sample().report, &v);
     let mut rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(csv_export::write(&report).as_bytes())
+        .from_reader(csv_export::write(&report, &v, &nb()).as_bytes())
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
         .collect();
     let row = rows.iter().position(|r| r[0] == "7").unwrap();
-    rows[row][6] = "done".into();
-    rows[row][10] = String::new();
+    rows[row][6] = "Gjennomført".into();
     let mut m = meta();
     m.date = report.round.date;
-    let back = read_rows(&rows, "sheet Status", &v, &m).unwrap().report;
+    let back = read_rows(&rows, &sheet(), &v, &m).unwrap().report;
+    let seven = back.programme().measures().into_iter().find(|(_, m)| m.id == Some(7)).unwrap().1.clone();
+    assert_eq!(
+        seven.entry.status,
+        tiltak_core::Status::Reported { key: "done".into(), label: "Gjennomført".into() },
+        "a status written as a label sets the matching key"
+    );
     let before = report.programme();
     let after = back.programme();
     let changed: Vec<u32> = before
@@ -74,28 +111,39 @@ fn bad_cells_are_named_by_sheet_row_and_column() {
     let rows = |edit: &dyn Fn(&mut Vec<Vec<String>>)| {
         let mut rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(csv_export::write(&report).as_bytes())
+            .from_reader(csv_export::write(&report, &v, &nb()).as_bytes())
             .records()
             .map(|r| r.unwrap().iter().map(str::to_owned).collect())
             .collect();
         edit(&mut rows);
-        read_rows(&rows, "sheet Status", &v, &meta()).unwrap_err().to_string()
+        read_rows(&rows, &sheet(), &v, &meta()).unwrap_err()
     };
-    let e = rows(&|r| r[5][6] = "finished".into());
-    assert!(e.starts_with("sheet Status, row 6, column status: \"finished\" is not a status"), "{e}");
-    let e = rows(&|r| r[3][4] = "first".into());
-    assert!(e.starts_with("sheet Status, row 4, column position"), "{e}");
-    let e = rows(&|r| r[9][3] = "999".into());
-    assert!(e.contains("row 10, column parent_id: no row has id 999"), "{e}");
-    let e = rows(&|r| r[2][0] = "1".into());
-    assert!(e.contains("row 3, column id: id 1 is also on row 2"), "{e}");
+    let e = rows(&|r| r[5][6] = "finished".into()).to_string();
+    assert!(e.starts_with("sheet Status, row 6, column Status: «finished» is not a status"), "{e}");
+    let e = rows(&|r| r[3][4] = "first".into()).to_string();
+    assert!(e.starts_with("sheet Status, row 4, column Rekkefølge"), "{e}");
+    let e = rows(&|r| r[9][3] = "999".into()).to_string();
+    assert!(e.contains("row 10, column Under nr.: no row has number 999"), "{e}");
+    let e = rows(&|r| r[2][0] = "1".into()).to_string();
+    assert!(e.contains("row 3, column Nr.: number 1 is also on row 2"), "{e}");
     let e = rows(&|r| {
-        r[4][8] = "merge".into();
-        r[4][12] = String::new();
+        r[4][8] = "Slås sammen med".into();
+        r[4][10] = String::new();
+    })
+    .to_string();
+    assert!(e.contains("row 5, column Slås sammen med nr."), "{e}");
+    let e = rows(&|r| r[0].retain(|c| c != "Videreføring")).to_string();
+    assert!(e.contains("row 1") && e.contains("no column «Videreføring»"), "{e}");
+    // Every bad cell of the file at once, each in its place; in Norwegian for the web.
+    let all = rows(&|r| {
+        r[5][6] = "finished".into();
+        r[7][8] = "kanskje".into();
+        r[9][4] = "x".into();
     });
-    assert!(e.contains("row 5, column merge_into_id"), "{e}");
-    let e = rows(&|r| r[0].retain(|c| c != "decision"));
-    assert!(e.contains("row 1") && e.contains("no column \"decision\""), "{e}");
+    assert_eq!(all.0.len(), 3, "{all}");
+    let tr = tiltak_i18n::Tr::new(Language::Nb);
+    assert_eq!(tr.message(&all.0[1].place), "arket Status, rad 8, kolonne Videreføring");
+    assert!(tr.message(&all.0[1].message).starts_with("«kanskje» er ikke et valg for videreføring"));
     let e = read_xlsx(b"not a workbook", &v, &meta()).unwrap_err().to_string();
     assert!(e.contains("not an XLSX workbook"), "{e}");
 }
@@ -130,6 +178,6 @@ fn the_five_column_table_kept_in_a_spreadsheet_reads_like_the_word_table() {
     }
     let bytes = book.save_to_buffer().unwrap();
     let e = read_xlsx_any(&bytes, &v, &meta()).unwrap_err();
-    assert_eq!(e.place, "sheet Tverrgående temaer, row 2, column Status");
-    assert!(e.message.contains("\"Halvveis\" is not a status"), "{e}");
+    assert_eq!(e.first().place.to_string(), "sheet Tverrgående temaer, row 2, column Status");
+    assert!(e.first().message.to_string().contains("«Halvveis» is not a status"), "{e}");
 }

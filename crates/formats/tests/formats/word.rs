@@ -137,20 +137,20 @@ fn bad_tables_name_the_table_row_and_column() {
         &meta(),
     )
     .unwrap_err();
-    assert_eq!(e.place, "table 1, row 2, column Status");
-    assert!(e.message.contains("\"Nesten ferdig\" is not a status"), "{e}");
+    assert_eq!(e.first().place.to_string(), "table 1, row 2, column Status");
+    assert!(e.first().message.to_string().contains("«Nesten ferdig» is not a status"), "{e}");
     let e = docx::read(&table_docx(&[["Navn", "Dato", "", "", ""], ["A", "B", "", "", ""]]), &v, &meta())
         .unwrap_err();
-    assert!(e.message.contains("no table with the columns"), "{e}");
+    assert!(e.to_string().contains("no table with the columns"), "{e}");
     let e = docx::read(b"not a zip", &v, &meta()).unwrap_err();
-    assert!(e.message.contains("not a Word (DOCX) document"), "{e}");
+    assert!(e.to_string().contains("not a Word (DOCX) document"), "{e}");
     let e = docx::read(
         &table_docx(&[["Tiltak", "Status", "Beskrivelse", "", ""], ["• Under", "", "x", "", ""]]),
         &v,
         &meta(),
     )
     .unwrap_err();
-    assert_eq!(e.place, "table 1, row 2, column Tiltak");
+    assert_eq!(e.first().place.to_string(), "table 1, row 2, column Tiltak");
 }
 
 /// One element per line, so a snapshot diff shows what moved.

@@ -55,7 +55,9 @@ fn make_report(
             let bytes = spreadsheet::write_xlsx(report, vocabulary, labels).map_err(AppError::internal)?;
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", bytes)
         }
-        "csv" => ("text/csv; charset=utf-8", "csv", csv_export::write(report).into_bytes()),
+        "csv" => {
+            ("text/csv; charset=utf-8", "csv", csv_export::write(report, vocabulary, labels).into_bytes())
+        }
         "md" => ("text/markdown; charset=utf-8", "md", markdown::write(report, labels).into_bytes()),
         "json" => ("application/json", "json", json::write(&report.clone().into()).into_bytes()),
         "docx" => (DOCX, "docx", docx::write_report(report, vocabulary, labels).map_err(AppError::internal)?),

@@ -334,6 +334,7 @@ fn entry_from_form(ctx: &Edit<'_>, current: &EditableEntry, f: &EntryForm) -> Re
         status,
         description: f.description.trim().replace("\r\n", "\n"),
         continuation: Continuation { decision, comment: f.comment.trim().replace("\r\n", "\n") },
+        version: None,
     })
 }
 

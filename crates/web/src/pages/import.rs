@@ -13,8 +13,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::Deserialize;
 use tiltak_core::diff::{ChangeKind, align_ids, compare};
+use tiltak_core::round::StatusEntry;
 use tiltak_core::round::parse_iso_date;
-use tiltak_core::{Measure, StatusReport};
+use tiltak_core::{Measure, MeasureId, Status, StatusReport};
 use tiltak_db::{IdSource, OnExisting, OrganisationRow, Owners};
 use tiltak_formats::import::{self, FileKind, ImportMeta, Imported};
 
@@ -115,10 +116,11 @@ pub struct Preview {
     /// Each section's title with its groups: (area, or `None` for the section's own measures; measures).
     pub sections: Vec<(String, Vec<Group>)>,
     /// (line or table row, 0 for the whole file; message)
-    pub warnings: Vec<(usize, String)>,
+    pub warnings: Vec<(usize, Message)>,
     /// `Some` when the round exists: it will be replaced, and these measures change.
-    pub replaces: Option<Vec<(String, &'static str)>>,
-    /// Measures the file would change that a person saved on the web since: kept unless overwritten.
+    pub replaces: Option<Vec<Replaced>>,
+    /// Measures the file would change that someone saved since the file was made: kept unless
+    /// overwritten.
     pub newer: Vec<String>,
 }
 
@@ -131,6 +133,8 @@ struct ImportPage {
     upload: Upload,
     preview: Option<Preview>,
     error: Option<String>,
+    /// Each problem of a refused file, with its place.
+    problems: Vec<String>,
 }
 
 fn page(
@@ -148,6 +152,7 @@ fn page(
         upload,
         preview,
         error,
+        problems: Vec::new(),
     }
     .render()?;
     Ok((status, Html(html)).into_response())
@@ -188,29 +193,45 @@ pub async fn preview(State(app): State<AppState>, ctx: Ctx, mut form: Multipart)
         Ok((imported, existing)) => {
             let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
             upload.upload = app.uploads.put(user, &upload.name, &upload.data);
-            let mut preview = preview_of(&imported, existing.as_ref().map(|(_, r)| r));
-            if let Some((round, before)) = &existing {
-                // Of the measures the file changes, those saved on the web since it was made.
-                let saved = app.db.saved_on_the_web(round.id).await?;
-                let changed: Vec<u32> = tiltak_core::diff::compare(before, &imported.doc.report)
-                    .into_iter()
-                    .filter(|c| matches!(c.kind, ChangeKind::Changed { .. }))
-                    .map(|c| c.id)
-                    .collect();
-                preview.newer = before
-                    .programme()
-                    .measures()
-                    .into_iter()
-                    .filter_map(|(_, m)| {
-                        m.id.filter(|id| saved.contains(id) && changed.contains(id)).map(|id| (id, m))
-                    })
-                    .map(|(id, m)| format!("{id} {}", m.title))
-                    .collect();
-            }
+            // Of the measures the file changes, those someone saved since it was made: a file
+            // with versions says which version it was made from; one without counts as older
+            // than any save on the web.
+            let saved = match &existing {
+                Some((round, _)) => app.db.saved_on_the_web(round.id).await?,
+                None => Vec::new(),
+            };
+            let preview = preview_of(tr, &imported, existing.as_ref().map(|(_, r)| r), &saved);
             page(&ctx, StatusCode::OK, upload, Some(preview), None)
         }
-        Err(message) => page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message)),
+        Err(refused) => refused_page(&ctx, upload, refused),
     }
+}
+
+/// Why a file was not read: a sentence, and each problem found (where, and what).
+pub struct Refused {
+    message: String,
+    problems: Vec<String>,
+}
+
+impl From<String> for Refused {
+    fn from(message: String) -> Self {
+        Refused { message, problems: Vec::new() }
+    }
+}
+
+fn refused_page(ctx: &Ctx, upload: Upload, refused: Refused) -> AppResult<Response> {
+    let tr = ctx.tr;
+    let html = ImportPage {
+        page: ctx.page(tr.t("import-title"), "import"),
+        tr,
+        action: format!("/{}/import", ctx.org()?.slug),
+        upload,
+        preview: None,
+        error: Some(refused.message),
+        problems: refused.problems,
+    }
+    .render()?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
 }
 
 /// Step two: the same file read again and saved in one transaction.
@@ -232,9 +253,7 @@ pub async fn confirm(
     }
     let (imported, existing) = match read(&app, tr, org, &upload).await? {
         Ok(read) => read,
-        Err(message) => {
-            return page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
-        }
+        Err(refused) => return refused_page(&ctx, upload, refused),
     };
     let ids = if imported.ids_are_the_programmes { IdSource::Document } else { IdSource::Place };
     let on_existing = match (&existing, upload.overwrite_newer.as_str()) {
@@ -278,22 +297,22 @@ async fn read(
     tr: Tr,
     org: &OrganisationRow,
     upload: &Upload,
-) -> AppResult<Result<(Imported, Option<(tiltak_db::RoundRow, StatusReport)>), String>> {
+) -> AppResult<Result<(Imported, Option<(tiltak_db::RoundRow, StatusReport)>), Refused>> {
     let Ok(bytes) = BASE64.decode(upload.data.trim()) else {
-        return Ok(Err(tr.t("import-no-file")));
+        return Ok(Err(tr.t("import-no-file").into()));
     };
     let year = match upload.year.trim() {
         "" => None,
         y => match y.parse() {
             Ok(y) => Some(y),
-            Err(_) => return Ok(Err(tr.message(&Message::new("import-bad-year").arg("year", y)))),
+            Err(_) => return Ok(Err(tr.message(&Message::new("import-bad-year").arg("year", y)).into())),
         },
     };
     let date = match upload.date.trim() {
         "" => None,
         d => match parse_iso_date(d) {
             Ok(d) => Some(d),
-            Err(_) => return Ok(Err(tr.message(&Message::new("round-date-invalid").arg("value", d)))),
+            Err(_) => return Ok(Err(tr.message(&Message::new("round-date-invalid").arg("value", d)).into())),
         },
     };
     let programme_title = match year {
@@ -310,13 +329,23 @@ async fn read(
     let vocabulary = app.db.vocabulary(org.id).await?;
     let kind = FileKind::from_name(&upload.name);
     // Reading a file is heavy work: on the blocking pool, away from the threads that answer requests.
-    let read = tokio::task::spawn_blocking(move || {
-        import::read(kind, &bytes, &vocabulary, &meta).map_err(|e| e.to_string())
-    })
-    .await?;
+    let read = tokio::task::spawn_blocking(move || import::read(kind, &bytes, &vocabulary, &meta)).await?;
     let mut imported = match read {
         Ok(i) => i,
-        Err(e) => return Ok(Err(format!("{}: {e}", upload.name))),
+        Err(e) => {
+            let problems =
+                e.0.0
+                    .iter()
+                    .map(|p| format!("{}: {}", tr.message(&p.place), tr.message(&p.message)))
+                    .collect();
+            return Ok(Err(Refused {
+                message: tr.tn(
+                    "import-refused",
+                    &[("file", upload.name.clone()), ("count", e.0.0.len().to_string())],
+                ),
+                problems,
+            }));
+        }
     };
     let mut existing = None;
     if let Some(p) = app.db.programme(org.id, imported.doc.year).await? {
@@ -335,7 +364,7 @@ async fn read(
     Ok(Ok((imported, existing)))
 }
 
-fn preview_of(imported: &Imported, existing: Option<&StatusReport>) -> Preview {
+fn preview_of(tr: Tr, imported: &Imported, existing: Option<&StatusReport>, saved: &[MeasureId]) -> Preview {
     let doc = &imported.doc;
     fn nodes(m: &Measure, depth: usize, out: &mut Vec<Node>) {
         out.push(Node { depth, title: m.title.clone(), status: m.entry.status.label().to_owned() });
@@ -365,16 +394,39 @@ fn preview_of(imported: &Imported, existing: Option<&StatusReport>) -> Preview {
             (s.title.clone(), groups)
         })
         .collect();
+    let mut newer = Vec::new();
     let replaces = existing.map(|before| {
+        let versions: std::collections::HashMap<MeasureId, Option<i64>> = before
+            .programme()
+            .measures()
+            .into_iter()
+            .filter_map(|(_, m)| Some((m.id?, m.entry.version)))
+            .collect();
         compare(before, doc)
             .into_iter()
-            .map(|c| {
-                let kind = match c.kind {
-                    ChangeKind::Added => "added",
-                    ChangeKind::Removed => "removed",
-                    ChangeKind::Changed { .. } => "changed",
+            .filter_map(|c| {
+                let (kind, fields) = match (&c.kind, &c.before, &c.after) {
+                    (ChangeKind::Added, ..) => ("added", Vec::new()),
+                    (ChangeKind::Removed, ..) => ("removed", Vec::new()),
+                    (ChangeKind::Changed { .. }, Some(old), Some(new)) => {
+                        let fields = field_changes(tr, old, new);
+                        if fields.is_empty() {
+                            return None; // only the label's spelling differs: nothing is saved
+                        }
+                        ("changed", fields)
+                    }
+                    (ChangeKind::Changed { .. }, ..) => ("changed", Vec::new()),
                 };
-                (c.title, kind)
+                let is_newer = kind == "changed"
+                    && match c.after.as_ref().and_then(|e| e.version) {
+                        Some(v) => versions.get(&c.id).copied().flatten().is_some_and(|now| now > v),
+                        None => saved.contains(&c.id),
+                    };
+                let title = format!("{} {}", c.id, c.title);
+                if is_newer {
+                    newer.push(title.clone());
+                }
+                Some(Replaced { title, kind, fields, newer: is_newer })
             })
             .collect()
     });
@@ -386,6 +438,41 @@ fn preview_of(imported: &Imported, existing: Option<&StatusReport>) -> Preview {
         sections,
         warnings: doc.warnings.iter().map(|w| (w.line, w.message.clone())).collect(),
         replaces,
-        newer: Vec::new(),
+        newer,
     }
+}
+
+/// A measure the import changes in the round it replaces.
+pub struct Replaced {
+    pub title: String,
+    /// "added" | "removed" | "changed"
+    pub kind: &'static str,
+    /// (field, before, after), each as people read it.
+    pub fields: Vec<(String, String, String)>,
+    /// Someone saved it since the file was made: kept unless the person chooses to overwrite.
+    pub newer: bool,
+}
+
+/// The fields that differ between two entries, old → new, as people read them (the status by
+/// its key, so a label spelled differently is no change, as in the store).
+fn field_changes(tr: Tr, old: &StatusEntry, new: &StatusEntry) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let status = |e: &StatusEntry| match &e.status {
+        Status::None => tr.t("no-status"),
+        s => s.label().to_owned(),
+    };
+    if old.status.key() != new.status.key() {
+        out.push((tr.t("col-status"), status(old), status(new)));
+    }
+    if old.description != new.description {
+        out.push((tr.t("col-description"), old.description.clone(), new.description.clone()));
+    }
+    let decision = |e: &StatusEntry| super::report::decision_label(tr, &e.continuation.decision);
+    if decision(old) != decision(new) {
+        out.push((tr.t("decision"), decision(old), decision(new)));
+    }
+    if old.continuation.comment != new.continuation.comment {
+        out.push((tr.t("comment"), old.continuation.comment.clone(), new.continuation.comment.clone()));
+    }
+    out
 }

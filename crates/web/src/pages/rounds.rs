@@ -33,6 +33,8 @@ struct RoundsPage {
     base: String,
     rounds: Vec<RoundView>,
     error: Option<String>,
+    /// What the last form did (open, freeze, reopen, visibility), said once.
+    done: Option<String>,
     form: NewRound,
     /// The latest round is still open: the form offers to freeze it.
     has_open_round: bool,
@@ -47,6 +49,13 @@ pub struct NewRound {
     /// "1": freeze the round before it once this one is open (the form offers it, checked).
     #[serde(default)]
     pub freeze_previous: Option<String>,
+}
+
+impl NewRound {
+    /// The freeze box is checked on a fresh form, and as the person left it on a refused one.
+    pub fn freeze_checked(&self) -> bool {
+        (self.label.is_empty() && self.date.is_empty()) || self.freeze_previous.as_deref() == Some("1")
+    }
 }
 
 async fn page(app: &AppState, ctx: &Ctx, error: Option<AppError>, form: NewRound) -> AppResult<Response> {
@@ -71,7 +80,22 @@ async fn page(app: &AppState, ctx: &Ctx, error: Option<AppError>, form: NewRound
     let error = error.map(|e| tr.message(&e.message));
     let page = ctx.page(tr.t1("rounds-title", "year", programme.year), "rounds");
     let has_open_round = ctx.rounds.last().is_some_and(|r| !r.frozen);
-    render_status(status, RoundsPage { page, tr, base: ctx.base(), rounds, error, form, has_open_round })
+    let done = app.flash.take(&ctx.viewer.csrf);
+    let flashed = done.is_some();
+    let mut response = render_status(
+        status,
+        RoundsPage { page, tr, base: ctx.base(), rounds, error, done, form, has_open_round },
+    )?;
+    if flashed {
+        response.extensions_mut().insert(crate::cache::Uncached);
+    }
+    Ok(response)
+}
+
+/// Back to the rounds page, which says once what was done.
+fn done(app: &AppState, ctx: &Ctx, message: Message) -> Response {
+    app.flash.put(&ctx.viewer.csrf, ctx.tr.message(&message));
+    see_other(&format!("{}/rounds", ctx.base()))
 }
 
 pub async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -106,8 +130,12 @@ pub async fn create(
                 && let Some(previous) = ctx.rounds.last().filter(|r| !r.frozen)
             {
                 app.db.freeze_round(org.id, programme.id, previous, &ctx.actor()).await?;
+                let message = Message::new("round-opened-froze")
+                    .arg("round", form.label.trim())
+                    .arg("previous", &previous.label);
+                return Ok(done(&app, &ctx, message));
             }
-            Ok(see_other(&format!("{}/rounds", ctx.base())))
+            Ok(done(&app, &ctx, Message::new("round-opened").arg("round", form.label.trim())))
         }
         Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => page(&app, &ctx, Some(e), form).await,
         Err(e) => Err(e),
@@ -144,14 +172,14 @@ pub async fn freeze(State(app): State<AppState>, ctx: Ctx, Form(form): Form<Conf
         });
     }
     app.db.freeze_round(org.id, programme.id, round, &ctx.actor()).await?;
-    Ok(see_other(&format!("{}/rounds", ctx.base())))
+    Ok(done(&app, &ctx, Message::new("round-frozen-done").arg("round", &round.label)))
 }
 
 /// An admin opens a frozen round again (logged).
 pub async fn reopen(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let (org, programme, round) = (ctx.org()?, ctx.programme()?, ctx.round()?);
     app.db.reopen_round(org.id, programme.id, round, &ctx.actor()).await?;
-    Ok(see_other(&format!("{}/rounds", ctx.base())))
+    Ok(done(&app, &ctx, Message::new("round-reopened").arg("round", &round.label)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,5 +196,6 @@ pub async fn visibility(
     let (org, programme, round) = (ctx.org()?, ctx.programme()?, ctx.round()?);
     let public = form.public == "1";
     app.db.set_round_public(org.id, programme.id, round, public, &ctx.actor()).await?;
-    Ok(see_other(&format!("{}/rounds", ctx.base())))
+    let id = if public { "round-made-public" } else { "round-made-internal" };
+    Ok(done(&app, &ctx, Message::new(id).arg("round", &round.label)))
 }

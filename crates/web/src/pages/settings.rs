@@ -101,14 +101,24 @@ async fn page(
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    page(&app, &ctx, StatusCode::OK, None, None).await
+    let done = app.flash.take(&ctx.viewer.csrf);
+    let flashed = done.is_some();
+    let mut response = page(&app, &ctx, StatusCode::OK, done, None).await?;
+    if flashed {
+        response.extensions_mut().insert(crate::cache::Uncached);
+    }
+    Ok(response)
 }
 
-/// Shows the outcome of a settings form on the settings page.
+/// The outcome of a settings form: done, said once on the settings page it redirects to (so a
+/// reload or a language switch does not send the form again); refused, shown with the form.
 async fn after(app: &AppState, ctx: &Ctx, result: Result<Message, AppError>) -> AppResult<Response> {
     let tr = ctx.tr;
     match result {
-        Ok(message) => page(app, ctx, StatusCode::OK, Some(tr.message(&message)), None).await,
+        Ok(message) => {
+            app.flash.put(&ctx.viewer.csrf, tr.message(&message));
+            Ok(see_other(&format!("/{}/settings", ctx.org()?.slug)))
+        }
         Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => {
             page(app, ctx, e.status, None, Some(tr.message(&e.message))).await
         }
@@ -278,8 +288,10 @@ pub async fn publish(
         .programme(org.id, f.year)
         .await?
         .ok_or_else(|| AppError::not_found(Message::new("not-found-year").arg("year", f.year)))?;
-    app.db.set_published(programme.id, f.published == "1", &ctx.actor()).await?;
-    Ok(see_other(&format!("/{}/settings", org.slug)))
+    let published = f.published == "1";
+    app.db.set_published(programme.id, published, &ctx.actor()).await?;
+    let id = if published { "settings-programme-published" } else { "settings-programme-unpublished" };
+    after(&app, &ctx, Ok(Message::new(id).arg("year", programme.year))).await
 }
 
 /// The vocabulary form: `order-N`, `key-N`, `label-N`, `aliases-N`, `category-N`, `colour-N` for

@@ -377,7 +377,7 @@ async fn admins_manage_members_groups_publishing_and_the_vocabulary() {
         assert!(page.body.contains("editor@example.no") && page.body.contains("Klimagruppa"));
 
         let r = app
-            .post("/osloregionen/settings/members", &[("email", "ny@example.no"), ("role", "editor")], false)
+            .post_follow("/osloregionen/settings/members", &[("email", "ny@example.no"), ("role", "editor")])
             .await;
         assert!(
             r.body.contains("ny@example.no er nå Redaktør") && r.body.contains("det vises bare nå"),
@@ -385,25 +385,23 @@ async fn admins_manage_members_groups_publishing_and_the_vocabulary() {
             r.body
         );
         let r = app
-            .post(
+            .post_follow(
                 "/osloregionen/settings/groups",
                 &[("group", "Kraftgruppa"), ("email", "ny@example.no")],
-                false,
             )
             .await;
         assert!(r.body.contains("ny@example.no er med i Kraftgruppa"), "{}", r.body);
         // The secretariat manages groups and owners, not members.
         app.act_as("secretariat");
         let r = app
-            .post(
+            .post_follow(
                 "/osloregionen/settings/owners",
                 &[("year", "2025"), ("area", "Kraft og energi"), ("group", "Kraftgruppa")],
-                false,
             )
             .await;
         assert!(r.body.contains("Kraft og energi eies nå av Kraftgruppa"), "{}", r.body);
         let r = app
-            .post("/osloregionen/settings/members", &[("email", "x@example.no"), ("role", "admin")], false)
+            .post_follow("/osloregionen/settings/members", &[("email", "x@example.no"), ("role", "admin")])
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert!(r.body.contains("Bare administratorer") && r.body.contains("Logg ut"), "{}", r.body);
@@ -453,8 +451,11 @@ async fn admins_manage_members_groups_publishing_and_the_vocabulary() {
             ("order-50".to_owned(), "0".to_owned()),
         ]);
         let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let r = app.post("/osloregionen/settings/vocabulary", &borrowed, false).await;
+        let r = app.post_follow("/osloregionen/settings/vocabulary", &borrowed).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("<p class=\"message ok\" role=\"status\">Lagret"), "said once: {}", r.body);
+        let again = app.get("/osloregionen/settings").await;
+        assert!(!again.body.contains("<p class=\"message ok\""), "only once");
         let report = app.get("/osloregionen/2025/report").await.body;
         assert!(report.contains("<option value=\"paused\">Satt på vent</option>"));
         assert_eq!(app.db.vocabulary(org_id).await.unwrap().kinds[0].key, "paused", "in the order given");
@@ -562,7 +563,7 @@ async fn an_admin_cannot_attach_another_organisations_people() {
     app.act_as("admin");
     // other@example.no is Viken's admin.
     let r = app
-        .post("/osloregionen/settings/members", &[("email", "other@example.no"), ("role", "reader")], false)
+        .post_follow("/osloregionen/settings/members", &[("email", "other@example.no"), ("role", "reader")])
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("kan ikke legges til herfra"), "{}", r.body);
@@ -570,7 +571,7 @@ async fn an_admin_cannot_attach_another_organisations_people() {
     assert!(!app.db.members(org.id).await.unwrap().iter().any(|(u, _)| u.email == "other@example.no"));
     // Someone already here gets a new role.
     let r = app
-        .post("/osloregionen/settings/members", &[("email", "reader@example.no"), ("role", "editor")], false)
+        .post_follow("/osloregionen/settings/members", &[("email", "reader@example.no"), ("role", "editor")])
         .await;
     assert!(r.body.contains("reader@example.no er nå Redaktør"), "{}", r.body);
 }

@@ -159,9 +159,19 @@ async fn a_bad_file_is_named_and_changes_nothing() {
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("status.csv: the CSV, row 2, column status"), "{}", r.body);
+        // In the person's language, with the place: file, row and column, and what was expected.
+        assert!(
+            r.body.contains("«status.csv» kunne ikke leses (1 feil). Ingenting er lagret."),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("<li>CSV-filen, rad 2, kolonne status: «nesten» er ikke en status; ventet en av"),
+            "{}",
+            r.body
+        );
         let r = upload(&app, "status.xlsx", b"not a workbook", &[("csrf", app.csrf.as_str())]).await;
-        assert!(r.body.contains("not an XLSX workbook"));
+        assert!(r.body.contains("filen: ikke en XLSX-arbeidsbok"), "{}", r.body);
         assert_eq!(current(&app).await, before);
         // Without the CSRF field the upload is refused before it is read.
         let r = upload(&app, "status.csv", csv.as_bytes(), &[]).await;
@@ -263,6 +273,69 @@ async fn a_stale_import_keeps_the_newer_web_edit() {
     }
 }
 
+/// A spreadsheet exported after the last web save carries that save's version: it is not stale,
+/// so its change is saved without asking; the preview shows the change field by field, old → new;
+/// the status written as a label sets the matching key; and the import counts as an update in
+/// the round's progress.
+#[tokio::test]
+async fn a_file_made_after_the_last_save_overwrites_it_and_shows_old_and_new() {
+    for mut app in TestApp::all().await {
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let vocabulary = app.db.vocabulary(org.id).await.unwrap();
+        app.act_as("editor");
+        let v = app.version_of("2025-09-02", 10).await;
+        let form = [
+            ("version", v.as_str()),
+            ("status", "ongoing"),
+            ("description", "Fra nettet"),
+            ("decision", "yes"),
+            ("comment", ""),
+        ];
+        let r = app.post("/osloregionen/2025/rounds/2025-09-02/measures/10", &form, false).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        // Exported now (with the save's version), the status changed by its label in the sheet.
+        let mut file = current(&app).await;
+        let ten = file
+            .sections
+            .iter_mut()
+            .flat_map(|s| s.areas.iter_mut())
+            .flat_map(|a| a.measures.iter_mut())
+            .find(|m| m.id == Some(10))
+            .unwrap();
+        assert_eq!(ten.entry.version, Some(2), "the export carries the entry's version");
+        ten.entry.status =
+            tiltak_core::Status::Reported { key: "ongoing".into(), label: "Gjennomført".into() };
+        let csv = tiltak_formats::csv_export::write(&file, &vocabulary, &Labels::for_language(Language::Nb));
+        let csv = csv.replacen(",Pågående,Fra nettet,", ",Gjennomført,Fra nettet,", 1);
+
+        app.act_as("secretariat");
+        let fields = [("csrf", app.csrf.as_str()), ("year", "2025"), ("round", "pr 2 sept")];
+        let preview = upload(&app, "status.csv", csv.as_bytes(), &fields).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(!preview.body.contains("name=\"overwrite_newer\""), "not stale: nothing to choose");
+        assert!(
+            preview.body.contains("<dt>Status</dt><dd><del>Pågående</del> → <ins>Gjennomført</ins></dd>")
+        );
+        let fields = hidden_fields(&preview.body);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = app.post_raw("/osloregionen/import/confirm", &form, false).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let now = current(&app).await;
+        let ten = now.programme().measures().into_iter().find(|(_, m)| m.id == Some(10)).unwrap().1.clone();
+        assert_eq!(
+            ten.entry.status,
+            tiltak_core::Status::Reported { key: "done".into(), label: "Gjennomført".into() },
+            "the label sets the key"
+        );
+        assert_eq!(ten.entry.version, Some(3));
+        let round = app.db.rounds(app.db.programme(org.id, 2025).await.unwrap().unwrap().id).await.unwrap();
+        let progress = app.db.round_progress(round[0].id).await.unwrap();
+        assert_eq!(progress.entries, 60);
+        assert_eq!(progress.updated, 60, "the sample's import and the saves are all updates in the round");
+    }
+}
+
 /// A 10 MB spreadsheet (CSV) previews and is saved: the confirmation sends the preview's id, not
 /// the file again, so any file the preview takes can be saved.
 #[tokio::test]
@@ -277,7 +350,11 @@ async fn a_ten_megabyte_file_previews_and_confirms() {
             }
         }
     }
-    let csv = tiltak_formats::csv_export::write(&report);
+    let csv = tiltak_formats::csv_export::write(
+        &report,
+        &tiltak_core::Vocabulary::default_nb(),
+        &tiltak_formats::Labels::for_language(tiltak_core::Language::Nb),
+    );
     assert!(csv.len() > 10_000_000, "{} bytes", csv.len());
     let preview = upload(
         &app,

@@ -149,6 +149,16 @@ impl TestApp {
         self.post_raw(path, &with_csrf, htmx).await
     }
 
+    /// A post as a browser makes it: a 303 answer is followed to the page it names (where a
+    /// form's outcome is said once).
+    pub async fn post_follow(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let r = self.post(path, form, false).await;
+        match (&r.status, &r.location) {
+            (&StatusCode::SEE_OTHER, Some(to)) => self.get(to).await,
+            _ => r,
+        }
+    }
+
     /// A post without the CSRF field added.
     pub async fn post_raw(&self, path: &str, form: &[(&str, &str)], htmx: bool) -> Reply {
         let body = form
