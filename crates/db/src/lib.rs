@@ -5,6 +5,8 @@
 pub mod changes;
 mod entries;
 mod entry_row;
+mod loading;
+mod matching;
 mod measures;
 mod organisations;
 mod reports;

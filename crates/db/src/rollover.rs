@@ -7,7 +7,8 @@ use tiltak_core::{MeasureId, Programme, ProgrammeState};
 use time::Date;
 
 use crate::changes::{self, Scope};
-use crate::reports::{IdSource, Owners, save_tree};
+use crate::matching::save_tree;
+use crate::reports::{IdSource, Owners};
 use crate::{Db, DbError, DbResult, Message, OrganisationRow, ProgrammeRow, now};
 
 impl Db {

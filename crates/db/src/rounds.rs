@@ -15,6 +15,30 @@ pub struct RoundProgress {
 }
 
 impl Db {
+    /// Shows a programme to the public, or hides it.
+    pub async fn set_published(&self, programme_id: i64, published: bool, actor: &str) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let organisation_id: i64 = sqlx::query_scalar("SELECT organisation_id FROM programmes WHERE id = $1")
+            .bind(programme_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE programmes SET published = $1, version = version + 1 WHERE id = $2")
+            .bind(i64::from(published))
+            .bind(programme_id)
+            .execute(&mut *tx)
+            .await?;
+        let scope = crate::changes::Scope {
+            organisation_id,
+            programme_id: Some(programme_id),
+            round_id: None,
+            measure_number: None,
+        };
+        let after = if published { "published" } else { "not published" };
+        crate::changes::log(&mut tx, scope, actor, "programme.publish", None, Some(after.into())).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A round's report holding only the measures that have an entry in it, so that comparing two
     /// rounds shows a measure added since the previous one as new and one removed as removed.
     pub async fn round_report(
