@@ -494,3 +494,16 @@ round-made-public = Round «{ $round }» is public.
 round-made-internal = Round «{ $round }» is internal: only members see it.
 settings-programme-published = The programme of { $year } is published: the public sees its public rounds.
 settings-programme-unpublished = The programme of { $year } is no longer published: only members see it.
+
+# The change log's words
+audit-filter-year = Year
+audit-all-actions = All changes
+audit-action-entry-import = Status imported
+audit-value-draft = draft
+audit-value-adopted = adopted
+audit-value-public = public
+audit-value-internal = internal
+audit-value-open = open
+audit-value-frozen = locked
+audit-value-published = published
+audit-value-not-published = not published

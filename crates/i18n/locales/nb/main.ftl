@@ -328,7 +328,7 @@ db-measure-not-found = Tiltak { $number } finnes ikke i dette programmet.
 db-round-frozen-edit = Runden «{ $round }» er låst; åpne en ny runde for å rapportere.
 db-status-unknown = «{ $status }» er ikke en status i organisasjonens liste.
 db-measure-status-unknown = Tiltaket «{ $title }» i { $place }: statusen «{ $status }» finnes ikke i organisasjonens liste ({ $keys }).
-db-condition-needed = Skriv vilkåret når videreføringen er «Hvis …».
+db-condition-needed = Skriv betingelsen når videreføringen er «Hvis …».
 db-merge-target-needed = Velg tiltaket det skal slås sammen med.
 db-merge-self = Et tiltak kan ikke slås sammen med seg selv.
 db-merge-target-missing = Det finnes ikke noe tiltak { $number } å slå sammen med.
@@ -494,3 +494,16 @@ round-made-public = Runden «{ $round }» er offentlig.
 round-made-internal = Runden «{ $round }» er intern: bare medlemmer ser den.
 settings-programme-published = Programmet for { $year } er publisert: offentligheten ser de offentlige rundene.
 settings-programme-unpublished = Programmet for { $year } er ikke lenger publisert: bare medlemmer ser det.
+
+# The change log's words
+audit-filter-year = År
+audit-all-actions = Alle endringer
+audit-action-entry-import = Status importert
+audit-value-draft = utkast
+audit-value-adopted = vedtatt
+audit-value-public = offentlig
+audit-value-internal = intern
+audit-value-open = åpen
+audit-value-frozen = låst
+audit-value-published = publisert
+audit-value-not-published = ikke publisert

@@ -494,3 +494,16 @@ round-made-public = Runden «{ $round }» er offentleg.
 round-made-internal = Runden «{ $round }» er intern: berre medlemmer ser han.
 settings-programme-published = Programmet for { $year } er publisert: ålmenta ser dei offentlege rundane.
 settings-programme-unpublished = Programmet for { $year } er ikkje lenger publisert: berre medlemmer ser det.
+
+# The change log's words
+audit-filter-year = År
+audit-all-actions = Alle endringar
+audit-action-entry-import = Status importert
+audit-value-draft = utkast
+audit-value-adopted = vedteke
+audit-value-public = offentleg
+audit-value-internal = intern
+audit-value-open = open
+audit-value-frozen = låst
+audit-value-published = publisert
+audit-value-not-published = ikkje publisert

@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use tiltak_core::Vocabulary;
 use tiltak_db::ChangeRow;
 
 use super::{PageCtx, render};
@@ -34,6 +35,9 @@ struct AuditPage {
     rows: Vec<ChangeRow>,
     q: AuditQuery,
     csv_href: String,
+    vocabulary: Vocabulary,
+    /// (action key, label) of every action the log can hold, for the filter.
+    actions: Vec<(&'static str, String)>,
 }
 
 impl AuditPage {
@@ -46,6 +50,103 @@ impl AuditPage {
     pub fn action(&self, action: &str) -> String {
         action_label(self.tr, action)
     }
+    pub fn shown(&self, action: &str, value: &Option<String>) -> String {
+        value.as_deref().map(|v| value_label(self.tr, &self.vocabulary, action, v)).unwrap_or_default()
+    }
+    pub fn action_selected(&self, key: &str) -> bool {
+        self.q.action.as_deref() == Some(key)
+    }
+}
+
+/// Every action the change log holds.
+pub const ACTIONS: &[&str] = &[
+    "entry.update",
+    "entry.import",
+    "measure.add",
+    "measure.remove",
+    "measure.rename",
+    "measure.move_up",
+    "measure.move_down",
+    "measure.owner",
+    "area.owner",
+    "round.open",
+    "round.freeze",
+    "round.reopen",
+    "round.visibility",
+    "programme.adopt",
+    "programme.publish",
+    "programme.rollover",
+    "report.import",
+    "report.replace",
+    "vocabulary.update",
+    "member.role",
+    "member.remove",
+    "group.add_member",
+    "group.remove_member",
+    "group.rename",
+];
+
+/// A logged value as people read it: the store's own words (a round's state, a role, an entry's
+/// fields and decision) in the viewer's language; what people wrote stays as written.
+pub fn value_label(tr: Tr, vocabulary: &Vocabulary, action: &str, value: &str) -> String {
+    if let Some(word) = tr.try_t(&format!("audit-value-{}", value.replace(' ', "-"))) {
+        return word;
+    }
+    match action {
+        "entry.update" | "entry.import" => entry_label(tr, vocabulary, value),
+        "member.role" => match value.rsplit_once(": ") {
+            Some((email, role)) => match tiltak_db::Role::parse(role) {
+                Ok(r) => format!("{email}: {}", tr.t(&format!("role-{}", r.key()))),
+                Err(_) => value.to_owned(),
+            },
+            None => value.to_owned(),
+        },
+        "area.owner" | "measure.owner" => match value.rsplit_once(": ") {
+            Some((what, owner)) => {
+                let owner = if owner == "-" { tr.t("settings-secretariat") } else { owner.to_owned() };
+                format!("{}: {owner}", what.trim_end_matches(':'))
+            }
+            None => value.to_owned(),
+        },
+        _ => value.to_owned(),
+    }
+}
+
+/// "status: ongoing; description: …; decision: yes; comment: …" (as the store logs an entry) →
+/// "Status: Pågående · Beskrivelse: … · Videreføring: Ja · Kommentar: …".
+fn entry_label(tr: Tr, vocabulary: &Vocabulary, value: &str) -> String {
+    let Some(rest) = value.strip_prefix("status: ") else { return value.to_owned() };
+    let (Some(c), Some(d)) = (rest.rfind("; comment: "), rest.rfind("; decision: ")) else {
+        return value.to_owned();
+    };
+    let Some(s) = rest[..d].find("; description: ") else { return value.to_owned() };
+    let (status, description) = (&rest[..s], &rest[s + "; description: ".len()..d]);
+    let (decision, comment) = (&rest[d + "; decision: ".len()..c], &rest[c + "; comment: ".len()..]);
+    let status = match vocabulary.get(status) {
+        Some(kind) => kind.label.clone(),
+        None if status == "none" => tr.t("no-status"),
+        None => status.to_owned(),
+    };
+    let word = |key: &str| tr.t(&format!("decision-{key}")).trim_end_matches(" …").to_owned();
+    let decision =
+        if let Some(condition) = decision.strip_prefix("conditional (").and_then(|c| c.strip_suffix(')')) {
+            format!("{} {condition}", word("conditional"))
+        } else if let Some(target) = decision.strip_prefix("merge into ") {
+            format!("{} {target}", word("merge"))
+        } else if tiltak_core::DecisionKind::parse(decision).is_ok() {
+            word(decision)
+        } else {
+            decision.to_owned()
+        };
+    let mut parts = vec![format!("{}: {status}", tr.t("col-status"))];
+    if !description.is_empty() {
+        parts.push(format!("{}: {description}", tr.t("col-description")));
+    }
+    parts.push(format!("{}: {decision}", tr.t("decision")));
+    if !comment.is_empty() {
+        parts.push(format!("{}: {comment}", tr.t("comment")));
+    }
+    parts.join(" · ")
 }
 
 /// "entry.update" → "Status oppdatert"; an action without a label shows as it is stored.
@@ -62,25 +163,41 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQu
         .db
         .organisation_changes(org.id, year, some(&q.actor).as_deref(), some(&q.action).as_deref(), 2000)
         .await?;
+    let vocabulary = app.db.vocabulary(org.id).await?;
     if q.format.as_deref() == Some("csv") {
+        // In the viewer's language, times in Norwegian time, as the page shows them.
         let rows: Vec<Vec<String>> = rows
             .iter()
             .map(|r| {
+                let shown = |v: &Option<String>| {
+                    v.as_deref().map(|v| value_label(tr, &vocabulary, &r.action, v)).unwrap_or_default()
+                };
                 vec![
-                    r.at.clone(),
+                    tr.datetime(&r.at),
                     r.actor.clone(),
                     r.year.map(|y| y.to_string()).unwrap_or_default(),
                     r.round_label.clone().unwrap_or_default(),
                     r.measure_number.map(|n| n.to_string()).unwrap_or_default(),
-                    r.action.clone(),
-                    r.before.clone().unwrap_or_default(),
-                    r.after.clone().unwrap_or_default(),
+                    action_label(tr, &r.action),
+                    shown(&r.before),
+                    shown(&r.after),
                 ]
             })
             .collect();
+        let headings = [
+            tr.t("audit-when"),
+            tr.t("audit-who"),
+            tr.t("audit-filter-year"),
+            tr.t("round-label"),
+            tr.t("col-measure"),
+            tr.t("audit-what"),
+            tr.t("audit-before"),
+            tr.t("audit-after"),
+        ];
+        let headings: Vec<&str> = headings.iter().map(String::as_str).collect();
         // Spreadsheet-safe: text people typed never runs as a formula when the file is opened.
         let body = tiltak_formats::csv_export::write_rows(
-            &["at", "actor", "year", "round", "measure", "action", "before", "after"],
+            &headings,
             rows.iter().map(|r| r.iter().map(String::as_str).collect()),
         );
         return Ok((
@@ -99,5 +216,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQu
         crate::auth::urlencode(&q.action.clone().unwrap_or_default())
     );
     let page = ctx.page(tr.t("audit-title"), "audit");
-    render(AuditPage { page, tr, rows, q, csv_href: format!("/{}/audit?{query}&format=csv", org.slug) })
+    let actions = ACTIONS.iter().map(|a| (*a, action_label(tr, a))).collect();
+    let csv_href = format!("/{}/audit?{query}&format=csv", org.slug);
+    render(AuditPage { page, tr, rows, q, csv_href, vocabulary, actions })
 }

@@ -32,7 +32,16 @@ struct MeasurePage {
     base: String,
     m: MeasureDetail,
     history: Vec<HistoryRow>,
-    changes: Vec<ChangeRow>,
+    changes: Vec<ChangeLine>,
+}
+
+/// A change of the measure as people read it.
+struct ChangeLine {
+    when: String,
+    who: String,
+    what: String,
+    round: Option<String>,
+    after: Option<String>,
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -53,7 +62,23 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
             comment: e.continuation.comment,
         })
         .collect();
-    let changes = app.db.changes(programme.id, Some(i64::from(id)), 50).await?;
+    let vocabulary = app.db.vocabulary(org.id).await?;
+    let changes = app
+        .db
+        .changes(programme.id, Some(i64::from(id)), 50)
+        .await?
+        .into_iter()
+        .map(|c: ChangeRow| {
+            let after = c.after.as_deref().map(|a| super::audit::value_label(tr, &vocabulary, &c.action, a));
+            ChangeLine {
+                when: tr.datetime(&c.at),
+                who: c.actor,
+                what: super::audit::action_label(tr, &c.action),
+                round: c.round_label,
+                after,
+            }
+        })
+        .collect();
     let page = ctx.page(m.title.clone(), "report");
     render(MeasurePage { page, tr, base: format!("/{}/{}", org.slug, programme.year), m, history, changes })
 }

@@ -109,8 +109,16 @@ async fn an_editor_edits_only_what_their_group_owns() {
             log.body.contains("editor@example.no") && log.body.contains("Status oppdatert"),
             "the change shows who made it"
         );
+        // Before and after as people read them: labels, not the store's keys.
+        assert!(
+            log.body.contains("Status: Gjennomført · Beskrivelse: Ferdig · Videreføring: Ja"),
+            "{}",
+            log.body
+        );
+        assert!(!log.body.contains("status: done") && !log.body.contains("decision: yes"));
         let csv = app.get("/osloregionen/audit?actor=editor&format=csv").await;
-        assert!(csv.body.starts_with("at,actor,year,round,measure,action,before,after"));
+        assert!(csv.body.starts_with("Tidspunkt,Hvem,År,Navn,Tiltak,Hva,Før,Etter"), "{}", csv.body);
+        assert!(csv.body.contains(" kl. ") && csv.body.contains("Status oppdatert"), "{}", csv.body);
         assert_eq!(csv.body.lines().count(), 2, "{}", csv.body);
     }
 }
@@ -408,10 +416,11 @@ async fn admins_manage_members_groups_publishing_and_the_vocabulary() {
         let log = app.get("/osloregionen/audit").await;
         assert!(
             log.body.contains("Eier av område endret")
-                && log.body.contains("Kraft og energi: -")
+                && log.body.contains("Kraft og energi: Sekretariatet")
                 && log.body.contains("Kraft og energi: Kraftgruppa")
                 && log.body.contains("Rolle gitt")
-                && log.body.contains("ny@example.no: editor"),
+                && log.body.contains("ny@example.no: Redaktør")
+                && !log.body.contains(": editor<"),
             "settings changes are in the audit log with before and after: {}",
             log.body
         );

@@ -36,7 +36,11 @@ async fn a_plain_form_saves_and_the_report_shows_it() {
         assert!(report.body.contains("Lagret."));
         assert!(report.body.contains("Holdt innlegg på Arendalsuka"));
         let measure = app.get("/osloregionen/2025/measures/7").await;
-        assert!(measure.body.contains("entry.update"), "the change is kept in the log");
+        assert!(
+            measure.body.contains("Status oppdatert"),
+            "the change is kept in the log, as people read it"
+        );
+        assert!(!measure.body.contains("entry.update") && measure.body.contains(" kl. "));
     }
 }
 
