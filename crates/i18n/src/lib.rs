@@ -233,6 +233,8 @@ mod tests {
             "month-short-4",
             "month-short-8",
             "import-format-hint",
+            // Nynorsk "open" is the word for open.
+            "audit-value-open",
             "role-admin",
             "role-editor",
             // Nynorsk "open" (bokmål "åpen") is spelt as the English word.
