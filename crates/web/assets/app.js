@@ -2,6 +2,9 @@
 // - Inline edit: focus moves to the form's first field when it opens, and back to the row's link
 //   after saving (the row's live region says it was saved).
 // - The condition and merge fields show only for their decision.
+// - An answer htmx does not swap (403, 401, 404, 500: the session ended, the right was taken
+//   away) is not swallowed: the same request is made without htmx, so the person sees the full
+//   page that says what happened, in their language.
 (function () {
   "use strict";
 
@@ -26,6 +29,16 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     prepare(document);
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt) return;
+    if (elt.tagName === "FORM") {
+      HTMLFormElement.prototype.submit.call(elt);
+    } else if (elt.getAttribute("href")) {
+      window.location.href = elt.getAttribute("href");
+    }
   });
 
   // htmx:load fires on every element htmx has just put in the page (the old row is gone by then).
