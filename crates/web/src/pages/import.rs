@@ -144,6 +144,17 @@ fn page(
     preview: Option<Preview>,
     error: Option<String>,
 ) -> AppResult<Response> {
+    render_page(ctx, status, upload, preview, error, Vec::new())
+}
+
+fn render_page(
+    ctx: &Ctx,
+    status: StatusCode,
+    upload: Upload,
+    preview: Option<Preview>,
+    error: Option<String>,
+    problems: Vec<String>,
+) -> AppResult<Response> {
     let tr = ctx.tr;
     let html = ImportPage {
         page: ctx.page(tr.t("import-title"), "import"),
@@ -152,7 +163,7 @@ fn page(
         upload,
         preview,
         error,
-        problems: Vec::new(),
+        problems,
     }
     .render()?;
     Ok((status, Html(html)).into_response())
@@ -220,18 +231,8 @@ impl From<String> for Refused {
 }
 
 fn refused_page(ctx: &Ctx, upload: Upload, refused: Refused) -> AppResult<Response> {
-    let tr = ctx.tr;
-    let html = ImportPage {
-        page: ctx.page(tr.t("import-title"), "import"),
-        tr,
-        action: format!("/{}/import", ctx.org()?.slug),
-        upload,
-        preview: None,
-        error: Some(refused.message),
-        problems: refused.problems,
-    }
-    .render()?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render_page(ctx, status, upload, None, Some(refused.message), refused.problems)
 }
 
 /// Step two: the same file read again and saved in one transaction.
