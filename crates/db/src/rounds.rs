@@ -92,16 +92,14 @@ impl Db {
         // is on or after its date.
         if (date.year() - programme.year).abs() > 1 {
             return Err(DbError::Invalid(
-                Message::new("db-round-date-outside").arg("date", iso_date(date)).arg("year", programme.year),
+                Message::new("db-round-date-outside").date("date", date).arg("year", programme.year),
             ));
         }
         if let Some(deadline) = deadline
             && deadline < date
         {
             return Err(DbError::Invalid(
-                Message::new("db-deadline-before-date")
-                    .arg("deadline", iso_date(deadline))
-                    .arg("date", iso_date(date)),
+                Message::new("db-deadline-before-date").date("deadline", deadline).date("date", date),
             ));
         }
         let rounds = self.rounds(programme.id).await?;

@@ -10,9 +10,10 @@ use crate::document::{Problem, ReportDocument};
 
 #[derive(Debug, thiserror::Error)]
 pub enum JsonError {
-    /// Not the JSON shape of a report; `detail` is the JSON reader's own (English) words.
-    #[error("not valid JSON for a status report at {path}: {detail}")]
-    Shape { path: String, detail: String },
+    /// Not the JSON shape of a report; `detail` is the JSON reader's own (English) words, for
+    /// logs; people are told what kind of fault it is and where.
+    #[error("not valid JSON for a status report at {path} (line {line}, column {column}): {detail}")]
+    Shape { path: String, detail: String, category: serde_json::error::Category, line: usize, column: usize },
     #[error("{path}: {message}")]
     Invalid { path: String, message: Message },
     #[error("{0}")]
@@ -25,8 +26,14 @@ impl JsonError {
             Message::new("file-place-json").arg("path", if path.is_empty() { "." } else { path })
         };
         match self {
-            JsonError::Shape { path, detail } => {
-                Problem::new(at(path), Message::new("file-json-shape").arg("detail", detail))
+            JsonError::Shape { path, category, line, column, .. } => {
+                use serde_json::error::Category;
+                let message = match category {
+                    Category::Eof => Message::new("file-json-eof"),
+                    Category::Syntax | Category::Io => Message::new("file-json-syntax"),
+                    Category::Data => Message::new("file-json-shape"),
+                };
+                Problem::new(at(path), message.arg("line", line).arg("column", column))
             }
             JsonError::Invalid { path, message } => Problem::new(at(path), message.clone()),
             JsonError::Tree(e) => Problem::file(tiltak_i18n::programme_error(e)),
@@ -48,6 +55,9 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<ReportDocument, Jso
     let shape = |e: serde_path_to_error::Error<serde_json::Error>| JsonError::Shape {
         path: e.path().to_string(),
         detail: e.inner().to_string(),
+        category: e.inner().classify(),
+        line: e.inner().line(),
+        column: e.inner().column(),
     };
     let report: StatusReport =
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(shape)?;

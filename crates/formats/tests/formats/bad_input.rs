@@ -82,3 +82,22 @@ fn json_with_a_broken_tree_names_the_path_or_the_rule() {
     let err = json::read(b"{\"title\": 5}", &Vocabulary::default_nb()).unwrap_err();
     assert!(err.to_string().contains("title"), "{err}");
 }
+
+/// A person is told in their language what is wrong with a JSON file and where, not serde's English.
+#[test]
+fn json_faults_are_told_in_norwegian_with_line_and_column() {
+    let nb = tiltak_i18n::Tr::new(tiltak_core::Language::Nb);
+    let said = |bytes: &[u8]| {
+        let p = json::read(bytes, &Vocabulary::default_nb()).unwrap_err().problem();
+        format!("{}: {}", nb.message(&p.place), nb.message(&p.message))
+    };
+    let syntax = said(b"{\n  \"title\": \"x\",,\n}");
+    assert!(syntax.contains("ikke gyldig JSON på linje 2"), "{syntax}");
+    let eof = said(b"{\"title\": \"x\"");
+    assert!(eof.contains("slutter før den er ferdig"), "{eof}");
+    let shape = said(b"{\"title\": 5}");
+    assert!(shape.contains("feil form") && shape.contains("title"), "{shape}");
+    for text in [syntax, eof, shape] {
+        assert!(!text.contains("expected") && !text.contains("invalid type"), "no English: {text}");
+    }
+}

@@ -147,7 +147,11 @@ async fn a_round_opens_internal_freezes_after_asking_and_reopens_for_an_admin() 
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("Fristen 2025-11-01 er før rundens dato"), "{}", r.body);
+        assert!(
+            r.body.contains("Fristen 1. november 2025 er før rundens dato 1. desember 2025"),
+            "{}",
+            r.body
+        );
         let r = app
             .post("/osloregionen/2025/rounds", &[("label", "pr 1 des"), ("date", "2031-12-01")], false)
             .await;
