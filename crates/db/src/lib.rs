@@ -14,6 +14,7 @@ mod rollover;
 mod rounds;
 pub mod search;
 mod users;
+mod workflow;
 
 use std::str::FromStr;
 
@@ -30,6 +31,7 @@ pub use search::SearchHit;
 pub use tiltak_core::ProgrammeState;
 pub use tiltak_i18n::Message;
 pub use users::{OwnerRow, Role, SESSION_DAYS, UserRow, check_password, csrf_for_session, random_token};
+pub use workflow::{COMMENT_MAX, CommentRow, Duty, GroupProgress, NewComment, OpenRound, Reminder};
 
 /// The default database of `tiltak serve` and the CLI: a SQLite file under `./data`.
 pub const DEFAULT_URL: &str = "sqlite://data/tiltak.db";

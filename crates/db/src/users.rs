@@ -52,7 +52,7 @@ pub struct UserRow {
 /// How long a login lasts without being renewed.
 pub const SESSION_DAYS: i64 = 14;
 
-fn hash_token(token: &str) -> String {
+pub(crate) fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -157,7 +157,7 @@ async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
     result.await.expect("hashing does not panic")
 }
 
-fn user_row(r: &sqlx::any::AnyRow) -> DbResult<UserRow> {
+pub(crate) fn user_row(r: &sqlx::any::AnyRow) -> DbResult<UserRow> {
     Ok(UserRow {
         id: r.try_get("id")?,
         email: r.try_get("email")?,
@@ -586,8 +586,9 @@ impl Db {
         Ok(())
     }
 
-    /// Who owns what in a programme: every area with its working group, and every measure that
-    /// has a working group of its own, in document order.
+    /// Who owns what in a programme: every area with its working group, every measure that has a
+    /// working group of its own, and every top-level measure outside an area (owned by its own
+    /// group or the secretariat), in document order.
     pub async fn owners(&self, programme_id: i64) -> DbResult<Vec<OwnerRow>> {
         let areas = sqlx::query(
             "SELECT s.title AS section, a.title AS area, g.name AS owner FROM areas a
@@ -600,8 +601,10 @@ impl Db {
         let measures = sqlx::query(
             "SELECT s.title AS section, a.title AS area, m.number, m.title, g.name AS owner FROM measures m
              JOIN sections s ON s.id = m.section_id LEFT JOIN areas a ON a.id = m.area_id
-             JOIN working_groups g ON g.id = m.working_group_id
-             WHERE m.programme_id = $1 ORDER BY s.position, s.id, m.position, m.id",
+             LEFT JOIN working_groups g ON g.id = m.working_group_id
+             WHERE m.programme_id = $1
+               AND (m.working_group_id IS NOT NULL OR (m.area_id IS NULL AND m.parent_id IS NULL))
+             ORDER BY s.position, s.id, m.position, m.id",
         )
         .bind(programme_id)
         .fetch_all(&self.pool)

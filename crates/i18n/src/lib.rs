@@ -30,11 +30,20 @@ static EN: LanguageIdentifier = langid!("en");
 pub struct Message {
     pub id: &'static str,
     pub args: Vec<(&'static str, String)>,
+    /// Which arguments (bit i: `args[i]`) are dates, kept as `YYYY-MM-DD` and written in the
+    /// reader's language. A bit set, so that a message stays small.
+    dates: u16,
 }
 
 impl Message {
     pub fn new(id: &'static str) -> Self {
-        Message { id, args: Vec::new() }
+        Message { id, args: Vec::new(), dates: 0 }
+    }
+
+    /// Adds a date argument, shown as "2. september 2025" in bokmål.
+    pub fn date(mut self, name: &'static str, date: time::Date) -> Self {
+        self.dates |= 1 << self.args.len().min(15);
+        self.arg(name, tiltak_core::round::iso_date(date))
     }
 
     /// Adds an argument: `Message::new("measure-not-found").arg("number", 7)`.
@@ -91,14 +100,28 @@ impl Tr {
     }
 
     pub fn tn(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        // A whole number is passed as a number, so that plurals ("[one] person") select on it.
+        let value = |v: &String| match v.parse::<i64>() {
+            Ok(n) if n.to_string() == *v => FluentValue::from(n),
+            _ => FluentValue::from(v.clone()),
+        };
         let args: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), value(v))).collect();
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
     /// The text of a message.
     pub fn message(&self, m: &Message) -> String {
-        self.tn(m.id, &m.args)
+        if m.dates == 0 {
+            return self.tn(m.id, &m.args);
+        }
+        let args: Vec<_> = m
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, (k, v))| (*k, if m.dates & (1 << i.min(15)) != 0 { self.date(v) } else { v.clone() }))
+            .collect();
+        self.tn(m.id, &args)
     }
 
     /// "2. september 2025" / "2 September 2025" from `YYYY-MM-DD`; anything else as given.
@@ -134,7 +157,7 @@ impl Tr {
 
 /// Norway's offset from UTC at `t`: CEST from the last Sunday of March to the last Sunday of
 /// October (01:00 UTC both times), CET otherwise.
-fn oslo_offset(t: time::OffsetDateTime) -> time::UtcOffset {
+pub fn oslo_offset(t: time::OffsetDateTime) -> time::UtcOffset {
     let t = t.to_offset(time::UtcOffset::UTC);
     let last_sunday = |month: time::Month| {
         let mut d =
@@ -255,6 +278,14 @@ mod tests {
             }
         }
         assert!(same.is_empty(), "the same as in English: {same:#?}");
+    }
+
+    #[test]
+    fn plurals_select_on_numbers() {
+        let nb = Tr::new(Language::Nb);
+        assert_eq!(nb.t1("deadline-in-days", "days", 1), "om én dag");
+        assert_eq!(nb.t1("deadline-in-days", "days", 3), "om 3 dager");
+        assert_eq!(nb.t1("programme-year", "year", 2025), "Handlingsprogram 2025", "no digit grouping");
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Plan (and save) next year's programme from a round's continuation decisions.
     Rollover(RolloverArgs),
+    /// Remind the working groups of the measures they have not updated in a round, by e-mail
+    /// (`TILTAK_SMTP_URL`, `TILTAK_MAIL_FROM`, links to `TILTAK_PUBLIC_URL`). Each person gets one
+    /// mail, at most once a day; `serve` also sends them on the organisation's schedule.
+    Remind(RemindArgs),
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -90,6 +94,20 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RemindArgs {
+    #[arg(long)]
+    pub org: String,
+    /// The round (label or slug; default: the latest open round).
+    #[arg(long)]
+    pub round: Option<String>,
+    /// Show whom would be reminded of what, send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -216,6 +234,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => crate::import::run(&cli.database, args).await,
         Command::Export(args) => crate::export::run(&Db::connect(&cli.database).await?, args).await,
         Command::Rollover(args) => crate::rollover::run(&Db::connect(&cli.database).await?, args).await,
+        Command::Remind(args) => crate::remind::run(&Db::connect(&cli.database).await?, args).await,
         Command::User(cmd) => crate::users::run(&Db::connect(&cli.database).await?, cmd).await,
         Command::DemoData(args) => crate::demo::run(&Db::connect(&cli.database).await?, args).await,
         Command::Backup { output } => {

@@ -5,6 +5,7 @@ mod cli;
 mod demo;
 mod export;
 mod import;
+mod remind;
 mod rollover;
 mod users;
 

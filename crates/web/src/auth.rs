@@ -206,6 +206,9 @@ pub enum Access {
     Manage,
     /// Admin only: users and settings.
     Admin,
+    /// A feed calendar programs fetch without logging in: the public's part, or a member's by the
+    /// secret key in its address. The gate loads the organisation; the handler decides.
+    Feed,
 }
 
 impl Access {
@@ -225,7 +228,7 @@ impl Access {
             Access::Edit => Some(Role::Editor),
             Access::Manage => Some(Role::Secretariat),
             Access::Admin => Some(Role::Admin),
-            Access::Anyone | Access::LoggedIn | Access::Read => None,
+            Access::Anyone | Access::LoggedIn | Access::Read | Access::Feed => None,
         }
     }
 }
@@ -315,7 +318,10 @@ async fn admit(
     let org = app.db.organisation(slug.as_str()).await?;
     // A missing organisation answers as an unpublished one does, so nobody learns which exist.
     let hidden = |ctx: &Ctx| {
-        if ctx.viewer.user.is_none() && parts.method == Method::GET && access != Access::Read {
+        if ctx.viewer.user.is_none()
+            && parts.method == Method::GET
+            && !matches!(access, Access::Read | Access::Feed)
+        {
             Refused::Login
         } else {
             not_found()
@@ -323,6 +329,10 @@ async fn admit(
     };
     let Some(org) = org else { return Err(hidden(ctx)) };
     ctx.role = ctx.viewer.role(&org.slug);
+    if access == Access::Feed {
+        ctx.org = Some(org);
+        return Ok(());
+    }
     if let Some(year) = params.get("year") {
         let year = tiltak_core::round::parse_year(year)
             .map_err(|_| AppError::not_found(Message::new("not-found-year").arg("year", year)))?;

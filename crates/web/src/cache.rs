@@ -1,6 +1,6 @@
 //! Rendered pages, kept while the data they were made from is unchanged. A page is stored under
-//! what decides its content — method, path and query, language, and who is looking (anonymous, or
-//! the user with their CSRF token, which pages embed) — and is valid for one data revision
+//! what decides its content — method, path and query, language, the day (deadlines are told in
+//! days), and who is looking (anonymous, or the user with their CSRF token, which pages embed) — and is valid for one data revision
 //! ([`tiltak_db::Db::data_revision`], raised by database triggers on every committed change, from
 //! this process or another). Each request costs one small query instead of the page's ten or more;
 //! a change anywhere makes every stored page stale at once. Only plain, successful HTML answers are
@@ -67,7 +67,8 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
     };
     let (parts, body) = request.into_parts();
     let language = crate::i18n::negotiate(&parts);
-    let key = format!("{} {who} {}", language.code(), parts.uri);
+    // Pages say how far away a deadline is ("om 3 dager"): a page is kept for one day at most.
+    let key = format!("{} {who} {} {}", language.code(), app.clock.today(), parts.uri);
     let request = Request::from_parts(parts, body);
     let Ok(revision) = app.db.data_revision().await else {
         return next.run(request).await;

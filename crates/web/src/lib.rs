@@ -9,7 +9,9 @@ pub mod context;
 pub mod error;
 mod flash;
 pub mod i18n;
+pub mod mail;
 mod pages;
+pub mod reminders;
 pub mod sample;
 
 use std::net::SocketAddr;
@@ -38,6 +40,12 @@ pub struct AppState {
     pub uploads: pages::import::Kept,
     /// What a form did, said once on the page it redirects to.
     pub flash: flash::Flash,
+    /// Where mail goes out (`TILTAK_SMTP_URL`); `None`: no mail is sent.
+    pub mailer: Option<mail::Mailer>,
+    /// The address links in mail and feeds start with (`TILTAK_PUBLIC_URL`).
+    pub public_url: String,
+    /// Today, for deadlines and reminders (tests set it).
+    pub clock: reminders::Clock,
 }
 
 impl AppState {
@@ -49,6 +57,9 @@ impl AppState {
             trusted_proxy: std::env::var("TILTAK_TRUSTED_PROXY").ok().and_then(|p| p.trim().parse().ok()),
             uploads: pages::import::Kept::default(),
             flash: flash::Flash::default(),
+            mailer: None,
+            public_url: mail::public_url(None),
+            clock: reminders::Clock::system(),
         }
     }
 }
@@ -77,6 +88,9 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::POST, "/account/password", LoggedIn, post(account::change_password)),
         r(Method::GET, "/{org}", Read, get(organisations::show)),
         r(Method::GET, "/{org}/search", Read, get(search::show)),
+        r(Method::GET, "/{org}/mine", Member, get(mine::show)),
+        r(Method::POST, "/{org}/calendar", Member, post(mine::feed)),
+        r(Method::GET, "/{org}/calendar.ics", Feed, get(calendar::feed)),
         r(Method::GET, "/{org}/audit", Member, get(audit::show)),
         r(Method::GET, "/{org}/import", Manage, get(import::show)),
         r(
@@ -93,6 +107,7 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::POST, "/{org}/settings/publish", Admin, post(settings::publish)),
         r(Method::GET, "/{org}/settings/vocabulary", Admin, get(settings::show)),
         r(Method::POST, "/{org}/settings/vocabulary", Admin, post(settings::vocabulary)),
+        r(Method::POST, "/{org}/settings/reminders", Manage, post(settings::reminders)),
         r(Method::GET, "/{org}/{year}", Read, get(overview::show)),
         r(Method::GET, "/{org}/{year}/report", Read, get(report::show)),
         r(Method::GET, "/{org}/{year}/report/download", Read, get(download::report)),
@@ -110,10 +125,13 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::POST, "/{org}/{year}/rounds/{round}/freeze", Manage, post(rounds::freeze)),
         r(Method::POST, "/{org}/{year}/rounds/{round}/reopen", Admin, post(rounds::reopen)),
         r(Method::POST, "/{org}/{year}/rounds/{round}/visibility", Manage, post(rounds::visibility)),
+        r(Method::GET, "/{org}/{year}/rounds/{round}/progress", Member, get(progress::show)),
+        r(Method::POST, "/{org}/{year}/rounds/{round}/remind", Manage, post(progress::remind)),
         r(Method::GET, "/{org}/{year}/rounds/{round}/changes", Read, get(changes::show)),
         r(Method::GET, "/{org}/{year}/rounds/{round}/changes/download", Read, get(download::changes)),
         r(Method::POST, "/{org}/{year}/rounds/{round}/measures/{id}", Edit, post(entries::update)),
         r(Method::GET, "/{org}/{year}/rounds/{round}/measures/{id}/edit", Edit, get(entries::edit)),
+        r(Method::POST, "/{org}/{year}/rounds/{round}/measures/{id}/comments", Edit, post(comments::add)),
     ]
 }
 
@@ -135,13 +153,26 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves the app on `addr` until the process is stopped. Returns the bound address through
-/// `on_bound` first (tests bind port 0).
+/// `on_bound` first (tests bind port 0). With mail configured (`TILTAK_SMTP_URL`), reminders go
+/// out on their schedule while the server runs.
 pub async fn serve(db: Db, addr: SocketAddr, on_bound: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    on_bound(listener.local_addr()?);
-    axum::serve(listener, router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>())
+    let bound = listener.local_addr()?;
+    on_bound(bound);
+    let mut state = AppState::new(db.clone());
+    state.public_url = mail::public_url(Some(bound));
+    state.mailer = mail::Mailer::from_env().map_err(std::io::Error::other)?;
+    let schedule = state
+        .mailer
+        .clone()
+        .map(|mailer| reminders::spawn_schedule(db, mailer, state.clock.clone(), state.public_url.clone()));
+    let served = axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await
+        .await;
+    if let Some(schedule) = schedule {
+        schedule.abort();
+    }
+    served
 }

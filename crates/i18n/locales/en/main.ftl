@@ -119,7 +119,7 @@ search-none = No results for “{ $query }”.
 error-title = Something went wrong
 not-found = Page not found
 bad-request = Bad request
-conflict = Conflict
+conflict = Not possible right now
 back = Back
 footer-text = Tiltak – action programmes and status reporting
 month-1 = January
@@ -360,6 +360,8 @@ settings-group-removed = { $email } is no longer in { $group }.
 settings-measure-owner-set = Measure { $number } is now owned by { $group }.
 settings-owner-what = Choose an area or a measure.
 settings-remove-member = Remove
+settings-remove-member-confirm = Remove { $email } from the organisation? They lose access to everything here.
+settings-remove-member-yes = Yes, remove
 settings-no-groups = No working groups yet. Add a member to a new group below.
 settings-group-empty = No members.
 settings-remove-from-group = Take out of the group
@@ -460,7 +462,9 @@ file-headings = expected the headings { $headings }
 file-row-without-measure = the row has a status, description or comment but no measure
 file-bullet-alone = a sub-measure (bullet) needs a measure above it in the same area
 file-tables-empty = no measures: the tables have headings but no rows
-file-json-shape = not the JSON of a status report ({ $detail })
+file-json-shape = a value has the wrong shape for a status report (line { $line }, column { $column }); use JSON as Tiltak exports it
+file-json-syntax = not valid JSON at line { $line }, column { $column }
+file-json-eof = the JSON ends before it is complete (line { $line })
 text-empty = the file is empty
 text-not-utf8 = the text is not UTF-8 (saved as Windows-1252?); save it as UTF-8
 text-no-title = expected the report's title line, such as «Status - <programme> - <round>», found «{ $found }»
@@ -507,3 +511,100 @@ audit-value-open = open
 audit-value-frozen = locked
 audit-value-published = published
 audit-value-not-published = not published
+
+## The round as a workflow: my measures, progress, reminders, comments, calendar
+mine-title = My measures
+mine-explain = The measures your working groups answer for, in each open reporting round. Those not yet updated come first.
+mine-explain-all = Every measure in each open reporting round. Those not yet updated come first.
+mine-none = Your working groups have no measures in an open reporting round now.
+mine-no-open-round = No reporting round is open now.
+mine-round = Reporting { $round } ({ $year })
+mine-all-updated = Everything is updated.
+mine-waiting = Not updated yet: { $count ->
+    [one] one measure.
+   *[other] { $count } measures.
+}
+col-id = No.
+col-this-round = This round
+updated-yes = Updated
+updated-no = Not updated
+deadline-none = no deadline set
+deadline-today = today
+deadline-passed = the deadline has passed
+deadline-in-days = in { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+progress-title = Progress in the round { $round }
+progress-title-short = Progress
+progress-total = { $updated } of { $total } measures are updated.
+progress-empty = The round has no measures.
+progress-owned = Measures
+progress-members = Members
+progress-waiting = Not updated ({ $count })
+progress-remind-now = Send a reminder now
+progress-reminded = Reminder sent to { $count } { $count ->
+    [one] person
+   *[other] people
+} for { $group }.
+progress-remind-failed = Reminder sent to { $count }, but not to { $failed }. Try again later.
+mail-not-configured = Mail is not set up on this server, so reminders are not sent. Ask whoever runs Tiltak to set up mail.
+measure-in-round = In the round { $round }
+measure-not-in-round = The measure is not part of this round.
+measure-no-changes = No changes yet.
+comments-title = Questions and answers
+comments-none = No comments yet.
+comment-new = Ask or answer
+comment-body = Question or answer
+comment-hint = A question from the secretariat or an answer from the working group. When the secretariat asks, the working group is told by e-mail.
+comment-send = Send the comment
+db-comment-empty = Write something in the comment before sending it.
+db-comment-too-long = The comment is too long: at most { $max } characters.
+report-filter-updated = In this round
+report-not-updated = Not updated yet
+report-updated = Updated
+settings-reminders = Reminders
+settings-reminders-explain = The members of the working groups are reminded by e-mail of the measures not yet updated: a number of days before the deadline, and again on the day. Each reminder is sent once.
+settings-reminders-days = Days before the deadline
+settings-reminders-hint = A number from 1 to 60. Leave the field empty for no reminders.
+settings-reminders-on = Reminders go out { $days } days before the deadline and on the day.
+settings-reminders-off = Reminders are off.
+db-remind-days = Write a whole number of days from 1 to 60, or leave the field empty.
+calendar-title = Calendar
+calendar-explain = The rounds' dates and deadlines as a calendar (iCalendar) for Outlook, Google Calendar or your phone.
+calendar-public = The public calendar:
+calendar-no-feed = Your personal calendar also shows internal rounds. Its address is secret and can be revoked.
+calendar-has-feed = You have a personal calendar address. If you make a new one, the old one stops working.
+calendar-feed-make = Make a personal calendar address
+calendar-feed-renew = Make a new personal calendar address
+calendar-feed-revoke = Revoke the calendar address
+calendar-feed-made = Your personal calendar address (shown only now, keep it to yourself): { $url }
+calendar-feed-revoked = The calendar address is revoked and no longer works.
+calendar-action-unknown = Unknown action “{ $action }”.
+calendar-name = Reporting – { $organisation }
+calendar-round-date = Reporting { $round } ({ $year })
+calendar-round-deadline = Deadline for reporting { $round } ({ $year })
+mail-reminder-subject = Reminder: update the measures for { $round } by { $deadline }
+mail-reminder-subject-open = Reminder: update the measures for { $round }
+mail-reminder-intro = Hello! { $groups } have { $count ->
+    [one] one measure
+   *[other] { $count } measures
+} not yet updated in the reporting { $round } for { $organisation } (action programme { $year }):
+mail-reminder-deadline = The deadline is { $deadline }.
+mail-reminder-mine = All your measures: { $url }
+mail-signature = Regards, the secretariat of { $organisation } (sent from Tiltak)
+mail-question-subject = A question from the secretariat about { $title }
+mail-question-intro = The secretariat has a question about measure { $title } in the reporting { $round }:
+mail-question-answer = Answer the question and update the measure here: { $url }
+group-secretariat = the secretariat
+and = and
+audit-action-round-remind = Reminder sent
+audit-action-comment-add = Comment
+audit-action-organisation-reminders = Reminders changed
+audit-action-calendar-make = Calendar address made
+audit-action-calendar-revoke = Calendar address revoked
+remove-confirm = Remove “{ $title }” from the programme? Its sub-measures and its statuses in every round go with it.
+remove-yes = Yes, remove the measure
+settings-remove-from-group-confirm = Take { $email } out of { $group }? They lose access to the group’s measures.
+mine-not-in-group = You are not in any working group, so you have no measures to update. You can read everything under Report.
+mine-saved = Saved: { $title }.

@@ -119,7 +119,7 @@ search-none = Ingen treff for «{ $query }».
 error-title = Noe gikk galt
 not-found = Fant ikke siden
 bad-request = Ugyldig forespørsel
-conflict = Konflikt
+conflict = Kan ikke gjøres nå
 back = Tilbake
 footer-text = Tiltak – handlingsprogram og statusrapportering
 month-1 = januar
@@ -360,6 +360,8 @@ settings-group-removed = { $email } er ikke lenger med i { $group }.
 settings-measure-owner-set = Tiltak { $number } eies nå av { $group }.
 settings-owner-what = Velg et område eller et tiltak.
 settings-remove-member = Fjern
+settings-remove-member-confirm = Fjerne { $email } fra organisasjonen? Personen mister tilgangen til alt her.
+settings-remove-member-yes = Ja, fjern
 settings-no-groups = Ingen arbeidsgrupper ennå. Legg til et medlem i en ny gruppe under.
 settings-group-empty = Ingen medlemmer.
 settings-remove-from-group = Ta ut av gruppen
@@ -460,7 +462,9 @@ file-headings = ventet overskriftene { $headings }
 file-row-without-measure = raden har status, beskrivelse eller kommentar, men ikke noe tiltak
 file-bullet-alone = et deltiltak (kulepunkt) må ha et tiltak over seg i samme innsatsområde
 file-tables-empty = ingen tiltak: tabellene har overskrifter, men ingen rader
-file-json-shape = ikke JSON for en statusrapport ({ $detail })
+file-json-shape = verdien har feil form for en statusrapport (linje { $line }, kolonne { $column }); bruk JSON slik Tiltak eksporterer den
+file-json-syntax = ikke gyldig JSON på linje { $line }, kolonne { $column }
+file-json-eof = JSON-en slutter før den er ferdig (linje { $line })
 text-empty = filen er tom
 text-not-utf8 = teksten er ikke UTF-8 (lagret som Windows-1252?); lagre den som UTF-8
 text-no-title = ventet rapportens tittellinje, for eksempel «Status - <program> - <runde>», fant «{ $found }»
@@ -507,3 +511,100 @@ audit-value-open = åpen
 audit-value-frozen = låst
 audit-value-published = publisert
 audit-value-not-published = ikke publisert
+
+## The round as a workflow: my measures, progress, reminders, comments, calendar
+mine-title = Mine tiltak
+mine-explain = Tiltakene arbeidsgruppene dine har ansvar for, i hver åpen rapporteringsrunde. De som ikke er oppdatert ennå, står først.
+mine-explain-all = Alle tiltak i hver åpen rapporteringsrunde. De som ikke er oppdatert ennå, står først.
+mine-none = Arbeidsgruppene dine har ingen tiltak i en åpen rapporteringsrunde nå.
+mine-no-open-round = Ingen rapporteringsrunde er åpen nå.
+mine-round = Rapportering { $round } ({ $year })
+mine-all-updated = Alt er oppdatert.
+mine-waiting = Ikke oppdatert ennå: { $count ->
+    [one] ett tiltak.
+   *[other] { $count } tiltak.
+}
+col-id = Nr.
+col-this-round = Denne runden
+updated-yes = Oppdatert
+updated-no = Ikke oppdatert
+deadline-none = ingen frist satt
+deadline-today = i dag
+deadline-passed = fristen er passert
+deadline-in-days = om { $days ->
+    [one] én dag
+   *[other] { $days } dager
+}
+progress-title = Fremdrift i runden { $round }
+progress-title-short = Fremdrift
+progress-total = { $updated } av { $total } tiltak er oppdatert.
+progress-empty = Runden har ingen tiltak.
+progress-owned = Tiltak
+progress-members = Medlemmer
+progress-waiting = Ikke oppdatert ({ $count })
+progress-remind-now = Send påminnelse nå
+progress-reminded = Påminnelse sendt til { $count } { $count ->
+    [one] person
+   *[other] personer
+} for { $group }.
+progress-remind-failed = Påminnelse sendt til { $count }, men ikke til { $failed }. Prøv igjen senere.
+mail-not-configured = E-post er ikke satt opp på denne serveren, så påminnelser sendes ikke. Be den som drifter Tiltak om å sette opp e-post.
+measure-in-round = I runden { $round }
+measure-not-in-round = Tiltaket er ikke med i denne runden.
+measure-no-changes = Ingen endringer ennå.
+comments-title = Spørsmål og svar
+comments-none = Ingen kommentarer ennå.
+comment-new = Still et spørsmål eller svar
+comment-body = Spørsmål eller svar
+comment-hint = Et spørsmål fra sekretariatet eller et svar fra arbeidsgruppen. Når sekretariatet spør, får arbeidsgruppen beskjed på e-post.
+comment-send = Send kommentaren
+db-comment-empty = Skriv noe i kommentaren før du sender den.
+db-comment-too-long = Kommentaren er for lang: høyst { $max } tegn.
+report-filter-updated = I denne runden
+report-not-updated = Ikke oppdatert ennå
+report-updated = Oppdatert
+settings-reminders = Påminnelser
+settings-reminders-explain = Medlemmene av arbeidsgruppene får en påminnelse på e-post om tiltakene som ikke er oppdatert: et antall dager før fristen, og igjen på fristdagen. Hver påminnelse sendes én gang.
+settings-reminders-days = Dager før fristen
+settings-reminders-hint = Et tall fra 1 til 60. La feltet stå tomt for ingen påminnelser.
+settings-reminders-on = Påminnelser sendes { $days } dager før fristen og på fristdagen.
+settings-reminders-off = Påminnelser er slått av.
+db-remind-days = Skriv et helt antall dager fra 1 til 60, eller la feltet stå tomt.
+calendar-title = Kalender
+calendar-explain = Rundenes datoer og frister som kalender (iCalendar) for Outlook, Google Kalender eller telefonen.
+calendar-public = Den offentlige kalenderen:
+calendar-no-feed = Din personlige kalender viser også interne runder. Adressen er hemmelig og kan trekkes tilbake.
+calendar-has-feed = Du har en personlig kalenderadresse. Lager du en ny, slutter den gamle å virke.
+calendar-feed-make = Lag personlig kalenderadresse
+calendar-feed-renew = Lag ny personlig kalenderadresse
+calendar-feed-revoke = Trekk tilbake kalenderadressen
+calendar-feed-made = Din personlige kalenderadresse (vises bare nå, hold den for deg selv): { $url }
+calendar-feed-revoked = Kalenderadressen er trukket tilbake og virker ikke lenger.
+calendar-action-unknown = Ukjent handling «{ $action }».
+calendar-name = Rapportering – { $organisation }
+calendar-round-date = Rapportering { $round } ({ $year })
+calendar-round-deadline = Frist for rapportering { $round } ({ $year })
+mail-reminder-subject = Påminnelse: oppdater tiltakene for { $round } innen { $deadline }
+mail-reminder-subject-open = Påminnelse: oppdater tiltakene for { $round }
+mail-reminder-intro = Hei! { $groups } har { $count ->
+    [one] ett tiltak
+   *[other] { $count } tiltak
+} som ikke er oppdatert i rapporteringen { $round } for { $organisation } (handlingsprogram { $year }):
+mail-reminder-deadline = Fristen er { $deadline }.
+mail-reminder-mine = Alle tiltakene dine: { $url }
+mail-signature = Hilsen sekretariatet i { $organisation } (sendt fra Tiltak)
+mail-question-subject = Spørsmål fra sekretariatet om { $title }
+mail-question-intro = Sekretariatet har et spørsmål om tiltak { $title } i rapporteringen { $round }:
+mail-question-answer = Svar på spørsmålet og oppdater tiltaket her: { $url }
+group-secretariat = sekretariatet
+and = og
+audit-action-round-remind = Påminnelse sendt
+audit-action-comment-add = Kommentar
+audit-action-organisation-reminders = Påminnelser endret
+audit-action-calendar-make = Kalenderadresse laget
+audit-action-calendar-revoke = Kalenderadresse trukket tilbake
+remove-confirm = Fjerne «{ $title }» fra programmet? Underpunktene og statusene i alle runder forsvinner med det.
+remove-yes = Ja, fjern tiltaket
+settings-remove-from-group-confirm = Ta { $email } ut av { $group }? Personen mister tilgangen til gruppens tiltak.
+mine-not-in-group = Du er ikke med i noen arbeidsgruppe, så du har ingen tiltak å oppdatere. Du kan lese alt under Rapport.
+mine-saved = Lagret: { $title }.

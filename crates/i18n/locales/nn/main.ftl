@@ -119,7 +119,7 @@ search-none = Ingen treff for «{ $query }».
 error-title = Noko gjekk gale
 not-found = Fann ikkje sida
 bad-request = Ugyldig førespurnad
-conflict = Konflikt
+conflict = Kan ikkje gjerast no
 back = Tilbake
 footer-text = Tiltak – handlingsprogram og statusrapportering
 month-1 = januar
@@ -360,6 +360,8 @@ settings-group-removed = { $email } er ikkje lenger med i { $group }.
 settings-measure-owner-set = Tiltak { $number } er no eigd av { $group }.
 settings-owner-what = Vel eit område eller eit tiltak.
 settings-remove-member = Fjern
+settings-remove-member-confirm = Fjerne { $email } frå organisasjonen? Personen mistar tilgangen til alt her.
+settings-remove-member-yes = Ja, fjern
 settings-no-groups = Ingen arbeidsgrupper enno. Legg til eit medlem i ei ny gruppe under.
 settings-group-empty = Ingen medlemmer.
 settings-remove-from-group = Ta ut av gruppa
@@ -460,7 +462,9 @@ file-headings = venta overskriftene { $headings }
 file-row-without-measure = rada har status, skildring eller kommentar, men ikkje noko tiltak
 file-bullet-alone = eit deltiltak (kulepunkt) må ha eit tiltak over seg i same innsatsområde
 file-tables-empty = ingen tiltak: tabellane har overskrifter, men ingen rader
-file-json-shape = ikkje JSON for ein statusrapport ({ $detail })
+file-json-shape = verdien har feil form for ein statusrapport (linje { $line }, kolonne { $column }); bruk JSON slik Tiltak eksporterer han
+file-json-syntax = ikkje gyldig JSON på linje { $line }, kolonne { $column }
+file-json-eof = JSON-en sluttar før han er ferdig (linje { $line })
 text-empty = fila er tom
 text-not-utf8 = teksten er ikkje UTF-8 (lagra som Windows-1252?); lagra han som UTF-8
 text-no-title = venta tittellinja til rapporten, til dømes «Status - <program> - <runde>», fann «{ $found }»
@@ -507,3 +511,100 @@ audit-value-open = open
 audit-value-frozen = låst
 audit-value-published = publisert
 audit-value-not-published = ikkje publisert
+
+## The round as a workflow: my measures, progress, reminders, comments, calendar
+mine-title = Mine tiltak
+mine-explain = Tiltaka arbeidsgruppene dine har ansvar for, i kvar open rapporteringsrunde. Dei som ikkje er oppdaterte enno, står først.
+mine-explain-all = Alle tiltak i kvar open rapporteringsrunde. Dei som ikkje er oppdaterte enno, står først.
+mine-none = Arbeidsgruppene dine har ingen tiltak i ein open rapporteringsrunde no.
+mine-no-open-round = Ingen rapporteringsrunde er open no.
+mine-round = Rapportering { $round } ({ $year })
+mine-all-updated = Alt er oppdatert.
+mine-waiting = Ikkje oppdatert enno: { $count ->
+    [one] eitt tiltak.
+   *[other] { $count } tiltak.
+}
+col-id = Nr.
+col-this-round = Denne runden
+updated-yes = Oppdatert
+updated-no = Ikkje oppdatert
+deadline-none = inga frist sett
+deadline-today = i dag
+deadline-passed = fristen er passert
+deadline-in-days = om { $days ->
+    [one] éin dag
+   *[other] { $days } dagar
+}
+progress-title = Framdrift i runden { $round }
+progress-title-short = Framdrift
+progress-total = { $updated } av { $total } tiltak er oppdaterte.
+progress-empty = Runden har ingen tiltak.
+progress-owned = Tiltak
+progress-members = Medlemmer
+progress-waiting = Ikkje oppdaterte ({ $count })
+progress-remind-now = Send påminning no
+progress-reminded = Påminning sendt til { $count } { $count ->
+    [one] person
+   *[other] personar
+} for { $group }.
+progress-remind-failed = Påminning sendt til { $count }, men ikkje til { $failed }. Prøv igjen seinare.
+mail-not-configured = E-post er ikkje sett opp på denne serveren, så påminningar blir ikkje sende. Be den som driftar Tiltak om å setje opp e-post.
+measure-in-round = I runden { $round }
+measure-not-in-round = Tiltaket er ikkje med i denne runden.
+measure-no-changes = Ingen endringar enno.
+comments-title = Spørsmål og svar
+comments-none = Ingen kommentarar enno.
+comment-new = Still eit spørsmål eller svar
+comment-body = Spørsmål eller svar
+comment-hint = Eit spørsmål frå sekretariatet eller eit svar frå arbeidsgruppa. Når sekretariatet spør, får arbeidsgruppa melding på e-post.
+comment-send = Send kommentaren
+db-comment-empty = Skriv noko i kommentaren før du sender han.
+db-comment-too-long = Kommentaren er for lang: høgst { $max } teikn.
+report-filter-updated = I denne runden
+report-not-updated = Ikkje oppdatert enno
+report-updated = Oppdatert
+settings-reminders = Påminningar
+settings-reminders-explain = Medlemmene i arbeidsgruppene får ei påminning på e-post om tiltaka som ikkje er oppdaterte: eit tal dagar før fristen, og igjen på fristdagen. Kvar påminning blir send éin gong.
+settings-reminders-days = Dagar før fristen
+settings-reminders-hint = Eit tal frå 1 til 60. La feltet stå tomt for ingen påminningar.
+settings-reminders-on = Påminningar blir sende { $days } dagar før fristen og på fristdagen.
+settings-reminders-off = Påminningar er slått av.
+db-remind-days = Skriv eit heilt tal dagar frå 1 til 60, eller la feltet stå tomt.
+calendar-title = Kalender
+calendar-explain = Datoane og fristane til rundane som kalender (iCalendar) for Outlook, Google Kalender eller telefonen.
+calendar-public = Den offentlege kalenderen:
+calendar-no-feed = Den personlege kalenderen din viser òg interne rundar. Adressa er hemmeleg og kan trekkjast tilbake.
+calendar-has-feed = Du har ei personleg kalenderadresse. Lagar du ei ny, sluttar den gamle å verke.
+calendar-feed-make = Lag personleg kalenderadresse
+calendar-feed-renew = Lag ny personleg kalenderadresse
+calendar-feed-revoke = Trekk tilbake kalenderadressa
+calendar-feed-made = Den personlege kalenderadressa di (blir berre vist no, hald henne for deg sjølv): { $url }
+calendar-feed-revoked = Kalenderadressa er trekt tilbake og verkar ikkje lenger.
+calendar-action-unknown = Ukjend handling «{ $action }».
+calendar-name = Rapportering – { $organisation }
+calendar-round-date = Rapportering { $round } ({ $year })
+calendar-round-deadline = Frist for rapportering { $round } ({ $year })
+mail-reminder-subject = Påminning: oppdater tiltaka for { $round } innan { $deadline }
+mail-reminder-subject-open = Påminning: oppdater tiltaka for { $round }
+mail-reminder-intro = Hei! { $groups } har { $count ->
+    [one] eitt tiltak
+   *[other] { $count } tiltak
+} som ikkje er oppdatert i rapporteringa { $round } for { $organisation } (handlingsprogram { $year }):
+mail-reminder-deadline = Fristen er { $deadline }.
+mail-reminder-mine = Alle tiltaka dine: { $url }
+mail-signature = Helsing sekretariatet i { $organisation } (sendt frå Tiltak)
+mail-question-subject = Spørsmål frå sekretariatet om { $title }
+mail-question-intro = Sekretariatet har eit spørsmål om tiltak { $title } i rapporteringa { $round }:
+mail-question-answer = Svar på spørsmålet og oppdater tiltaket her: { $url }
+group-secretariat = sekretariatet
+and = og
+audit-action-round-remind = Påminning sendt
+audit-action-comment-add = Kommentar
+audit-action-organisation-reminders = Påminningar endra
+audit-action-calendar-make = Kalenderadresse laga
+audit-action-calendar-revoke = Kalenderadresse trekt tilbake
+remove-confirm = Fjerne «{ $title }» frå programmet? Underpunkta og statusane i alle rundar forsvinn med det.
+remove-yes = Ja, fjern tiltaket
+settings-remove-from-group-confirm = Ta { $email } ut av { $group }? Personen mistar tilgangen til tiltaka i gruppa.
+mine-not-in-group = Du er ikkje med i nokon arbeidsgruppe, så du har ingen tiltak å oppdatere. Du kan lese alt under Rapport.
+mine-saved = Lagra: { $title }.

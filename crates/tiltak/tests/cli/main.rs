@@ -4,6 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The web tests' SMTP server (one copy, used by both).
+#[path = "../../../web/tests/web/smtp.rs"]
+#[allow(dead_code)]
+mod smtp;
+
 const SAMPLE: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/osloregionen-status-2025-pr-2-sept.txt");
 
@@ -29,6 +34,15 @@ impl Run {
             .current_dir(&self.dir)
             .output()
             .unwrap()
+    }
+
+    fn with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tiltak"));
+        command.args(args).env("TILTAK_DATABASE_URL", &self.database).current_dir(&self.dir);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command.output().unwrap()
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -591,4 +605,94 @@ fn two_servers_started_together_on_a_new_database_both_serve() {
         let users = String::from_utf8_lossy(&out.stdout);
         assert_eq!(users.matches("admin@tiltak.local").count(), 1, "{users}");
     }
+}
+
+/// `tiltak remind`: the dry run names exactly the members of the groups with measures not yet
+/// updated (and the secretariat for measures no group owns); the real run mails them through a
+/// real SMTP server, once — a second run (a new process, as after a restart) sends nothing.
+#[test]
+fn remind_names_the_members_of_groups_behind_and_mails_them_once() {
+    let run = Run::sqlite("remind");
+    run.ok(&["import", SAMPLE, "--org", "osloregionen"]);
+    for (email, role, group) in [
+        ("kari@example.no", "editor", Some("Klimagruppa")),
+        ("ola@example.no", "editor", Some("Tomgruppa")),
+        ("sekretariat@example.no", "secretariat", None),
+        ("styret@example.no", "reader", None),
+    ] {
+        let mut args = vec!["user", "add", email, "--org", "osloregionen", "--role", role];
+        if let Some(g) = group {
+            args.extend(["--group", g]);
+        }
+        run.ok(&args);
+    }
+    // The secretariat gives an area to Klimagruppa and opens a new round (nothing updated yet).
+    let klima: Vec<u64> = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = tiltak_db::Db::connect(&run.database).await.unwrap();
+        let org = db.organisation("osloregionen").await.unwrap().unwrap();
+        let programme = db.programme(org.id, 2025).await.unwrap().unwrap();
+        db.set_area_owner(org.id, programme.id, "Klima, miljø og natur:", Some("Klimagruppa"), "test")
+            .await
+            .unwrap();
+        let date = time::macros::date!(2025 - 12 - 01);
+        db.open_round(
+            org.id,
+            &programme,
+            "pr 1 des",
+            date,
+            Some(time::macros::date!(2025 - 12 - 10)),
+            "test",
+        )
+        .await
+        .unwrap();
+        let round = db.open_rounds(org.id).await.unwrap().remove(0).round;
+        let mut ids: Vec<u64> = db
+            .duties(round.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.group.as_deref() == Some("Klimagruppa"))
+            .map(|d| u64::from(d.number))
+            .collect();
+        ids.sort();
+        ids
+    });
+    assert!(!klima.is_empty());
+
+    let plan: serde_json::Value =
+        serde_json::from_str(&run.ok(&["remind", "--org", "osloregionen", "--dry-run", "--format", "json"]))
+            .unwrap();
+    assert_eq!(plan["round"]["label"], "pr 1 des");
+    assert_eq!(plan["round"]["slug"], "2025-12-01");
+    assert_eq!(plan["round"]["deadline"], "2025-12-10");
+    let reminders = plan["reminders"].as_array().unwrap();
+    let to: Vec<&str> = reminders.iter().map(|r| r["to"].as_str().unwrap()).collect();
+    assert_eq!(to, ["kari@example.no", "sekretariat@example.no"], "not the empty group, not the board");
+    assert_eq!(reminders[0]["group"], "Klimagruppa");
+    let ids: Vec<u64> =
+        reminders[0]["measures"].as_array().unwrap().iter().map(|m| m["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, klima, "exactly the group's measures");
+    assert!(reminders[0]["measures"][0]["title"].as_str().is_some_and(|t| !t.is_empty()));
+
+    let smtp = smtp::SmtpServer::start();
+    let env = [
+        ("TILTAK_SMTP_URL", smtp.url.as_str()),
+        ("TILTAK_MAIL_FROM", "tiltak@example.no"),
+        ("TILTAK_PUBLIC_URL", "https://tiltak.example.no/"),
+    ];
+    let first = run.with_env(&["remind", "--org", "osloregionen"], &env);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).starts_with("2 reminder(s) sent"));
+    let mails = smtp.wait_for(2);
+    assert_eq!(mails.len(), 2);
+    let kari = mails.iter().find(|m| m.to == ["kari@example.no"]).unwrap();
+    let link =
+        format!("https://tiltak.example.no/osloregionen/2025/rounds/2025-12-01/measures/{}/edit", klima[0]);
+    assert!(kari.body().contains(&link), "{}", kari.body());
+
+    let again = run.with_env(&["remind", "--org", "osloregionen"], &env);
+    let out = String::from_utf8_lossy(&again.stdout);
+    assert!(out.starts_with("0 reminder(s) sent") && out.contains("Already reminded today"), "{out}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(smtp.mails().len(), 2, "nothing is sent twice");
 }

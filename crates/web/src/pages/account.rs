@@ -88,7 +88,14 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(form): Form<Login
             // A fresh token every time: whatever session cookie the browser had is replaced.
             let token = app.db.create_session(user.id).await?;
             tracing::info!(user = %user.email, "login");
-            let mut response = see_other(&safe_next(&form.next));
+            // Mail to this person is written in the language they use here.
+            app.db.set_user_language(user.id, tr.language).await?;
+            let to = if form.next.trim().is_empty() || form.next.trim() == "/" {
+                landing(&app, user.id).await?
+            } else {
+                safe_next(&form.next)
+            };
+            let mut response = see_other(&to);
             let max_age = tiltak_db::SESSION_DAYS * 24 * 60 * 60;
             response
                 .headers_mut()
@@ -102,6 +109,21 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(form): Form<Login
             login_page(&ctx, StatusCode::UNAUTHORIZED, &form.next, &form.email, Some(tr.t("login-failed")))
         }
     }
+}
+
+/// Where a person lands after logging in without a page to return to: an editor on their
+/// measures, anyone else on the latest programme of their (first) organisation.
+async fn landing(app: &AppState, user_id: i64) -> AppResult<String> {
+    let roles = app.db.roles_of(user_id).await?;
+    let Some((slug, role)) = roles.first() else { return Ok("/".into()) };
+    if *role == tiltak_db::Role::Editor {
+        return Ok(format!("/{slug}/mine"));
+    }
+    let Some(org) = app.db.organisation(slug).await? else { return Ok("/".into()) };
+    Ok(match app.db.programmes(org.id).await?.first() {
+        Some(p) => format!("/{slug}/{}", p.year),
+        None => format!("/{slug}"),
+    })
 }
 
 pub async fn logout(State(app): State<AppState>, ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {

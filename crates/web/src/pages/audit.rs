@@ -73,12 +73,17 @@ pub const ACTIONS: &[&str] = &[
     "round.freeze",
     "round.reopen",
     "round.visibility",
+    "round.remind",
+    "comment.add",
     "programme.adopt",
     "programme.publish",
     "programme.rollover",
     "report.import",
     "report.replace",
     "vocabulary.update",
+    "organisation.reminders",
+    "calendar.make",
+    "calendar.revoke",
     "member.role",
     "member.remove",
     "group.add_member",
@@ -115,11 +120,23 @@ pub fn value_label(tr: Tr, vocabulary: &Vocabulary, action: &str, value: &str) -
 /// "status: ongoing; description: …; decision: yes; comment: …" (as the store logs an entry) →
 /// "Status: Pågående · Beskrivelse: … · Videreføring: Ja · Kommentar: …".
 fn entry_label(tr: Tr, vocabulary: &Vocabulary, value: &str) -> String {
-    let Some(rest) = value.strip_prefix("status: ") else { return value.to_owned() };
-    let (Some(c), Some(d)) = (rest.rfind("; comment: "), rest.rfind("; decision: ")) else {
-        return value.to_owned();
-    };
-    let Some(s) = rest[..d].find("; description: ") else { return value.to_owned() };
+    let Some(fields) = entry_fields(tr, vocabulary, value) else { return value.to_owned() };
+    fields
+        .iter()
+        .enumerate()
+        // Status and decision always; description and comment when there is one.
+        .filter(|(i, (_, v))| i % 2 == 0 || !v.is_empty())
+        .map(|(_, (label, v))| format!("{label}: {v}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A logged entry's fields in the viewer's words: status, description, decision, comment, each
+/// as (label, value). `None` when the value is not a logged entry.
+pub fn entry_fields(tr: Tr, vocabulary: &Vocabulary, value: &str) -> Option<[(String, String); 4]> {
+    let rest = value.strip_prefix("status: ")?;
+    let (c, d) = (rest.rfind("; comment: ")?, rest.rfind("; decision: ")?);
+    let s = rest[..d].find("; description: ")?;
     let (status, description) = (&rest[..s], &rest[s + "; description: ".len()..d]);
     let (decision, comment) = (&rest[d + "; decision: ".len()..c], &rest[c + "; comment: ".len()..]);
     let status = match vocabulary.get(status) {
@@ -138,15 +155,34 @@ fn entry_label(tr: Tr, vocabulary: &Vocabulary, value: &str) -> String {
         } else {
             decision.to_owned()
         };
-    let mut parts = vec![format!("{}: {status}", tr.t("col-status"))];
-    if !description.is_empty() {
-        parts.push(format!("{}: {description}", tr.t("col-description")));
-    }
-    parts.push(format!("{}: {decision}", tr.t("decision")));
-    if !comment.is_empty() {
-        parts.push(format!("{}: {comment}", tr.t("comment")));
-    }
-    parts.join(" · ")
+    Some([
+        (tr.t("col-status"), status),
+        (tr.t("col-description"), description.to_owned()),
+        (tr.t("decision"), decision),
+        (tr.t("comment"), comment.to_owned()),
+    ])
+}
+
+/// What a logged entry change changed, field by field: (label, old, new). A first entry (no
+/// before) shows every field it set.
+pub fn entry_changes(
+    tr: Tr,
+    vocabulary: &Vocabulary,
+    before: Option<&str>,
+    after: &str,
+) -> Option<Vec<(String, String, String)>> {
+    let after = entry_fields(tr, vocabulary, after)?;
+    let before = before.and_then(|b| entry_fields(tr, vocabulary, b));
+    Some(
+        after
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (label, new))| {
+                let old = before.as_ref().map(|b| b[i].1.clone()).unwrap_or_default();
+                (old != new).then_some((label, old, new))
+            })
+            .collect(),
+    )
 }
 
 /// "entry.update" → "Status oppdatert"; an action without a label shows as it is stored.

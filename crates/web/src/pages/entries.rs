@@ -47,6 +47,9 @@ pub struct EntryForm {
     pub orig_merge_into: Option<String>,
     #[serde(default)]
     pub orig_comment: Option<String>,
+    /// "mine": the person came from "Mine tiltak" and goes back there after saving.
+    #[serde(default)]
+    pub from: String,
 }
 
 /// The fields of an entry as the form writes them, in this order.
@@ -139,6 +142,8 @@ pub struct FormView {
     /// Shown inside the report's table (htmx) rather than on a page of its own.
     pub inline: bool,
     pub csrf: String,
+    /// Opened from "Mine tiltak": saving and cancelling go back there.
+    pub from_mine: bool,
 }
 
 /// Fields both people changed: (label, what the other person saved).
@@ -162,6 +167,9 @@ struct EditPage {
     page: PageCtx,
     tr: Tr,
     form: FormView,
+    round: Option<super::measures::RoundState>,
+    comments: Vec<super::comments::CommentView>,
+    comment_back: &'static str,
 }
 
 #[derive(Template)]
@@ -251,10 +259,17 @@ async fn form_view(app: &AppState, ctx: &Edit<'_>, e: &EditableEntry) -> AppResu
         error: None,
         inline: false,
         csrf: String::new(),
+        from_mine: false,
     })
 }
 
-fn respond(htmx: bool, status: StatusCode, ctx: &Edit<'_>, mut form: FormView) -> AppResult<Response> {
+async fn respond(
+    app: &AppState,
+    htmx: bool,
+    status: StatusCode,
+    ctx: &Edit<'_>,
+    mut form: FormView,
+) -> AppResult<Response> {
     let tr = ctx.ctx.tr;
     form.inline = htmx;
     form.csrf = ctx.ctx.viewer.csrf.clone();
@@ -263,16 +278,55 @@ fn respond(htmx: bool, status: StatusCode, ctx: &Edit<'_>, mut form: FormView) -
     } else {
         let title = tr.t1("edit-measure", "title", &form.title);
         let page = ctx.ctx.page(title, "report");
-        EditPage { page, tr, form }.render()?
+        // The page says when the round is due and holds the measure's comments.
+        let base = ctx.ctx.base();
+        let round = super::measures::RoundState {
+            label: ctx.round.label.clone(),
+            deadline: super::mine::deadline_text(tr, &ctx.round.deadline, app.clock.today()),
+            updated: app.db.entry_updated(ctx.programme.id, ctx.round.id, ctx.id).await?,
+            may_edit: true,
+            edit_href: form.action.clone(),
+            comment_action: format!("{base}/rounds/{}/measures/{}/comments", ctx.round.slug, ctx.id),
+        };
+        let comments = app
+            .db
+            .comments(ctx.programme.id, ctx.id)
+            .await?
+            .into_iter()
+            .map(|c| super::comments::CommentView::of(tr, c))
+            .collect();
+        EditPage { page, tr, form, round: Some(round), comments, comment_back: "edit" }.render()?
     };
     Ok((status, Html(html)).into_response())
 }
 
-pub async fn edit(State(app): State<AppState>, ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+pub struct EditQuery {
+    #[serde(default)]
+    pub from: String,
+}
+
+/// The form comes back to where the person opened it: "Mine tiltak" or the report.
+fn came_from_mine(ctx: &Ctx, form: &mut FormView, from: &str) {
+    if from == "mine"
+        && let Some(org) = &ctx.org
+    {
+        form.from_mine = true;
+        form.cancel_href = format!("/{}/mine", org.slug);
+    }
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<EditQuery>,
+) -> AppResult<Response> {
     let edit = load(&app, &ctx).await?;
     let entry = app.db.editable_entry(edit.programme.id, edit.round.id, edit.id).await?;
-    let form = form_view(&app, &edit, &entry).await?;
-    respond(is_htmx(&headers), StatusCode::OK, &edit, form)
+    let mut form = form_view(&app, &edit, &entry).await?;
+    came_from_mine(&ctx, &mut form, &q.from);
+    respond(&app, is_htmx(&headers), StatusCode::OK, &edit, form).await
 }
 
 /// One field of a conflict as the person reads it: its label and the other person's value.
@@ -362,6 +416,7 @@ pub async fn update(
     let with_user_values = |mut form: FormView, f: &EntryForm| {
         [form.status, form.description, form.decision, form.condition, form.merge_into, form.comment] =
             f.values();
+        came_from_mine(&request_ctx, &mut form, &f.from);
         form
     };
     if !conflicts.is_empty() {
@@ -374,7 +429,7 @@ pub async fn update(
             who: changed_by.map(|w| tr.t1("stale-by", "who", w)).unwrap_or_default(),
             fields: conflicts.iter().map(|&i| field_view(tr, &ctx, i, &theirs[i])).collect(),
         });
-        return respond(htmx, StatusCode::CONFLICT, &ctx, form);
+        return respond(&app, htmx, StatusCode::CONFLICT, &ctx, form).await;
     }
     let entry = match entry_from_form(&ctx, &current, &f) {
         Ok(e) => e,
@@ -383,7 +438,7 @@ pub async fn update(
             form.version = f.version;
             form.orig = started_from.map(Option::unwrap_or_default);
             form.error = Some(tr.message(&message));
-            return respond(htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
+            return respond(&app, htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form).await;
         }
     };
     let actor = request_ctx.actor();
@@ -422,6 +477,9 @@ pub async fn update(
                     if first_of_area { path.area.unwrap_or_default().to_owned() } else { String::new() };
                 let row = super::report::row(&rctx, m, path.depth, area, path.parents.last().copied());
                 Ok(Html(RowFragment { tr, row, editable: true, saved: true }.render()?).into_response())
+            } else if f.from == "mine" {
+                app.flash.put(&request_ctx.viewer.csrf, tr.t1("mine-saved", "title", &saved.title));
+                Ok(see_other(&format!("/{}/mine", ctx.org.slug)))
             } else {
                 Ok(see_other(&format!(
                     "/{}/{}/report?round={}&saved={id}#m{id}",
@@ -442,7 +500,7 @@ pub async fn update(
                     .map(|i| field_view(tr, &ctx, i, &theirs[i]))
                     .collect(),
             });
-            respond(htmx, StatusCode::CONFLICT, &ctx, form)
+            respond(&app, htmx, StatusCode::CONFLICT, &ctx, form).await
         }
         Err(SaveEntryError::Db(e)) => {
             let err = AppError::from(e);
@@ -450,7 +508,7 @@ pub async fn update(
                 let mut form = with_user_values(form_view(&app, &ctx, &current).await?, &f);
                 form.version = f.version;
                 form.error = Some(tr.message(&err.message));
-                return respond(htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form);
+                return respond(&app, htmx, StatusCode::UNPROCESSABLE_ENTITY, &ctx, form).await;
             }
             Err(err)
         }

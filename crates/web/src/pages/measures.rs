@@ -3,11 +3,12 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tiltak_db::{ChangeRow, MeasureDetail, Placement};
 
+use super::comments::CommentView;
 use super::report::decision_label;
 use super::{PageCtx, render, see_other};
 use crate::AppState;
@@ -32,19 +33,76 @@ struct MeasurePage {
     base: String,
     m: MeasureDetail,
     history: Vec<HistoryRow>,
-    changes: Vec<ChangeLine>,
+    /// The round the page is about, for members: updated or not, its deadline, an edit button.
+    round: Option<RoundState>,
+    comments: Vec<CommentView>,
+    /// Where the comment form returns: the measure page.
+    comment_back: &'static str,
+    timeline: Vec<ChangeLine>,
 }
 
-/// A change of the measure as people read it.
-struct ChangeLine {
-    when: String,
-    who: String,
-    what: String,
-    round: Option<String>,
-    after: Option<String>,
+pub struct RoundState {
+    pub label: String,
+    pub deadline: String,
+    pub updated: Option<bool>,
+    pub may_edit: bool,
+    pub edit_href: String,
+    pub comment_action: String,
 }
 
-pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+/// A change of the measure as people read it, in any round or year of its lineage.
+pub struct ChangeLine {
+    pub at: String,
+    pub when: String,
+    pub who: String,
+    pub what: String,
+    pub year: Option<i32>,
+    pub round: Option<String>,
+    /// An entry's change, field by field: (label, old, new).
+    pub fields: Vec<(String, String, String)>,
+    /// Any other change: what it became.
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MeasureQuery {
+    #[serde(default)]
+    pub round: Option<String>,
+}
+
+/// Every change of a measure in one programme, as people read it.
+fn change_lines(tr: Tr, vocabulary: &tiltak_core::Vocabulary, rows: Vec<ChangeRow>) -> Vec<ChangeLine> {
+    rows.into_iter()
+        .map(|c: ChangeRow| {
+            let fields = c
+                .after
+                .as_deref()
+                .and_then(|a| super::audit::entry_changes(tr, vocabulary, c.before.as_deref(), a))
+                .unwrap_or_default();
+            let after = if fields.is_empty() {
+                c.after.as_deref().map(|a| super::audit::value_label(tr, vocabulary, &c.action, a))
+            } else {
+                None
+            };
+            ChangeLine {
+                when: tr.datetime(&c.at),
+                at: c.at,
+                who: c.actor,
+                what: super::audit::action_label(tr, &c.action),
+                year: c.year,
+                round: c.round_label,
+                fields,
+                after,
+            }
+        })
+        .collect()
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MeasureQuery>,
+) -> AppResult<Response> {
     let (tr, org, programme, id) = (ctx.tr, ctx.org()?, ctx.programme()?, ctx.measure()?);
     let m = app.db.measure_detail(programme.id, id, ctx.audience()).await?;
     let history = app
@@ -62,25 +120,35 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
             comment: e.continuation.comment,
         })
         .collect();
-    let vocabulary = app.db.vocabulary(org.id).await?;
-    let changes = app
-        .db
-        .changes(programme.id, Some(i64::from(id)), 50)
-        .await?
-        .into_iter()
-        .map(|c: ChangeRow| {
-            let after = c.after.as_deref().map(|a| super::audit::value_label(tr, &vocabulary, &c.action, a));
-            ChangeLine {
-                when: tr.datetime(&c.at),
-                who: c.actor,
-                what: super::audit::action_label(tr, &c.action),
-                round: c.round_label,
-                after,
+    let base = format!("/{}/{}", org.slug, programme.year);
+    let (mut round, mut comments, mut timeline) = (None, Vec::new(), Vec::new());
+    if ctx.is_member() {
+        let vocabulary = app.db.vocabulary(org.id).await?;
+        if let Some(r) = ctx.find_round(q.round.as_deref())? {
+            round = Some(RoundState {
+                label: r.label.clone(),
+                deadline: super::mine::deadline_text(tr, &r.deadline, app.clock.today()),
+                updated: app.db.entry_updated(programme.id, r.id, id).await?,
+                may_edit: super::comments::may_edit(&app, &ctx, r, id).await?,
+                edit_href: format!("{base}/rounds/{}/measures/{id}/edit", r.slug),
+                comment_action: format!("{base}/rounds/{}/measures/{id}/comments", r.slug),
+            });
+        }
+        comments =
+            app.db.comments(programme.id, id).await?.into_iter().map(|c| CommentView::of(tr, c)).collect();
+        // One timeline across the years: this measure's changes and those of the measures it continues.
+        timeline =
+            change_lines(tr, &vocabulary, app.db.changes(programme.id, Some(i64::from(id)), 200).await?);
+        for p in &m.predecessors {
+            if let Some(earlier) = app.db.programme(org.id, p.year).await? {
+                let rows = app.db.changes(earlier.id, Some(i64::from(p.number)), 200).await?;
+                timeline.extend(change_lines(tr, &vocabulary, rows));
             }
-        })
-        .collect();
+        }
+        timeline.sort_by(|a, b| b.at.cmp(&a.at));
+    }
     let page = ctx.page(m.title.clone(), "report");
-    render(MeasurePage { page, tr, base: format!("/{}/{}", org.slug, programme.year), m, history, changes })
+    render(MeasurePage { page, tr, base, m, history, round, comments, comment_back: "measure", timeline })
 }
 
 #[derive(Debug, Deserialize)]

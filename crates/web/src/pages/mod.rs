@@ -3,13 +3,17 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod changes;
+pub mod comments;
 pub mod download;
 pub mod entries;
 pub mod import;
 pub mod measures;
+pub mod mine;
 pub mod organisations;
 pub mod overview;
+pub mod progress;
 pub mod report;
 pub mod rollover;
 pub mod rounds;

@@ -25,6 +25,9 @@ pub struct Filters {
     pub status: Option<String>,
     #[serde(default)]
     pub decision: Option<String>,
+    /// Members: "no" — only what is not yet updated in this round; "yes" — only what is.
+    #[serde(default)]
+    pub updated: Option<String>,
     /// The measure just saved (after a form post without JavaScript).
     #[serde(default)]
     pub saved: Option<u32>,
@@ -78,6 +81,7 @@ struct ReportPage {
     saved: bool,
     /// Where a new measure can go: ("section:ID" | "area:ID", label).
     places: Vec<(String, String)>,
+    today: time::Date,
 }
 
 impl ReportPage {
@@ -95,6 +99,14 @@ impl ReportPage {
     }
     pub fn decision_selected(&self, v: &str) -> bool {
         self.selected(&self.filters.decision, v)
+    }
+    pub fn updated_selected(&self, v: &str) -> bool {
+        self.selected(&self.filters.updated, v)
+    }
+    /// The round's deadline, said plainly, while the round is open.
+    pub fn deadline(&self) -> Option<String> {
+        let r = self.round.as_ref().filter(|r| !r.frozen && r.deadline.is_some())?;
+        Some(super::mine::deadline_text(self.tr, &r.deadline, self.today))
     }
     pub fn showing(&self) -> String {
         self.tr.tn("report-showing", &[("shown", self.shown.to_string()), ("total", self.total.to_string())])
@@ -208,7 +220,16 @@ pub async fn show(
     let want = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
     let (f_area, f_status, f_decision) =
         (want(&filters.area), want(&filters.status), want(&filters.decision));
-    if (f_area.is_some() || f_status.is_some() || f_decision.is_some())
+    // Updated in this round or not (members only: the public does not see the workflow).
+    let f_updated = match (want(&filters.updated).as_deref(), &round) {
+        (Some(w @ ("yes" | "no")), Some(r)) if ctx.is_member() => {
+            let updated: std::collections::HashSet<u32> =
+                app.db.duties(r.id).await?.into_iter().filter(|d| d.updated).map(|d| d.number).collect();
+            Some((w == "yes", updated))
+        }
+        _ => None,
+    };
+    if (f_area.is_some() || f_status.is_some() || f_decision.is_some() || f_updated.is_some())
         && let Some(report) = &report
     {
         let programme_tree = report.programme();
@@ -226,6 +247,9 @@ pub async fn show(
                         }
                     })
                     && f_decision.as_deref().is_none_or(|d| m.entry.continuation.decision.kind().key() == d)
+                    && f_updated
+                        .as_ref()
+                        .is_none_or(|(want, updated)| m.id.is_some_and(|id| updated.contains(&id) == *want))
             })
             .filter_map(|(_, m)| m.id)
             .collect();
@@ -288,5 +312,6 @@ pub async fn show(
         editable,
         saved: false,
         places,
+        today: app.clock.today(),
     })
 }

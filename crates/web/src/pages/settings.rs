@@ -41,6 +41,9 @@ struct SettingsPage {
     categories: Vec<(&'static str, String)>,
     message: Option<String>,
     error: Option<String>,
+    /// Days before a deadline that reminders go out (and on the day); `None`: off.
+    remind_days: Option<i64>,
+    can_mail: bool,
 }
 
 impl SettingsPage {
@@ -95,6 +98,8 @@ async fn page(
             .collect(),
         message,
         error,
+        remind_days: app.db.remind_days_before(org.id).await?,
+        can_mail: app.mailer.is_some(),
     }
     .render()?;
     Ok((status, Html(html)).into_response())
@@ -292,6 +297,40 @@ pub async fn publish(
     app.db.set_published(programme.id, published, &ctx.actor()).await?;
     let id = if published { "settings-programme-published" } else { "settings-programme-unpublished" };
     after(&app, &ctx, Ok(Message::new(id).arg("year", programme.year))).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RemindersForm {
+    /// Days before the deadline, 1–60; empty: no scheduled reminders.
+    #[serde(default)]
+    pub days: String,
+}
+
+/// When reminders go out before a round's deadline (and on the day), or that they do not.
+pub async fn reminders(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<RemindersForm>,
+) -> AppResult<Response> {
+    let org = ctx.org()?;
+    let days = f.days.trim();
+    let result = match days {
+        "" => Ok(None),
+        d => d.parse::<i64>().map(Some).map_err(|_| AppError::unprocessable(Message::new("db-remind-days"))),
+    };
+    let result = match result {
+        Ok(days) => app
+            .db
+            .set_remind_days_before(org.id, days, &ctx.actor())
+            .await
+            .map(|()| match days {
+                Some(d) => Message::new("settings-reminders-on").arg("days", d),
+                None => Message::new("settings-reminders-off"),
+            })
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    after(&app, &ctx, result).await
 }
 
 /// The vocabulary form: `order-N`, `key-N`, `label-N`, `aliases-N`, `category-N`, `colour-N` for

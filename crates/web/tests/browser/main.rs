@@ -272,8 +272,24 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     };
     assert_eq!(listed, ["c2", "c27", "c56"]);
 
+    // A question on a measure, written in the form on its page, shows there for members.
+    js.goto(&format!("{base}/osloregionen/2025/measures/27?round=2025-12-01")).await.unwrap();
+    js.find(Locator::Id("comment-body")).await.unwrap().send_keys("Når kommer verkstedet?").await.unwrap();
+    js.find(Locator::Css("form[action$='/comments'] button")).await.unwrap().click().await.unwrap();
+    js.wait()
+        .for_element(Locator::XPath("//p[@class='comment-body' and text()='Når kommer verkstedet?']"))
+        .await
+        .unwrap();
+    // "My measures" and the round's progress count the three saves.
+    js.goto(&format!("{base}/osloregionen/mine")).await.unwrap();
+    assert_eq!(js.find_all(Locator::Css("table.mine tbody tr")).await.unwrap().len(), 60);
+    js.goto(&format!("{base}/osloregionen/2025/rounds/2025-12-01/progress")).await.unwrap();
+    assert!(js.source().await.unwrap().contains("3 av 60 tiltak er oppdatert."), "progress counts the saves");
+
     // Every page passes axe, in both languages; screenshots for a person to look at.
     for (path, shot) in [
+        ("/osloregionen/mine", "mine"),
+        ("/osloregionen/2025/rounds/2025-12-01/progress", "progress"),
         ("/osloregionen", "organisation"),
         ("/osloregionen/2025", "overview"),
         ("/osloregionen/2025/report", "report"),
@@ -313,6 +329,9 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
         ("/osloregionen/settings", "phone-settings"),
         ("/account/password", "phone-password"),
         ("/osloregionen/2025/rollover/summary", "phone-rollover-summary"),
+        ("/osloregionen/mine", "phone-mine"),
+        ("/osloregionen/2025/rounds/2025-12-01/progress", "phone-progress"),
+        ("/osloregionen/2025/measures/27?round=2025-12-01", "phone-measure-comments"),
     ] {
         check_page(&js, &base, path, shot).await;
         let width = js.execute("return document.documentElement.scrollWidth;", vec![]).await.unwrap();

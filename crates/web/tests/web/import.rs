@@ -11,7 +11,7 @@ use crate::TestApp;
 const BOUNDARY: &str = "tiltak-test-boundary";
 
 /// A multipart upload as a browser sends it.
-async fn upload(app: &TestApp, name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> crate::Reply {
+pub(crate) async fn upload(app: &TestApp, name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> crate::Reply {
     let mut body = Vec::new();
     for (k, v) in fields {
         body.extend(
@@ -35,7 +35,7 @@ async fn upload(app: &TestApp, name: &str, bytes: &[u8], fields: &[(&str, &str)]
 }
 
 /// The hidden fields of the confirmation form, to send back.
-fn hidden_fields(body: &str) -> Vec<(String, String)> {
+pub(crate) fn hidden_fields(body: &str) -> Vec<(String, String)> {
     let form = &body[body.find("/import/confirm").expect("a confirmation form")..];
     let form = &form[..form.find("</form>").unwrap()];
     form.split("<input type=\"hidden\" ")
@@ -53,7 +53,7 @@ fn hidden_fields(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn current(app: &TestApp) -> StatusReport {
+pub(crate) async fn current(app: &TestApp) -> StatusReport {
     let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
     app.db.load_report(&org, 2025, None, tiltak_db::Audience::Members).await.unwrap()
 }
@@ -111,6 +111,14 @@ async fn an_edited_spreadsheet_is_previewed_then_saved_and_only_its_edited_rows_
             owners
                 .iter()
                 .any(|o| o.area == "Klima, miljø og natur:" && o.group.as_deref() == Some("Klimagruppa"))
+        );
+        // A measure outside any area is listed too, owned by the secretariat.
+        let outside = before.sections[1].measures[0].id.unwrap();
+        assert!(
+            owners.iter().any(|o| o.area.is_empty()
+                && o.measure.as_ref().map(|m| m.0) == Some(outside)
+                && o.group.is_none()),
+            "{owners:?}"
         );
     }
 }
@@ -333,6 +341,99 @@ async fn a_file_made_after_the_last_save_overwrites_it_and_shows_old_and_new() {
         let progress = app.db.round_progress(round[0].id).await.unwrap();
         assert_eq!(progress.entries, 60);
         assert_eq!(progress.updated, 60, "the sample's import and the saves are all updates in the round");
+    }
+}
+
+/// A workbook as a spreadsheet program saves it after a person changed one cell: every cell of every
+/// sheet copied, the cell at (sheet, row, column) holding `value` instead.
+fn resave_with(xlsx: &[u8], sheet: &str, row: u32, column: u16, value: &str) -> Vec<u8> {
+    use calamine::{Data, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let ws = out.add_worksheet().set_name(&name).unwrap();
+        for (r, c, cell) in range.used_cells() {
+            let (r, c) = (r as u32, c as u16);
+            if name == sheet && (r, c) == (row, column) {
+                ws.write_string(r, c, value).unwrap();
+                continue;
+            }
+            match cell {
+                Data::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
+                Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()),
+                Data::Empty => Ok(()),
+                other => ws.write_string(r, c, other.to_string()).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    out.save_to_buffer().unwrap()
+}
+
+/// The secretariat downloads the report as XLSX, a person changes one measure's status by its
+/// label in the sheet, and the import sets that status (its key from the vocabulary), shows
+/// old → new, and leaves every other measure as it was.
+#[tokio::test]
+async fn a_downloaded_workbook_with_one_status_changed_by_label_sets_that_status() {
+    for mut app in TestApp::all().await {
+        app.act_as("secretariat");
+        let before = current(&app).await;
+        let r = app.get("/osloregionen/2025/report/download?format=xlsx&round=2025-09-02").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let labels = Labels::for_language(Language::Nb);
+        let columns = tiltak_formats::csv_export::headings(&labels);
+        let at =
+            |c: tiltak_formats::labels::Column| columns.iter().position(|h| *h == labels.column(c)).unwrap();
+        // The first measure that is "Pågående" in the first sheet (statuses are written in words).
+        let (sheet, id) = {
+            use calamine::Reader;
+            let mut book = calamine::Xlsx::new(std::io::Cursor::new(r.bytes.clone())).unwrap();
+            let name = book.sheet_names()[0].clone();
+            let range = book.worksheet_range(&name).unwrap();
+            let status = at(tiltak_formats::labels::Column::Status);
+            let row = range.rows().position(|row| row[status] == "Pågående").unwrap();
+            let id = range.rows().nth(row).unwrap()[at(tiltak_formats::labels::Column::Id)].to_string();
+            ((name, row as u32), id.parse::<u32>().unwrap())
+        };
+        let edited = resave_with(
+            &r.bytes,
+            &sheet.0,
+            sheet.1,
+            at(tiltak_formats::labels::Column::Status) as u16,
+            "Gjennomført",
+        );
+
+        let fields = [("csrf", app.csrf.as_str()), ("year", "2025"), ("round", "pr 2 sept")];
+        let preview = upload(&app, "status.xlsx", &edited, &fields).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(
+            preview.body.contains("<dt>Status</dt><dd><del>Pågående</del> → <ins>Gjennomført</ins></dd>"),
+            "{}",
+            preview.body
+        );
+        let fields = hidden_fields(&preview.body);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = app.post_raw("/osloregionen/import/confirm", &form, false).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+        let now = current(&app).await;
+        let changed: Vec<_> = before
+            .programme()
+            .measures()
+            .into_iter()
+            .zip(now.programme().measures())
+            .filter(|((_, a), (_, b))| a.entry.status != b.entry.status)
+            .map(|((_, _), (_, b))| (b.id, b.entry.status.clone()))
+            .collect();
+        assert_eq!(
+            changed,
+            vec![(
+                Some(id),
+                tiltak_core::Status::Reported { key: "done".into(), label: "Gjennomført".into() }
+            )],
+            "exactly that measure changed, to the status the label names"
+        );
     }
 }
 

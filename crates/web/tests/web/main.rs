@@ -8,6 +8,8 @@ mod import;
 mod pages;
 mod rollover;
 mod rounds;
+mod smtp;
+mod workflow;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -88,6 +90,15 @@ impl TestApp {
         let mut app = TestApp { db, router, cookies: String::new(), personas, csrf: CSRF.into() };
         app.act_as("secretariat");
         app
+    }
+
+    /// The same app and database with its state changed (a mail server, a clock): as if the
+    /// server were restarted with other settings.
+    pub fn with_state(mut self, configure: impl FnOnce(&mut tiltak_web::AppState)) -> TestApp {
+        let mut state = tiltak_web::AppState::new(self.db.clone());
+        configure(&mut state);
+        self.router = tiltak_web::router(state);
+        self
     }
 
     /// From now on, send requests as this persona.

@@ -1,0 +1,88 @@
+//! `/{org}/calendar.ics`: the rounds' dates and deadlines as an iCalendar feed (RFC 5545) for
+//! any calendar program. Without a key it holds what the public may see (public rounds of
+//! published programmes); with `?key=…`, a member's personal feed, it holds every round. A key
+//! that was revoked (or never made) is not found. Each date is one all-day event with a stable
+//! UID, so a calendar that subscribes updates the event instead of adding another.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use icalendar::{Calendar, Component, Event, EventLike};
+use serde::Deserialize;
+use tiltak_db::Audience;
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Message, Tr};
+
+#[derive(Debug, Deserialize)]
+pub struct FeedQuery {
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+fn day(iso: &str) -> Option<chrono::NaiveDate> {
+    let d = tiltak_core::round::parse_iso_date(iso).ok()?;
+    chrono::NaiveDate::from_ymd_opt(d.year(), u32::from(u8::from(d.month())), u32::from(d.day()))
+}
+
+pub async fn feed(State(app): State<AppState>, ctx: Ctx, Query(q): Query<FeedQuery>) -> AppResult<Response> {
+    let org = ctx.org()?;
+    let not_found = || AppError::not_found(Message::new("not-found-page"));
+    let audience = match q.key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        Some(key) => {
+            app.db.calendar_feed_user(org.id, key).await?.ok_or_else(not_found)?;
+            Audience::Members
+        }
+        None if ctx.is_member() => Audience::Members,
+        None if app.db.is_public(org.id).await? => Audience::Public,
+        None => return Err(not_found()),
+    };
+    let tr = Tr::new(org.language);
+    let host = app.public_url.split("://").nth(1).unwrap_or("tiltak").split('/').next().unwrap_or("tiltak");
+    let mut calendar = Calendar::new();
+    calendar.name(&tr.t1("calendar-name", "organisation", &org.name));
+    for programme in app.db.programmes(org.id).await? {
+        if !audience.sees_programme(&programme) {
+            continue;
+        }
+        for round in app.db.rounds(programme.id).await? {
+            if !audience.sees_round(&round) {
+                continue;
+            }
+            let base = format!("{}/{}/{}", app.public_url, org.slug, programme.year);
+            let args = |what: &str| {
+                tr.tn(what, &[("round", round.label.clone()), ("year", programme.year.to_string())])
+            };
+            let dates = [
+                ("date", round.date.as_deref(), args("calendar-round-date")),
+                ("deadline", round.deadline.as_deref(), args("calendar-round-deadline")),
+            ];
+            for (kind, date, summary) in dates {
+                let Some(date) = date.and_then(day) else { continue };
+                calendar.push(
+                    Event::new()
+                        .uid(&format!("{}-{}-{}-{kind}@{host}", org.slug, programme.year, round.slug))
+                        .summary(&summary)
+                        .description(&format!("{} – {base}/rounds", org.name))
+                        .url(&format!("{base}/report?round={}", round.slug))
+                        // An all-day event ends the next day (RFC 5545: DTEND is exclusive).
+                        .starts(date)
+                        .ends(date.succ_opt().unwrap_or(date))
+                        .done(),
+                );
+            }
+        }
+    }
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        calendar.done().to_string(),
+    )
+        .into_response();
+    response.extensions_mut().insert(crate::cache::Uncached);
+    Ok(response)
+}
