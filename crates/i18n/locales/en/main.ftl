@@ -608,3 +608,5 @@ remove-yes = Yes, remove the measure
 settings-remove-from-group-confirm = Take { $email } out of { $group }? They lose access to the group’s measures.
 mine-not-in-group = You are not in any working group, so you have no measures to update. You can read everything under Report.
 mine-saved = Saved: { $title }.
+calendar-feed-renew-confirm = The old address stops working, and your calendar must subscribe to the new one. Make a new one?
+calendar-feed-renew-yes = Yes, make a new address

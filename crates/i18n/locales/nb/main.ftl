@@ -608,3 +608,5 @@ remove-yes = Ja, fjern tiltaket
 settings-remove-from-group-confirm = Ta { $email } ut av { $group }? Personen mister tilgangen til gruppens tiltak.
 mine-not-in-group = Du er ikke med i noen arbeidsgruppe, så du har ingen tiltak å oppdatere. Du kan lese alt under Rapport.
 mine-saved = Lagret: { $title }.
+calendar-feed-renew-confirm = Den gamle adressen slutter å virke, og kalenderen må abonnere på den nye. Lage en ny?
+calendar-feed-renew-yes = Ja, lag ny adresse

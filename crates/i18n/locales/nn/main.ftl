@@ -608,3 +608,5 @@ remove-yes = Ja, fjern tiltaket
 settings-remove-from-group-confirm = Ta { $email } ut av { $group }? Personen mistar tilgangen til tiltaka i gruppa.
 mine-not-in-group = Du er ikkje med i nokon arbeidsgruppe, så du har ingen tiltak å oppdatere. Du kan lese alt under Rapport.
 mine-saved = Lagra: { $title }.
+calendar-feed-renew-confirm = Den gamle adressa sluttar å verke, og kalenderen må abonnere på den nye. Lage ei ny?
+calendar-feed-renew-yes = Ja, lag ny adresse
