@@ -164,7 +164,9 @@ pub fn row(ctx: &RowCtx<'_>, m: &Measure, depth: usize, area: String, parent: Op
         depth,
         area,
         title: m.title.clone(),
-        parent: parent.map(|p| tr.t1("sub-measure-of", "parent", p)).unwrap_or_default(),
+        parent: parent
+            .map(|p| tr.t1("sub-measure-of", "parent", p.trim_end().trim_end_matches(':')))
+            .unwrap_or_default(),
         status_label: if m.entry.status.label().is_empty() {
             tr.t("no-status")
         } else {

@@ -43,6 +43,8 @@ struct SettingsPage {
     error: Option<String>,
     /// Days before a deadline that reminders go out (and on the day); `None`: off.
     remind_days: Option<i64>,
+    /// The reminder form as it was sent, refused, with what was wrong: said beside the field.
+    reminders_refused: Option<RemindersRefused>,
     can_mail: bool,
 }
 
@@ -67,6 +69,7 @@ async fn page(
     status: StatusCode,
     message: Option<String>,
     error: Option<String>,
+    reminders: Option<RemindersRefused>,
 ) -> AppResult<Response> {
     let (tr, org) = (ctx.tr, ctx.org()?);
     let programmes = app.db.programmes(org.id).await?;
@@ -99,6 +102,7 @@ async fn page(
         message,
         error,
         remind_days: app.db.remind_days_before(org.id).await?,
+        reminders_refused: reminders,
         can_mail: app.mailer.is_some(),
     }
     .render()?;
@@ -108,7 +112,7 @@ async fn page(
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let done = app.flash.take(&ctx.viewer.csrf);
     let flashed = done.is_some();
-    let mut response = page(&app, &ctx, StatusCode::OK, done, None).await?;
+    let mut response = page(&app, &ctx, StatusCode::OK, done, None, None).await?;
     if flashed {
         response.extensions_mut().insert(crate::cache::Uncached);
     }
@@ -125,7 +129,7 @@ async fn after(app: &AppState, ctx: &Ctx, result: Result<Message, AppError>) -> 
             Ok(see_other(&format!("/{}/settings", ctx.org()?.slug)))
         }
         Err(e) if e.status != StatusCode::INTERNAL_SERVER_ERROR => {
-            page(app, ctx, e.status, None, Some(tr.message(&e.message))).await
+            page(app, ctx, e.status, None, Some(tr.message(&e.message)), None).await
         }
         Err(e) => Err(e),
     }
@@ -299,6 +303,12 @@ pub async fn publish(
     after(&app, &ctx, Ok(Message::new(id).arg("year", programme.year))).await
 }
 
+/// A refused reminder schedule: what the person wrote and why it was refused.
+pub struct RemindersRefused {
+    pub typed: String,
+    pub error: String,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct RemindersForm {
     /// Days before the deadline, 1–60; empty: no scheduled reminders.
@@ -330,7 +340,14 @@ pub async fn reminders(
             .map_err(AppError::from),
         Err(e) => Err(e),
     };
-    after(&app, &ctx, result).await
+    match result {
+        // Said beside the field, with what was typed, rather than at the top of a long page.
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let refused = RemindersRefused { typed: days.to_owned(), error: ctx.tr.message(&e.message) };
+            page(&app, &ctx, e.status, None, None, Some(refused)).await
+        }
+        result => after(&app, &ctx, result).await,
+    }
 }
 
 /// The vocabulary form: `order-N`, `key-N`, `label-N`, `aliases-N`, `category-N`, `colour-N` for

@@ -398,3 +398,24 @@ async fn the_secretariat_reminds_a_group_now_and_its_question_is_mailed() {
         assert!(log.body.contains("Klimagruppa: 1"), "{}", log.body);
     }
 }
+
+/// The schedule is the secretariat's to set: a number of days, or none; a wrong value is said beside
+/// the field, with what was typed, and changes nothing.
+#[tokio::test]
+async fn the_reminder_schedule_is_set_in_settings_and_a_wrong_value_is_said_beside_the_field() {
+    for app in TestApp::all().await {
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let r = app.post("/osloregionen/settings/reminders", &[("days", "61")], false).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("aria-invalid=\"true\"") && r.body.contains("value=\"61\""), "{}", r.body);
+        assert!(r.body.contains("Skriv et helt antall dager fra 1 til 60"));
+        assert_eq!(app.db.remind_days_before(org.id).await.unwrap(), Some(7), "nothing changed");
+        let r = app.post_follow("/osloregionen/settings/reminders", &[("days", "3")]).await;
+        assert!(r.body.contains("Påminnelser sendes 3 dager før fristen og på fristdagen."), "{}", r.body);
+        let r = app.post_follow("/osloregionen/settings/reminders", &[("days", "")]).await;
+        assert!(r.body.contains("Påminnelser er slått av."));
+        assert_eq!(app.db.remind_days_before(org.id).await.unwrap(), None);
+        let schedules = app.db.reminder_schedules().await.unwrap();
+        assert!(!schedules.iter().any(|(id, _)| *id == org.id), "no schedule when off: {schedules:?}");
+    }
+}
