@@ -12,7 +12,7 @@ pub mod round;
 pub mod status;
 
 pub use entities::{BoardDecision, Event, Partner, Project, WorkingGroup};
-pub use organisation::{Language, Organisation, OrganisationSlug};
+pub use organisation::{Language, Licence, Organisation, OrganisationSlug};
 pub use programme::{Area, Measure, MeasureId, Programme, ProgrammeError, ProgrammeState, Section};
 pub use report::StatusReport;
 pub use round::{Continuation, Decision, DecisionKind, MergeTarget, RoundInfo, RoundSlug, StatusEntry};

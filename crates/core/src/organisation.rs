@@ -125,3 +125,41 @@ mod tests {
         }
     }
 }
+
+/// The licence an organisation publishes its open data under: the Norwegian licence for open
+/// government data (the default), or Creative Commons Attribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Licence {
+    #[default]
+    #[serde(rename = "NLOD-2.0")]
+    Nlod20,
+    #[serde(rename = "CC-BY-4.0")]
+    CcBy40,
+}
+
+impl Licence {
+    pub const ALL: [Licence; 2] = [Licence::Nlod20, Licence::CcBy40];
+
+    /// The licence's SPDX identifier, as stored.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Nlod20 => "NLOD-2.0",
+            Self::CcBy40 => "CC-BY-4.0",
+        }
+    }
+
+    pub fn url(self) -> &'static str {
+        match self {
+            Self::Nlod20 => "https://data.norge.no/nlod/no/2.0",
+            Self::CcBy40 => "https://creativecommons.org/licenses/by/4.0/",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        Self::ALL.into_iter().find(|l| l.key().eq_ignore_ascii_case(s.trim())).ok_or_else(|| ParseError {
+            what: "licence",
+            got: s.to_owned(),
+            expected: "NLOD-2.0 or CC-BY-4.0",
+        })
+    }
+}

@@ -25,6 +25,50 @@ fn row_to_org(r: &sqlx::any::AnyRow) -> DbResult<OrganisationRow> {
 }
 
 impl Db {
+    /// The licence an organisation's open data is published under.
+    pub async fn licence(&self, organisation_id: i64) -> DbResult<tiltak_core::Licence> {
+        let key: String = sqlx::query_scalar("SELECT licence FROM organisations WHERE id = $1")
+            .bind(organisation_id)
+            .fetch_one(&self.pool)
+            .await?;
+        tiltak_core::Licence::parse(&key).map_err(DbError::invalid)
+    }
+
+    pub async fn set_licence(
+        &self,
+        organisation_id: i64,
+        licence: tiltak_core::Licence,
+        actor: &str,
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let before: String = sqlx::query_scalar("SELECT licence FROM organisations WHERE id = $1")
+            .bind(organisation_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE organisations SET licence = $1 WHERE id = $2")
+            .bind(licence.key())
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        let scope = crate::changes::Scope {
+            organisation_id,
+            programme_id: None,
+            round_id: None,
+            measure_number: None,
+        };
+        crate::changes::log(
+            &mut tx,
+            scope,
+            actor,
+            "organisation.licence",
+            Some(before),
+            Some(licence.key().into()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Creates an organisation with the default vocabulary; refused if the slug is taken.
     pub async fn create_organisation(&self, org: &Organisation) -> DbResult<OrganisationRow> {
         let mut tx = self.pool.begin().await?;

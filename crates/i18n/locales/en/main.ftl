@@ -610,3 +610,17 @@ mine-not-in-group = You are not in any working group, so you have no measures to
 mine-saved = Saved: { $title }.
 calendar-feed-renew-confirm = The old address stops working, and your calendar must subscribe to the new one. Make a new one?
 calendar-feed-renew-yes = Yes, make a new address
+
+## Open data
+opendata-title = Open data
+opendata-catalogue = Data catalogue (DCAT-AP-NO)
+opendata-explain = Published action programmes are open data, as the public sees them (the latest public round), under the licence the organisation has chosen.
+opendata-not-published = This action programme is not published as open data.
+settings-licence = Open data licence
+settings-licence-explain = The published action programmes are shared as CSV and JSON under this licence.
+settings-licence-choice = Licence
+settings-licence-set = Open data is now published under { $licence }.
+settings-licence-unknown = Unknown licence “{ $licence }”.
+licence-nlod-2-0 = Norwegian Licence for Open Government Data (NLOD 2.0)
+licence-cc-by-4-0 = Creative Commons Attribution 4.0 (CC BY 4.0)
+audit-action-organisation-licence = Licence changed

@@ -610,3 +610,17 @@ mine-not-in-group = Du er ikke med i noen arbeidsgruppe, så du har ingen tiltak
 mine-saved = Lagret: { $title }.
 calendar-feed-renew-confirm = Den gamle adressen slutter å virke, og kalenderen må abonnere på den nye. Lage en ny?
 calendar-feed-renew-yes = Ja, lag ny adresse
+
+## Open data
+opendata-title = Åpne data
+opendata-catalogue = Datakatalog (DCAT-AP-NO)
+opendata-explain = Publiserte handlingsprogram er åpne data, slik allmennheten ser dem (siste offentlige runde), under lisensen organisasjonen har valgt.
+opendata-not-published = Dette handlingsprogrammet er ikke publisert som åpne data.
+settings-licence = Lisens for åpne data
+settings-licence-explain = De publiserte handlingsprogrammene deles som CSV og JSON under denne lisensen.
+settings-licence-choice = Lisens
+settings-licence-set = Åpne data publiseres nå under { $licence }.
+settings-licence-unknown = Ukjent lisens «{ $licence }».
+licence-nlod-2-0 = Norsk lisens for offentlige data (NLOD 2.0)
+licence-cc-by-4-0 = Creative Commons Navngivelse 4.0 (CC BY 4.0)
+audit-action-organisation-licence = Lisens endret

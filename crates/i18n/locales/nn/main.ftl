@@ -610,3 +610,17 @@ mine-not-in-group = Du er ikkje med i nokon arbeidsgruppe, så du har ingen tilt
 mine-saved = Lagra: { $title }.
 calendar-feed-renew-confirm = Den gamle adressa sluttar å verke, og kalenderen må abonnere på den nye. Lage ei ny?
 calendar-feed-renew-yes = Ja, lag ny adresse
+
+## Open data
+opendata-title = Opne data
+opendata-catalogue = Datakatalog (DCAT-AP-NO)
+opendata-explain = Publiserte handlingsprogram er opne data, slik ålmenta ser dei (siste offentlege runde), under lisensen organisasjonen har valt.
+opendata-not-published = Dette handlingsprogrammet er ikkje publisert som opne data.
+settings-licence = Lisens for opne data
+settings-licence-explain = Dei publiserte handlingsprogramma blir delte som CSV og JSON under denne lisensen.
+settings-licence-choice = Lisens
+settings-licence-set = Opne data blir no publiserte under { $licence }.
+settings-licence-unknown = Ukjend lisens «{ $licence }».
+licence-nlod-2-0 = Norsk lisens for offentlege data (NLOD 2.0)
+licence-cc-by-4-0 = Creative Commons Namngiving 4.0 (CC BY 4.0)
+audit-action-organisation-licence = Lisens endra

@@ -82,6 +82,7 @@ pub const ACTIONS: &[&str] = &[
     "report.replace",
     "vocabulary.update",
     "organisation.reminders",
+    "organisation.licence",
     "calendar.make",
     "calendar.revoke",
     "member.role",

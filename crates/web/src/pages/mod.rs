@@ -11,6 +11,7 @@ pub mod entries;
 pub mod import;
 pub mod measures;
 pub mod mine;
+pub mod opendata;
 pub mod organisations;
 pub mod overview;
 pub mod progress;

@@ -45,6 +45,8 @@ struct SettingsPage {
     remind_days: Option<i64>,
     /// The reminder form as it was sent, refused, with what was wrong: said beside the field.
     reminders_refused: Option<RemindersRefused>,
+    /// The open data licence, and the choices: (key, name, chosen).
+    licences: Vec<(&'static str, String, bool)>,
     can_mail: bool,
 }
 
@@ -103,6 +105,13 @@ async fn page(
         error,
         remind_days: app.db.remind_days_before(org.id).await?,
         reminders_refused: reminders,
+        licences: {
+            let chosen = app.db.licence(org.id).await?;
+            tiltak_core::Licence::ALL
+                .iter()
+                .map(|l| (l.key(), tr.t(&licence_label(*l)), *l == chosen))
+                .collect()
+        },
         can_mail: app.mailer.is_some(),
     }
     .render()?;
@@ -301,6 +310,37 @@ pub async fn publish(
     app.db.set_published(programme.id, published, &ctx.actor()).await?;
     let id = if published { "settings-programme-published" } else { "settings-programme-unpublished" };
     after(&app, &ctx, Ok(Message::new(id).arg("year", programme.year))).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LicenceForm {
+    pub licence: String,
+}
+
+/// The licence the organisation's open data is published under.
+pub async fn licence(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<LicenceForm>,
+) -> AppResult<Response> {
+    let org = ctx.org()?;
+    let result = match tiltak_core::Licence::parse(&f.licence) {
+        Ok(licence) => app
+            .db
+            .set_licence(org.id, licence, &ctx.actor())
+            .await
+            .map(|()| Message::new("settings-licence-set").arg("licence", ctx.tr.t(&licence_label(licence))))
+            .map_err(AppError::from),
+        Err(_) => {
+            Err(AppError::unprocessable(Message::new("settings-licence-unknown").arg("licence", &f.licence)))
+        }
+    };
+    after(&app, &ctx, result).await
+}
+
+/// The message id of a licence's name.
+pub fn licence_label(licence: tiltak_core::Licence) -> String {
+    format!("licence-{}", licence.key().to_ascii_lowercase().replace('.', "-"))
 }
 
 /// A refused reminder schedule: what the person wrote and why it was refused.

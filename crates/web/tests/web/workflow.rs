@@ -419,3 +419,56 @@ async fn the_reminder_schedule_is_set_in_settings_and_a_wrong_value_is_said_besi
         assert!(!schedules.iter().any(|(id, _)| *id == org.id), "no schedule when off: {schedules:?}");
     }
 }
+
+/// Open data: a published programme as CSV and JSON with its licence, as the public sees it, and a
+/// DCAT-AP-NO catalogue of them with absolute addresses; nothing of what is not published.
+#[tokio::test]
+async fn published_programmes_are_open_data_with_a_licence_and_a_dcat_catalogue() {
+    for mut app in TestApp::all().await {
+        open_new_round(&mut app).await; // internal: open data keeps showing the public round
+        app.act_as("admin");
+        let r = app.post_follow("/osloregionen/settings/licence", &[("licence", "CC-BY-4.0")]).await;
+        assert!(r.body.contains("Åpne data publiseres nå under Creative Commons"), "{}", r.body);
+        app.act_as("anonymous");
+        let csv = app.get("/osloregionen/2025/data.csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let labels = tiltak_formats::Labels::for_language(tiltak_core::Language::Nb);
+        assert!(csv.body.starts_with(&tiltak_formats::csv_export::headings(&labels).join(",")));
+        let records = csv::Reader::from_reader(csv.body.as_bytes()).records().count();
+        assert_eq!(records, 60, "the public round's 60 measures");
+        let json: serde_json::Value =
+            serde_json::from_str(&app.get("/osloregionen/2025/data.json").await.body).unwrap();
+        assert_eq!(json["licence"]["id"], "CC-BY-4.0");
+        assert_eq!(json["round"]["label"], "pr 2 sept", "the public round, not the internal one");
+        let catalogue = app.get("/osloregionen/data.jsonld").await;
+        assert_eq!(catalogue.status, StatusCode::OK);
+        let catalogue: serde_json::Value = serde_json::from_str(&catalogue.body).unwrap();
+        assert_eq!(catalogue["@type"], "dcat:Catalog");
+        let datasets = catalogue["dcat:dataset"].as_array().unwrap();
+        assert_eq!(datasets.len(), 1);
+        let downloads: Vec<&str> = datasets[0]["dcat:distribution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["dcat:downloadURL"]["@id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            downloads,
+            [
+                "http://127.0.0.1:8080/osloregionen/2025/data.csv",
+                "http://127.0.0.1:8080/osloregionen/2025/data.json"
+            ]
+        );
+        assert_eq!(datasets[0]["dct:license"]["@id"], "https://creativecommons.org/licenses/by/4.0/");
+
+        // Not published: no open data, not even for members.
+        app.act_as("admin");
+        let r =
+            app.post("/osloregionen/settings/publish", &[("year", "2025"), ("published", "0")], false).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.get("/osloregionen/2025/data.csv").await.status, StatusCode::NOT_FOUND);
+        let catalogue: serde_json::Value =
+            serde_json::from_str(&app.get("/osloregionen/data.jsonld").await.body).unwrap();
+        assert!(catalogue["dcat:dataset"].as_array().unwrap().is_empty());
+    }
+}
