@@ -14,6 +14,13 @@ pub struct Scope {
     pub measure_number: Option<i64>,
 }
 
+impl Scope {
+    /// A change to the organisation itself: its members, groups, settings.
+    pub fn organisation(organisation_id: i64) -> Scope {
+        Scope { organisation_id, programme_id: None, round_id: None, measure_number: None }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeRow {
     pub id: i64,

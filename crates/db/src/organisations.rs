@@ -50,12 +50,7 @@ impl Db {
             .bind(organisation_id)
             .execute(&mut *tx)
             .await?;
-        let scope = crate::changes::Scope {
-            organisation_id,
-            programme_id: None,
-            round_id: None,
-            measure_number: None,
-        };
+        let scope = crate::changes::Scope::organisation(organisation_id);
         crate::changes::log(
             &mut tx,
             scope,

@@ -81,10 +81,6 @@ pub struct OwnerRow {
     pub group: Option<String>,
 }
 
-fn org_scope(organisation_id: i64) -> Scope {
-    Scope { organisation_id, programme_id: None, round_id: None, measure_number: None }
-}
-
 /// A user's e-mail, for the change log's before and after.
 async fn email_of(conn: &mut sqlx::AnyConnection, user_id: i64) -> DbResult<String> {
     Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
@@ -295,7 +291,7 @@ impl Db {
         let before = before.map(|r| format!("{email}: {r}"));
         changes::log(
             &mut tx,
-            org_scope(organisation_id),
+            Scope::organisation(organisation_id),
             actor,
             "member.role",
             before,
@@ -335,7 +331,7 @@ impl Db {
         .await?;
         changes::log(
             &mut tx,
-            org_scope(organisation_id),
+            Scope::organisation(organisation_id),
             actor,
             "member.remove",
             Some(format!("{email}: {role}")),
@@ -406,7 +402,7 @@ impl Db {
             let email = email_of(&mut tx, user_id).await?;
             changes::log(
                 &mut tx,
-                org_scope(organisation_id),
+                Scope::organisation(organisation_id),
                 actor,
                 "group.add_member",
                 None,
@@ -438,7 +434,7 @@ impl Db {
         if n > 0 {
             changes::log(
                 &mut tx,
-                org_scope(organisation_id),
+                Scope::organisation(organisation_id),
                 actor,
                 "group.remove_member",
                 Some(format!("{group}: {email}")),
@@ -482,7 +478,7 @@ impl Db {
             .await?;
         changes::log(
             &mut tx,
-            org_scope(organisation_id),
+            Scope::organisation(organisation_id),
             actor,
             "group.rename",
             Some(from.to_owned()),

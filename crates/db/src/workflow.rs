@@ -351,7 +351,7 @@ impl Db {
             .bind(organisation_id)
             .execute(&mut *tx)
             .await?;
-        let scope = Scope { organisation_id, programme_id: None, round_id: None, measure_number: None };
+        let scope = Scope::organisation(organisation_id);
         let show = |d: Option<i64>| d.map_or_else(|| "-".to_owned(), |d| d.to_string());
         changes::log(&mut tx, scope, actor, "organisation.reminders", Some(show(before)), Some(show(days)))
             .await?;
@@ -464,7 +464,7 @@ impl Db {
     ) -> DbResult<String> {
         let token = random_token();
         let mut tx = self.pool.begin().await?;
-        let scope = Scope { organisation_id, programme_id: None, round_id: None, measure_number: None };
+        let scope = Scope::organisation(organisation_id);
         changes::log(&mut tx, scope, actor, "calendar.make", None, None).await?;
         sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1 AND organisation_id = $2")
             .bind(user_id)
@@ -497,7 +497,7 @@ impl Db {
             .bind(organisation_id)
             .execute(&mut *tx)
             .await?;
-        let scope = Scope { organisation_id, programme_id: None, round_id: None, measure_number: None };
+        let scope = Scope::organisation(organisation_id);
         changes::log(&mut tx, scope, actor, "calendar.revoke", None, None).await?;
         tx.commit().await?;
         Ok(())

@@ -26,6 +26,13 @@ impl Flash {
         }
     }
 
+    /// Keeps a page that said a flash message out of the page cache (it says it once).
+    pub fn said(response: &mut axum::response::Response, flashed: bool) {
+        if flashed {
+            response.extensions_mut().insert(crate::cache::Uncached);
+        }
+    }
+
     /// The message left for this session, once.
     pub fn take(&self, key: &str) -> Option<String> {
         let mut m = self.messages.lock().expect("not poisoned");

@@ -133,9 +133,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Query(q): Query<MineQue
         done,
         saved,
     })?;
-    if flashed {
-        response.extensions_mut().insert(crate::cache::Uncached);
-    }
+    crate::flash::Flash::said(&mut response, flashed);
     Ok(response)
 }
 

@@ -76,9 +76,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
         can_mail: app.mailer.is_some(),
         done,
     })?;
-    if flashed {
-        response.extensions_mut().insert(crate::cache::Uncached);
-    }
+    crate::flash::Flash::said(&mut response, flashed);
     Ok(response)
 }
 

@@ -86,9 +86,7 @@ async fn page(app: &AppState, ctx: &Ctx, error: Option<AppError>, form: NewRound
         status,
         RoundsPage { page, tr, base: ctx.base(), rounds, error, done, form, has_open_round },
     )?;
-    if flashed {
-        response.extensions_mut().insert(crate::cache::Uncached);
-    }
+    crate::flash::Flash::said(&mut response, flashed);
     Ok(response)
 }
 

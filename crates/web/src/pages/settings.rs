@@ -122,9 +122,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
     let done = app.flash.take(&ctx.viewer.csrf);
     let flashed = done.is_some();
     let mut response = page(&app, &ctx, StatusCode::OK, done, None, None).await?;
-    if flashed {
-        response.extensions_mut().insert(crate::cache::Uncached);
-    }
+    crate::flash::Flash::said(&mut response, flashed);
     Ok(response)
 }
 
