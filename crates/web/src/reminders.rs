@@ -196,10 +196,10 @@ pub async fn send_step(
 /// deadline, the step due today (if any) is sent to whoever has not had it.
 pub async fn tick(db: &Db, mailer: &Mailer, today: Date, public_url: &str) -> Result<Sent, DbError> {
     let mut total = Sent::default();
+    let organisations: std::collections::HashMap<i64, OrganisationRow> =
+        db.organisations().await?.into_iter().map(|o| (o.id, o)).collect();
     for (organisation_id, days_before) in db.reminder_schedules().await? {
-        let Some(org) = db.organisations().await?.into_iter().find(|o| o.id == organisation_id) else {
-            continue;
-        };
+        let Some(org) = organisations.get(&organisation_id) else { continue };
         for open in db.open_rounds(org.id).await? {
             let Some(deadline) =
                 open.round.deadline.as_deref().and_then(|d| tiltak_core::round::parse_iso_date(d).ok())
