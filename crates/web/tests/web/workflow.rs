@@ -24,6 +24,18 @@ pub async fn open_new_round(app: &mut TestApp) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
+/// Saves a measure as done, with this description, through its edit form's fields.
+async fn save_done(app: &TestApp, round: &str, id: u32, description: &str) -> crate::Reply {
+    let version = app.version_of(round, id).await;
+    let form = [
+        ("version", version.as_str()),
+        ("status", "done"),
+        ("description", description),
+        ("decision", "yes"),
+    ];
+    app.post(&format!("/osloregionen/2025/rounds/{round}/measures/{id}"), &form, false).await
+}
+
 /// The measure numbers of the rows of the tables with this class.
 fn numbers(body: &str, table: &str) -> Vec<u32> {
     let doc = Html::parse_document(body);
@@ -46,14 +58,7 @@ async fn mine_lists_exactly_the_viewers_measures_not_updated_first() {
         assert!(owned.contains(&10) && !owned.contains(&2));
 
         app.act_as("editor");
-        let version = app.version_of("2025-12-01", 11).await;
-        let form = [
-            ("version", version.as_str()),
-            ("status", "done"),
-            ("description", "Ferdig"),
-            ("decision", "yes"),
-        ];
-        let r = app.post("/osloregionen/2025/rounds/2025-12-01/measures/11", &form, false).await;
+        let r = save_done(&app, "2025-12-01", 11, "Ferdig").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
         let mine = app.get("/osloregionen/mine").await;
@@ -122,14 +127,7 @@ async fn progress_counts_change_when_an_editor_saves() {
         assert_eq!(owned + secretariat, 60, "every measure is someone's");
 
         app.act_as("editor");
-        let version = app.version_of("2025-12-01", 10).await;
-        let form = [
-            ("version", version.as_str()),
-            ("status", "done"),
-            ("description", "Ferdig"),
-            ("decision", "yes"),
-        ];
-        app.post("/osloregionen/2025/rounds/2025-12-01/measures/10", &form, false).await;
+        save_done(&app, "2025-12-01", 10, "Ferdig").await;
         app.act_as("reader");
         let page = app.get("/osloregionen/2025/rounds/2025-12-01/progress").await;
         assert_eq!(progress_row(&page.body, "Klimagruppa"), (owned, 1, owned - 1), "the board sees it too");
@@ -262,14 +260,7 @@ async fn the_history_lists_a_web_save_and_an_import_with_old_and_new() {
     use tiltak_formats::Labels;
     for mut app in TestApp::all().await {
         app.act_as("editor");
-        let version = app.version_of("2025-09-02", 10).await;
-        let form = [
-            ("version", version.as_str()),
-            ("status", "done"),
-            ("description", "Ferdig på nettet"),
-            ("decision", "yes"),
-        ];
-        let r = app.post("/osloregionen/2025/rounds/2025-09-02/measures/10", &form, false).await;
+        let r = save_done(&app, "2025-09-02", 10, "Ferdig på nettet").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         // Then the secretariat imports a sheet that changes the description again.
         app.act_as("secretariat");
