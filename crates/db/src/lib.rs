@@ -13,6 +13,7 @@ mod reports;
 mod rollover;
 mod rounds;
 pub mod search;
+mod tokens;
 mod users;
 mod workflow;
 
@@ -30,6 +31,7 @@ pub use rounds::RoundProgress;
 pub use search::SearchHit;
 pub use tiltak_core::ProgrammeState;
 pub use tiltak_i18n::Message;
+pub use tokens::{TOKEN_NAME_MAX, TOKEN_PREFIX, TokenRow, TokenUse};
 pub use users::{OwnerRow, Role, SESSION_DAYS, UserRow, check_password, csrf_for_session, random_token};
 pub use workflow::{COMMENT_MAX, CommentRow, Duty, GroupProgress, NewComment, OpenRound, Reminder};
 

@@ -37,6 +37,9 @@ pub struct Viewer {
     /// The CSRF token every form of the page carries: tied to the session for a logged-in
     /// person, the CSRF cookie's for anyone else.
     pub csrf: String,
+    /// The API token the request came with (its id and name): such a request needs no CSRF
+    /// token (no browser sends it by itself) and is limited to the token's organisation and role.
+    pub token: Option<(i64, String)>,
 }
 
 impl Viewer {
@@ -48,9 +51,13 @@ impl Viewer {
         self.role(org).is_some_and(|r| r >= role)
     }
 
-    /// Who the change log names.
+    /// Who the change log names: the person, and the token when a script acted for them.
     pub fn actor(&self) -> String {
-        self.user.as_ref().map(|u| u.email.clone()).unwrap_or_else(|| "anonymous".into())
+        match (&self.user, &self.token) {
+            (Some(u), Some((_, name))) => format!("{} (API: {name})", u.email),
+            (Some(u), None) => u.email.clone(),
+            (None, _) => "anonymous".into(),
+        }
     }
 }
 
@@ -105,15 +112,52 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Loads the viewer, checks CSRF on state-changing requests, and adds the security headers.
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// Whether a path is the API's: its answers are JSON, its errors too.
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Loads the viewer (from an API token on the API's paths, else the session cookie), checks CSRF
+/// on state-changing requests that a browser could send by itself, and adds the security headers.
 pub async fn session(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let tr = Tr::new(negotiate(&parts));
     let secure = is_https(&parts, app.trusted_proxy);
+    let api = is_api(parts.uri.path());
     let existing_csrf = cookie(&parts.headers, CSRF_COOKIE);
     let csrf = existing_csrf.clone().unwrap_or_else(tiltak_db::random_token);
     let mut viewer = Viewer { csrf: csrf.clone(), ..Default::default() };
-    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+    let path = parts.uri.path().to_owned();
+    let fail = |e: AppError, viewer: &Viewer| crate::error::respond(&path, &e, tr, viewer, None);
+    if let Some(token) = bearer(&parts.headers) {
+        if !api {
+            return fail(
+                AppError::new(StatusCode::UNAUTHORIZED, Message::new("api-token-not-here")),
+                &viewer,
+            );
+        }
+        match app.db.api_token_use(&token).await {
+            Ok(Some(used)) => {
+                viewer.roles = vec![(used.organisation, used.role)];
+                viewer.user = Some(used.user);
+                viewer.token = Some((used.id, used.name));
+            }
+            Ok(None) => {
+                return fail(
+                    AppError::new(StatusCode::UNAUTHORIZED, Message::new("api-token-invalid")),
+                    &viewer,
+                );
+            }
+            Err(e) => return fail(AppError::internal(e), &viewer),
+        }
+    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
         match app.db.session_user(&token).await {
             Ok(Some(user)) => {
                 viewer.roles = app.db.roles_of(user.id).await.unwrap_or_default();
@@ -121,12 +165,12 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
                 viewer.csrf = tiltak_db::csrf_for_session(&token);
             }
             Ok(None) => {}
-            Err(e) => return crate::error::page(&AppError::internal(e), tr, &viewer, None),
+            Err(e) => return fail(AppError::internal(e), &viewer),
         }
     }
 
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let body = if unsafe_method {
+    let body = if unsafe_method && viewer.token.is_none() {
         let content_type = parts
             .headers
             .get(header::CONTENT_TYPE)
@@ -134,27 +178,30 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
             .unwrap_or_default()
             .to_owned();
         let multipart = content_type.starts_with("multipart/form-data");
-        let limit = if multipart { crate::UPLOAD_BYTES } else { MAX_FORM_BYTES };
+        let form = content_type.is_empty() || content_type.starts_with("application/x-www-form-urlencoded");
+        let limit = if form { MAX_FORM_BYTES } else { crate::UPLOAD_BYTES };
         let bytes: Bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => {
                 let e = AppError::new(StatusCode::PAYLOAD_TOO_LARGE, Message::new("form-too-large"));
-                return crate::error::page(&e, tr, &viewer, None);
+                return fail(e, &viewer);
             }
         };
         let mut sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
         if sent.is_none() {
             sent = if multipart {
                 multipart_field(&bytes, &content_type, CSRF_FIELD).await
-            } else {
+            } else if form {
                 form_urlencoded_pairs(&bytes).into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v)
+            } else {
+                None
             };
         }
         // A logged-in person's token is their session's; anyone else's is the cookie's (double submit).
         let expected = if viewer.user.is_some() { Some(&viewer.csrf) } else { existing_csrf.as_ref() };
         let ok = matches!((expected, &sent), (Some(c), Some(s)) if constant_time_eq(c, s));
         if !ok {
-            return crate::error::page(&AppError::forbidden(Message::new("csrf-failed")), tr, &viewer, None);
+            return fail(AppError::forbidden(Message::new("csrf-failed")), &viewer);
         }
         Body::from(bytes)
     } else {
@@ -168,7 +215,8 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
     if member || headers.contains_key(header::CONTENT_DISPOSITION) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if existing_csrf.is_none() {
+    // Scripts reading the API get no cookie; browsers get the CSRF cookie their forms need.
+    if existing_csrf.is_none() && !api {
         headers.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, 60 * 60 * 24 * 365, secure));
     }
     headers.insert(
@@ -285,7 +333,9 @@ impl From<tiltak_db::DbError> for Refused {
 }
 
 fn login_redirect(parts: &Parts) -> Response {
-    if parts.method == Method::GET {
+    if is_api(parts.uri.path()) {
+        AppError::new(StatusCode::UNAUTHORIZED, Message::new("api-login-required")).into_response()
+    } else if parts.method == Method::GET {
         let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
     } else {

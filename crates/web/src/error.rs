@@ -115,16 +115,45 @@ pub fn page(error: &AppError, tr: Tr, viewer: &Viewer, ctx: Option<&Ctx>) -> Res
     (error.status, Html(body)).into_response()
 }
 
-/// Turns every pending error into its page, in the language and for the viewer of the request.
+/// An error of the API: JSON with the status, the message's id (stable, for programs) and the
+/// message in the asker's language (for people).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong, as a stable id (`not-found-page`, `round-frozen`, …).
+    pub error: String,
+    /// What went wrong, in the language asked for (`Accept-Language`).
+    pub message: String,
+}
+
+/// The API's answer for an error.
+pub fn json(error: &AppError, tr: Tr) -> Response {
+    let body = ApiError {
+        status: error.status.as_u16(),
+        error: error.message.id.to_owned(),
+        message: tr.message(&error.message),
+    };
+    (error.status, axum::Json(body)).into_response()
+}
+
+/// The answer for an error on `path`: JSON on the API's paths, else the page.
+pub fn respond(path: &str, error: &AppError, tr: Tr, viewer: &Viewer, ctx: Option<&Ctx>) -> Response {
+    if crate::auth::is_api(path) { json(error, tr) } else { page(error, tr, viewer, ctx) }
+}
+
+/// Turns every pending error into its page (or on the API, its JSON), in the language and for
+/// the viewer of the request.
 pub async fn render(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let tr = Tr::new(negotiate(&parts));
     let viewer = parts.extensions.get::<Viewer>().cloned().unwrap_or_default();
+    let path = parts.uri.path().to_owned();
     let mut response = next.run(Request::from_parts(parts, body)).await;
     match response.extensions_mut().remove::<Pending>() {
         Some(Pending(error)) => {
             let ctx = response.extensions().get::<Ctx>().cloned();
-            let mut page = page(&error, tr, &viewer, ctx.as_ref());
+            let mut page = respond(&path, &error, tr, &viewer, ctx.as_ref());
             for (name, value) in response.headers() {
                 if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
                     page.headers_mut().append(name.clone(), value.clone());

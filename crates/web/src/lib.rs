@@ -2,6 +2,7 @@
 //! `pages/`), askama templates beside them in `templates/`, htmx as an improvement only — every
 //! page and form works without JavaScript.
 
+pub mod api;
 mod assets;
 pub mod auth;
 mod cache;
@@ -19,7 +20,7 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, patch, post};
 
 pub use auth::Access;
 use tiltak_db::Db;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub public_url: String,
     /// Today, for deadlines and reminders (tests set it).
     pub clock: reminders::Clock,
+    /// The API's requests per minute, per token or address (`TILTAK_API_RATE_PER_MINUTE`).
+    pub api_limit: api::RateLimit,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             mailer: None,
             public_url: mail::public_url(None),
             clock: reminders::Clock::system(),
+            api_limit: api::RateLimit::from_env(),
         }
     }
 }
@@ -75,6 +79,7 @@ pub struct RouteDef {
 /// Every route of the app with its access rule. The router is built from this list, and the
 /// authorisation tests walk the same list, so a new route cannot miss either.
 pub fn routes() -> Vec<RouteDef> {
+    use crate::api;
     use Access::*;
     use pages::*;
     let r = |method: Method, path, access, handler| RouteDef { method, path, access, handler };
@@ -136,6 +141,57 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::POST, "/{org}/{year}/rounds/{round}/measures/{id}", Edit, post(entries::update)),
         r(Method::GET, "/{org}/{year}/rounds/{round}/measures/{id}/edit", Edit, get(entries::edit)),
         r(Method::POST, "/{org}/{year}/rounds/{round}/measures/{id}/comments", Edit, post(comments::add)),
+        r(Method::GET, "/account/tokens", LoggedIn, get(tokens::show)),
+        r(Method::POST, "/account/tokens", LoggedIn, post(tokens::create)),
+        r(Method::POST, "/account/tokens/{token}/revoke", LoggedIn, post(tokens::revoke)),
+        r(Method::GET, "/api", Anyone, get(api_docs::show)),
+        // The API: JSON, with the same access rules (see `api`).
+        r(Method::GET, "/api/v1/openapi.json", Anyone, get(crate::api::openapi)),
+        r(Method::GET, "/api/v1/organisations", Anyone, get(api::read::organisations)),
+        r(Method::GET, "/api/v1/organisations/{org}", Read, get(api::read::organisation)),
+        r(Method::GET, "/api/v1/organisations/{org}/programmes/{year}", Read, get(api::read::programme)),
+        r(
+            Method::GET,
+            "/api/v1/organisations/{org}/programmes/{year}/measures",
+            Read,
+            get(api::read::measures),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/organisations/{org}/programmes/{year}/measures/{id}",
+            Read,
+            get(api::read::measure),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/organisations/{org}/programmes/{year}/rounds/{round}/changes",
+            Read,
+            get(api::read::changes),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/organisations/{org}/programmes/{year}/rollover",
+            Read,
+            get(api::read::rollover),
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/organisations/{org}/programmes/{year}/rounds/{round}/measures/{id}",
+            Edit,
+            patch(api::write::update_entry),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/organisations/{org}/imports",
+            Manage,
+            post(api::write::import_preview).layer(DefaultBodyLimit::max(UPLOAD_BYTES)),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/organisations/{org}/imports/{upload}/confirm",
+            Manage,
+            post(api::write::import_confirm),
+        ),
     ]
 }
 
@@ -144,7 +200,11 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for route in routes() {
         let gate = axum::middleware::from_fn_with_state((state.clone(), route.access), auth::gate);
-        router = router.route(route.path, route.handler.route_layer(gate));
+        let mut handler = route.handler.route_layer(gate);
+        if auth::is_api(route.path) {
+            handler = handler.route_layer(axum::middleware::from_fn_with_state(state.clone(), api::limit));
+        }
+        router = router.route(route.path, handler);
     }
     router
         .fallback(pages::not_found)

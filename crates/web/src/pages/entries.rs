@@ -53,7 +53,8 @@ pub struct EntryForm {
 }
 
 /// The fields of an entry as the form writes them, in this order.
-const FIELDS: [&str; 6] = ["status", "description", "decision", "condition", "merge_into", "comment"];
+pub(crate) const FIELDS: [&str; 6] =
+    ["status", "description", "decision", "condition", "merge_into", "comment"];
 
 impl EntryForm {
     fn values(&self) -> [String; 6] {
@@ -81,7 +82,7 @@ impl EntryForm {
 }
 
 /// An entry's values as the form writes them.
-fn values_of(e: &EditableEntry) -> [String; 6] {
+pub(crate) fn values_of(e: &EditableEntry) -> [String; 6] {
     let (condition, merge_into) = match &e.entry.continuation.decision {
         Decision::Conditional { condition } => (condition.clone(), String::new()),
         Decision::Merge { into } => (String::new(), into.id.map(|i| i.to_string()).unwrap_or_default()),
@@ -100,7 +101,11 @@ fn values_of(e: &EditableEntry) -> [String; 6] {
 /// Merges a save made from an older version with what was saved since, field by field: a field
 /// only one side changed takes that side's value; a field both changed, differently, is a
 /// conflict (its index), and keeps the person's value for them to decide.
-fn merge(mine: [String; 6], base: [Option<String>; 6], theirs: [String; 6]) -> ([String; 6], Vec<usize>) {
+pub(crate) fn merge(
+    mine: [String; 6],
+    base: [Option<String>; 6],
+    theirs: [String; 6],
+) -> ([String; 6], Vec<usize>) {
     let mut merged = theirs.clone();
     let mut conflicts = Vec::new();
     for i in 0..FIELDS.len() {
@@ -191,18 +196,18 @@ struct RowFragment {
 }
 
 /// What an edit needs beyond the request context.
-struct Edit<'a> {
+pub(crate) struct Edit<'a> {
     ctx: &'a Ctx,
-    org: &'a tiltak_db::OrganisationRow,
-    programme: &'a tiltak_db::ProgrammeRow,
-    round: &'a tiltak_db::RoundRow,
-    id: MeasureId,
-    vocabulary: tiltak_core::Vocabulary,
+    pub org: &'a tiltak_db::OrganisationRow,
+    pub programme: &'a tiltak_db::ProgrammeRow,
+    pub round: &'a tiltak_db::RoundRow,
+    pub id: MeasureId,
+    pub vocabulary: tiltak_core::Vocabulary,
 }
 
 /// Checks the edit may happen: an editor only edits what their working groups own, and only in an
 /// open round.
-async fn load<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Edit<'a>> {
+pub(crate) async fn load<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Edit<'a>> {
     let (org, programme, round, id) = (ctx.org()?, ctx.programme()?, ctx.round()?, ctx.measure()?);
     if ctx.role == Some(Role::Editor) {
         let user = ctx.viewer.user.as_ref().expect("members are logged in");
@@ -330,7 +335,7 @@ pub async fn edit(
 }
 
 /// One field of a conflict as the person reads it: its label and the other person's value.
-fn field_view(tr: Tr, ctx: &Edit<'_>, i: usize, value: &str) -> (String, String) {
+pub(crate) fn field_view(tr: Tr, ctx: &Edit<'_>, i: usize, value: &str) -> (String, String) {
     let label = tr.t(match FIELDS[i] {
         "status" => "col-status",
         "description" => "col-description",
@@ -348,7 +353,11 @@ fn field_view(tr: Tr, ctx: &Edit<'_>, i: usize, value: &str) -> (String, String)
 }
 
 /// The entry a form asks for; the label as written is kept while the status key is unchanged.
-fn entry_from_form(ctx: &Edit<'_>, current: &EditableEntry, f: &EntryForm) -> Result<StatusEntry, Message> {
+pub(crate) fn entry_from_form(
+    ctx: &Edit<'_>,
+    current: &EditableEntry,
+    f: &EntryForm,
+) -> Result<StatusEntry, Message> {
     let status = if f.status == Status::None.key() {
         Status::None
     } else {

@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Message, Tr};
 
 /// What the user sent: the file and what they know better than it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct Upload {
     #[serde(default)]
     pub name: String,
@@ -175,7 +175,7 @@ pub async fn show(ctx: Ctx) -> AppResult<Response> {
 
 /// Step one: the file is read and shown; nothing is saved.
 pub async fn preview(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) -> AppResult<Response> {
-    let (tr, org) = (ctx.tr, ctx.org()?);
+    let tr = ctx.tr;
     let bad = |e: axum::extract::multipart::MultipartError| {
         AppError::bad_request(Message::new("import-upload-broken").arg("detail", e.body_text()))
     };
@@ -200,7 +200,21 @@ pub async fn preview(State(app): State<AppState>, ctx: Ctx, mut form: Multipart)
         let message = tr.t("import-no-file");
         return page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
     }
-    match read(&app, tr, org, &upload).await? {
+    match read_and_keep(&app, &ctx, &mut upload).await? {
+        Ok(preview) => page(&ctx, StatusCode::OK, upload, Some(preview), None),
+        Err(refused) => refused_page(&ctx, upload, refused),
+    }
+}
+
+/// Reads an upload, keeps it for its confirmation (its id in `upload.upload`) and tells what it
+/// would change; nothing is saved.
+pub(crate) async fn read_and_keep(
+    app: &AppState,
+    ctx: &Ctx,
+    upload: &mut Upload,
+) -> AppResult<Result<Preview, Refused>> {
+    let (tr, org) = (ctx.tr, ctx.org()?);
+    match read(app, tr, org, upload).await? {
         Ok((imported, existing)) => {
             let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
             upload.upload = app.uploads.put(user, &upload.name, &upload.data);
@@ -211,17 +225,16 @@ pub async fn preview(State(app): State<AppState>, ctx: Ctx, mut form: Multipart)
                 Some((round, _)) => app.db.saved_on_the_web(round.id).await?,
                 None => Vec::new(),
             };
-            let preview = preview_of(tr, &imported, existing.as_ref().map(|(_, r)| r), &saved);
-            page(&ctx, StatusCode::OK, upload, Some(preview), None)
+            Ok(Ok(preview_of(tr, &imported, existing.as_ref().map(|(_, r)| r), &saved)))
         }
-        Err(refused) => refused_page(&ctx, upload, refused),
+        Err(refused) => Ok(Err(refused)),
     }
 }
 
 /// Why a file was not read: a sentence, and each problem found (where, and what).
 pub struct Refused {
-    message: String,
-    problems: Vec<String>,
+    pub message: String,
+    pub problems: Vec<String>,
 }
 
 impl From<String> for Refused {
@@ -235,26 +248,54 @@ fn refused_page(ctx: &Ctx, upload: Upload, refused: Refused) -> AppResult<Respon
     render_page(ctx, status, upload, None, Some(refused.message), refused.problems)
 }
 
+/// What came of a confirmation.
+pub(crate) enum Confirmed {
+    Saved {
+        year: i32,
+        round: Option<String>,
+        saved: tiltak_db::Saved,
+    },
+    /// The kept file is gone (an hour passed, or the server restarted).
+    Expired,
+    Refused(Refused),
+    /// The store refused it (a frozen round, a rule of the tree).
+    Conflict(Message),
+}
+
 /// Step two: the same file read again and saved in one transaction.
 pub async fn confirm(
     State(app): State<AppState>,
     ctx: Ctx,
-    Form(mut upload): Form<Upload>,
+    Form(upload): Form<Upload>,
 ) -> AppResult<Response> {
+    let (tr, org) = (ctx.tr, ctx.org()?);
+    match save(&app, &ctx, upload.clone()).await? {
+        Confirmed::Saved { year, round, .. } => {
+            let query = round.map(|s| format!("?round={s}")).unwrap_or_default();
+            Ok(see_other(&format!("/{}/{year}/report{query}", org.slug)))
+        }
+        Confirmed::Expired => {
+            let message = tr.t("import-upload-expired");
+            page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message))
+        }
+        Confirmed::Refused(refused) => refused_page(&ctx, upload, refused),
+        Confirmed::Conflict(m) => page(&ctx, StatusCode::CONFLICT, upload, None, Some(tr.message(&m))),
+    }
+}
+
+/// Reads the kept file again and saves it.
+pub(crate) async fn save(app: &AppState, ctx: &Ctx, mut upload: Upload) -> AppResult<Confirmed> {
     let (tr, org) = (ctx.tr, ctx.org()?);
     let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
     if upload.data.is_empty() {
         match app.uploads.get(user, &upload.upload) {
             Some((name, data)) => (upload.name, upload.data) = (name, data),
-            None => {
-                let message = tr.t("import-upload-expired");
-                return page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
-            }
+            None => return Ok(Confirmed::Expired),
         }
     }
-    let (imported, existing) = match read(&app, tr, org, &upload).await? {
+    let (imported, existing) = match read(app, tr, org, &upload).await? {
         Ok(read) => read,
-        Err(refused) => return refused_page(&ctx, upload, refused),
+        Err(refused) => return Ok(Confirmed::Refused(refused)),
     };
     let ids = if imported.ids_are_the_programmes { IdSource::Document } else { IdSource::Place };
     let on_existing = match (&existing, upload.overwrite_newer.as_str()) {
@@ -268,10 +309,10 @@ pub async fn confirm(
         if FileKind::from_name(&upload.name) == FileKind::Json { Owners::FromFile } else { Owners::Keep };
     let saved = app.db.save_report_as(org, &imported.doc, ids, owners, on_existing, &ctx.actor()).await;
     match saved {
-        Ok(_) => {
+        Ok(saved) => {
             app.uploads.forget(&upload.upload);
-            let rounds = app.db.programme(org.id, imported.doc.year).await?;
-            let slug = match rounds {
+            let year = imported.doc.year;
+            let round = match app.db.programme(org.id, year).await? {
                 Some(p) => app
                     .db
                     .rounds(p.id)
@@ -281,12 +322,9 @@ pub async fn confirm(
                     .map(|r| r.slug),
                 None => None,
             };
-            let query = slug.map(|s| format!("?round={s}")).unwrap_or_default();
-            Ok(see_other(&format!("/{}/{}/report{query}", org.slug, imported.doc.year)))
+            Ok(Confirmed::Saved { year, round, saved })
         }
-        Err(tiltak_db::DbError::Conflict(m) | tiltak_db::DbError::Invalid(m)) => {
-            page(&ctx, StatusCode::CONFLICT, upload, None, Some(tr.message(&m)))
-        }
+        Err(tiltak_db::DbError::Conflict(m) | tiltak_db::DbError::Invalid(m)) => Ok(Confirmed::Conflict(m)),
         Err(e) => Err(AppError::internal(e)),
     }
 }

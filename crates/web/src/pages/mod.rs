@@ -2,6 +2,7 @@
 //! renders a template, and leaves rules to core and storage to db.
 
 pub mod account;
+pub mod api_docs;
 pub mod audit;
 pub mod calendar;
 pub mod changes;
@@ -20,6 +21,7 @@ pub mod rollover;
 pub mod rounds;
 pub mod search;
 pub mod settings;
+pub mod tokens;
 
 use askama::Template;
 use axum::extract::Request;

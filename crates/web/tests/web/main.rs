@@ -2,6 +2,7 @@
 //! TILTAK_TEST_DATABASE_URL is set) PostgreSQL, each test on a fresh database with the sample.
 
 mod access;
+mod api;
 mod editing;
 mod forms;
 mod import;
