@@ -84,6 +84,19 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Make a personal API token for an account (as its account page does): scoped to one
+    /// organisation and a role no higher than the account's there. Prints the token once.
+    Token {
+        email: String,
+        #[arg(long)]
+        org: String,
+        /// admin, secretariat, editor or reader (at most the account's own role)
+        #[arg(long)]
+        role: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+    },
     /// List accounts and their roles.
     List,
     /// Disable an account and end its sessions.

@@ -45,6 +45,16 @@ pub async fn run(db: &Db, cmd: UserCommand) -> anyhow::Result<ExitCode> {
             }
             println!("{} is {} in {}", user.email, role.key(), org.slug);
         }
+        UserCommand::Token { email, org, role, name } => {
+            let role = Role::parse(&role)?;
+            let user = db.user_by_email(&email).await?.with_context(|| format!("no user {email:?}"))?;
+            let org = db
+                .organisation(&org)
+                .await?
+                .with_context(|| format!("organisation {org:?} was not found"))?;
+            let token = db.create_api_token(&user, org.id, role, &name).await?;
+            println!("{token}");
+        }
         UserCommand::List => {
             for (user, roles) in db.users().await? {
                 let roles: Vec<String> = roles.iter().map(|(o, r)| format!("{o}:{}", r.key())).collect();

@@ -315,6 +315,31 @@ fn users_are_made_listed_disabled_and_reset_on_the_command_line() {
     assert!(out.contains("kari@example.no is editor in osloregionen"));
     let list = run.ok(&["user", "list"]);
     assert!(list.contains("kari@example.no\tosloregionen:editor"), "{list}");
+    // An API token for a script: never above the account's role, printed once.
+    let token = run.ok(&[
+        "user",
+        "token",
+        "kari@example.no",
+        "--org",
+        "osloregionen",
+        "--role",
+        "editor",
+        "--name",
+        "Skript",
+    ]);
+    assert!(token.trim().starts_with("tiltak_") && token.trim().len() == 71, "{token}");
+    let high = run.fails(&[
+        "user",
+        "token",
+        "kari@example.no",
+        "--org",
+        "osloregionen",
+        "--role",
+        "admin",
+        "--name",
+        "x",
+    ]);
+    assert!(high.contains("higher role"), "{high}");
     assert!(!list.contains(&password), "passwords are never listed");
     let bad = run.fails(&["user", "add", "ola@example.no", "--org", "osloregionen", "--role", "boss"]);
     assert!(bad.contains("expected admin, secretariat, editor or reader"), "{bad}");

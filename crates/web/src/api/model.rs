@@ -353,7 +353,8 @@ pub struct ConflictField {
     pub theirs: String,
 }
 
-/// An update refused because someone else changed the same fields since its version.
+/// An update refused: someone else changed the same fields since its version (`fields` and
+/// `current` say which and how), or the round is frozen (`error` is `round-frozen`, without them).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Conflict {
     pub status: u16,
@@ -362,9 +363,11 @@ pub struct Conflict {
     /// Who saved in between, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<ConflictField>,
     /// The entry as saved now: send an update with its version to decide.
-    pub current: Entry,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<Entry>,
 }
 
 /// A warning of the reader: where (a line or table row; 0 for the whole file) and what.

@@ -42,6 +42,7 @@ use crate::pages::import::{self, Confirmed, Upload};
         (status = 403, description = "The token's role may not edit this measure (or the CSRF token is missing)", body = ApiError),
         (status = 404, description = "No such measure or round, or none the asker may see", body = ApiError),
         (status = 409, description = "Someone else changed the same field, or the round is frozen", body = model::Conflict),
+        (status = 413, description = "A body larger than 2 MiB", body = ApiError),
         (status = 422, description = "A value that does not fit (an unknown status, a condition missing)", body = ApiError),
         (status = 429, description = "Too many requests; see Retry-After", body = ApiError),
     ),
@@ -157,7 +158,7 @@ async fn conflict(
                 theirs: theirs[i].clone(),
             })
             .collect(),
-        current: Entry::of(&entry, &edit.vocabulary),
+        current: Some(Entry::of(&entry, &edit.vocabulary)),
     };
     Ok((StatusCode::CONFLICT, axum::Json(body)).into_response())
 }
@@ -285,6 +286,7 @@ pub struct ConfirmOptions {
     ),
     responses(
         (status = 200, description = "Saved", body = model::ImportDone),
+        (status = 400, description = "An option that does not fit (`overwrite_newer` is true or false)", body = ApiError),
         (status = 401, description = "No valid token", body = ApiError),
         (status = 403, description = "The token's role may not import", body = ApiError),
         (status = 404, description = "No such organisation", body = ApiError),
