@@ -71,7 +71,13 @@ async fn render(
             organisations.push((org.slug.to_string(), org.name));
         }
     }
-    let roles = Role::ALL.into_iter().map(|r| (r.key(), tr.t(&format!("role-{}", r.key())))).collect();
+    // Only roles the person holds somewhere are offered (the store still checks the organisation's).
+    let top = ctx.viewer.roles.iter().map(|(_, r)| *r).max();
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| top.is_some_and(|top| *r <= top))
+        .map(|r| (r.key(), tr.t(&format!("role-{}", r.key()))))
+        .collect();
     let said = app.flash.take(&ctx.viewer.csrf);
     let html = TokensPage {
         page: ctx.page(tr.t("tokens-title"), ""),

@@ -145,6 +145,18 @@ async fn log_in(c: &Client, base: &str) {
     assert_eq!(c.current_url().await.unwrap().path(), "/osloregionen/2025/report");
 }
 
+/// Whether a script comes to return true within two seconds (htmx moves focus after it settles a
+/// swap, a few milliseconds after the new content is in the page).
+async fn settles(c: &Client, script: &str) -> bool {
+    for _ in 0..40 {
+        if c.execute(script, vec![]).await.unwrap() == json!(true) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
 async fn rows(c: &Client) -> usize {
     c.find_all(Locator::Css("tr[id^='m']")).await.unwrap().len()
 }
@@ -192,12 +204,11 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
             js.goto(&format!("{base}/osloregionen/2025/report")).await.unwrap();
             js.find(Locator::Css(&format!("#m{id} a[hx-get]"))).await.unwrap().click().await.unwrap();
             js.wait().for_element(Locator::Css(&format!("#m{id} form"))).await.unwrap();
-            // Focus moves into the form at once: no tabbing through the page to reach Status.
-            let focused = js
-                .execute("return document.activeElement && document.activeElement.id;", vec![])
-                .await
-                .unwrap();
-            assert_eq!(focused, json!(format!("status-{id}")), "focus after opening the form");
+            // Focus moves into the form once htmx has settled it: no tabbing through the page to
+            // reach Status.
+            let script =
+                format!("return document.activeElement && document.activeElement.id === 'status-{id}';");
+            assert!(settles(js, &script).await, "focus after opening the form");
             js.find(Locator::Id(&format!("status-{id}")))
                 .await
                 .unwrap()
@@ -219,14 +230,8 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
                 .unwrap();
             assert_eq!(js.current_url().await.unwrap().path(), "/osloregionen/2025/report", "no page load");
             // Focus goes back to the row's link, and a polite live region says it was saved.
-            let focused = js
-                .execute(
-                    &format!("return document.activeElement === document.querySelector('#m{id} th a');"),
-                    vec![],
-                )
-                .await
-                .unwrap();
-            assert_eq!(focused, json!(true), "focus after saving row {id}");
+            let script = format!("return document.activeElement === document.querySelector('#m{id} th a');");
+            assert!(settles(js, &script).await, "focus after saving row {id}");
             let said =
                 js.find(Locator::Css(&format!("#m{id} [role=status]"))).await.unwrap().text().await.unwrap();
             assert!(said.starts_with("Lagret"), "{said}");
@@ -286,8 +291,30 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     js.goto(&format!("{base}/osloregionen/2025/rounds/2025-12-01/progress")).await.unwrap();
     assert!(js.source().await.unwrap().contains("3 av 60 tiltak er oppdatert."), "progress counts the saves");
 
+    // An API token, made on the account page as a person does: shown once, then listed.
+    js.goto(&format!("{base}/account/tokens")).await.unwrap();
+    js.find(Locator::Css("#t-name")).await.unwrap().send_keys("Dashbord").await.unwrap();
+    js.find(Locator::Css("form[action='/account/tokens'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let made = js
+        .wait()
+        .for_element(Locator::Css("#made-token"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(made.starts_with("tiltak_"), "{made}");
+
     // Every page passes axe, in both languages; screenshots for a person to look at.
     for (path, shot) in [
+        ("/account/tokens", "tokens"),
+        ("/api", "api"),
         ("/osloregionen/mine", "mine"),
         ("/osloregionen/2025/rounds/2025-12-01/progress", "progress"),
         ("/osloregionen", "organisation"),
@@ -328,6 +355,8 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
         ("/osloregionen/import", "phone-import"),
         ("/osloregionen/settings", "phone-settings"),
         ("/account/password", "phone-password"),
+        ("/account/tokens", "phone-tokens"),
+        ("/api", "phone-api"),
         ("/osloregionen/2025/rollover/summary", "phone-rollover-summary"),
         ("/osloregionen/mine", "phone-mine"),
         ("/osloregionen/2025/rounds/2025-12-01/progress", "phone-progress"),

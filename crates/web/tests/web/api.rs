@@ -47,6 +47,10 @@ async fn a_token_is_made_on_the_account_page_stored_hashed_scoped_and_revoked() 
         let page = app.get("/account/tokens").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("Du har ingen API-nøkler."), "{}", page.body);
+        assert!(
+            page.body.contains("<option value=\"editor\">")
+                && !page.body.contains("<option value=\"admin\">")
+        );
         // A role above the person's own is refused, with the reason.
         let r = app
             .post(
