@@ -215,8 +215,11 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
     if member || headers.contains_key(header::CONTENT_DISPOSITION) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    // Scripts reading the API get no cookie; browsers get the CSRF cookie their forms need.
-    if existing_csrf.is_none() && !api {
+    // Scripts reading the API get no cookie; browsers get the CSRF cookie when a page has a form
+    // that needs it (the cache knows which pages do; anything else gets it to be safe).
+    let embeds = response.extensions().get::<crate::cache::EmbedsCsrf>().is_none_or(|e| e.0);
+    let headers = response.headers_mut();
+    if existing_csrf.is_none() && !api && embeds {
         headers.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, 60 * 60 * 24 * 365, secure));
     }
     headers.insert(

@@ -4,7 +4,10 @@
 //! ([`tiltak_db::Db::data_revision`], raised by database triggers on every committed change, from
 //! this process or another). Each request costs one small query instead of the page's ten or more;
 //! a change anywhere makes every stored page stale at once. Only plain, successful HTML answers are
-//! kept: no cookies set, no htmx fragments.
+//! kept: no cookies set, no htmx fragments. An anonymous page carries an `ETag` (its revision and
+//! key), so a returning browser is answered 304 while the data is unchanged, and says whether it
+//! embeds the visitor's CSRF token ([`EmbedsCsrf`]): a visitor gets the CSRF cookie only with a
+//! page that has a form needing it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -56,6 +59,41 @@ impl PageCache {
 #[derive(Clone, Copy)]
 pub struct Uncached;
 
+/// A response extension: whether the page carries the visitor's CSRF token (a form that posts). A
+/// visitor without a CSRF cookie gets one only with a page that needs it (`auth::session`), so
+/// reading the public pages sets no cookie.
+#[derive(Clone, Copy)]
+pub struct EmbedsCsrf(pub bool);
+
+/// The validator of an anonymous page: its revision and what it is (a hash of the cache key), so a
+/// returning browser's `If-None-Match` is answered 304 without the page.
+fn etag(key: &str, revision: i64) -> HeaderValue {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    HeaderValue::from_str(&format!("W/\"{revision}-{:016x}\"", h.finish())).expect("ASCII")
+}
+
+fn not_modified(request: &axum::http::request::Parts, tag: &HeaderValue) -> bool {
+    request.headers.get_all(header::IF_NONE_MATCH).iter().any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(',').any(|t| t.trim() == tag.to_str().unwrap_or_default() || t.trim() == "*")
+        })
+    })
+}
+
+/// An anonymous page from the cache, or 304 when the browser has it already.
+fn answer(parts: &axum::http::request::Parts, tag: HeaderValue, page: Bytes) -> Response {
+    let mut response = if not_modified(parts, &tag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], page).into_response()
+    };
+    response.headers_mut().insert(header::ETAG, tag);
+    response.extensions_mut().insert(EmbedsCsrf(false));
+    response
+}
+
 pub async fn pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
     if !app.pages.enabled || request.method() != Method::GET || request.headers().contains_key("hx-request") {
         return next.run(request).await;
@@ -69,15 +107,19 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
     let language = crate::i18n::negotiate(&parts);
     // Pages say how far away a deadline is ("om 3 dager"): a page is kept for one day at most.
     let key = format!("{} {who} {} {}", language.code(), app.clock.today(), parts.uri);
-    let request = Request::from_parts(parts, body);
     let Ok(revision) = app.db.data_revision().await else {
-        return next.run(request).await;
+        return next.run(Request::from_parts(parts, body)).await;
     };
+    let anonymous = viewer.user.is_none();
     if let Some(page) = app.pages.get(&key, revision) {
+        if anonymous {
+            return answer(&parts, etag(&key, revision), page);
+        }
         return ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], page)
             .into_response();
     }
-    let response = next.run(request).await;
+    let request_parts = parts.clone();
+    let response = next.run(Request::from_parts(parts, body)).await;
     let html =
         response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if response.status() != StatusCode::OK
@@ -95,10 +137,18 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
     };
     // An anonymous page that carries the visitor's own CSRF token (the login form) is theirs alone.
     let token = viewer.csrf.as_bytes();
-    let keep = bytes.len() <= MAX_PAGE_BYTES
-        && (viewer.user.is_some() || token.is_empty() || !bytes.windows(token.len()).any(|w| w == token));
-    if keep {
-        app.pages.put(key, revision, bytes.clone());
+    let embeds = !token.is_empty() && bytes.windows(token.len()).any(|w| w == token);
+    if bytes.len() <= MAX_PAGE_BYTES && (!anonymous || !embeds) {
+        app.pages.put(key.clone(), revision, bytes.clone());
     }
-    Response::from_parts(parts, Body::from(bytes))
+    let tag = etag(&key, revision);
+    if anonymous && !embeds && not_modified(&request_parts, &tag) {
+        return answer(&request_parts, tag, bytes);
+    }
+    let mut response = Response::from_parts(parts, Body::from(bytes));
+    if anonymous && !embeds {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response.extensions_mut().insert(EmbedsCsrf(embeds));
+    response
 }

@@ -1,6 +1,7 @@
 //! Every page renders, filters work from the URL, languages switch, and unknown things are 404.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 
 use crate::{TestApp, report_rows};
 
@@ -207,6 +208,53 @@ async fn cached_pages_follow_every_change_even_from_outside_the_app() {
         let b = app.get_with("/login", &[("cookie", "tiltak_csrf=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")]).await;
         assert!(a.body.contains("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
         assert!(b.body.contains("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+    }
+}
+
+/// A first-time visitor reads the public pages without being given a cookie; a returning browser
+/// is told "not modified" (304) until the data changes; the login page, which has a form, gives
+/// the visitor the CSRF cookie its form needs.
+#[tokio::test]
+async fn public_pages_set_no_cookie_and_answer_304_while_unchanged() {
+    for app in TestApp::all().await {
+        let fresh = |path: &str, tag: Option<&str>| {
+            let mut b = Request::get(path).header(header::COOKIE, "x=1");
+            if let Some(t) = tag {
+                b = b.header(header::IF_NONE_MATCH, t);
+            }
+            b.body(Body::empty()).unwrap()
+        };
+        for _ in 0..2 {
+            // Made, then from the cache: the same answer.
+            let r = app.raw(fresh("/osloregionen/2025/report", None)).await;
+            assert_eq!(r.status(), StatusCode::OK);
+            assert!(r.headers().get(header::SET_COOKIE).is_none(), "no cookie for reading");
+            assert!(r.headers().get(header::ETAG).is_some());
+        }
+        let tag = app.raw(fresh("/osloregionen/2025/report", None)).await.headers()[header::ETAG].clone();
+        let tag = tag.to_str().unwrap().to_owned();
+        let again = app.send(fresh("/osloregionen/2025/report", Some(&tag))).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        assert!(again.body.is_empty());
+        // Another page, or the same in another language, is not the same.
+        assert_eq!(app.send(fresh("/osloregionen/2025", Some(&tag))).await.status, StatusCode::OK);
+        // A change makes the browser's copy stale.
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        app.db.rename_measure(org.id, p.id, 3, "Nytt navn etter endring", 1, "cli").await.unwrap();
+        let changed = app.send(fresh("/osloregionen/2025/report", Some(&tag))).await;
+        assert_eq!(changed.status, StatusCode::OK);
+        assert!(changed.body.contains("Nytt navn etter endring"));
+        // The login form needs the cookie, and its field is the cookie's value.
+        let login = app.send(fresh("/login", None)).await;
+        let cookie = login.set_cookie.expect("the login page sets the CSRF cookie");
+        let value = cookie.strip_prefix("tiltak_csrf=").unwrap().split(';').next().unwrap();
+        assert!(login.body.contains(&format!("name=\"csrf\" value=\"{value}\"")), "{}", login.body);
+        // What a member sees is never kept by the browser, so it has no validator.
+        let mut member = app;
+        member.act_as("reader");
+        let r = member.raw(Request::get("/osloregionen/2025/report").body(Body::empty()).unwrap()).await;
+        assert!(r.headers().get(header::ETAG).is_none());
     }
 }
 
