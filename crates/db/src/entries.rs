@@ -159,7 +159,7 @@ impl Db {
         )
         .await?;
         crate::search::refresh(&mut tx, programme_id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(self.editable_entry(programme_id, round.id, number).await?)
     }
 }

@@ -102,7 +102,33 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    url: String,
+    revision: std::sync::Arc<Revision>,
 }
+
+/// The data revision as this process knows it (see [`Db::current_revision`]).
+#[derive(Debug, Default)]
+struct Revision {
+    /// The highest revision read from the database.
+    known: std::sync::atomic::AtomicI64,
+    /// Raised after each of this process's own commits (and by [`Db::wrote`]).
+    local: std::sync::atomic::AtomicU64,
+    /// `local` as it was when `known` was last read by a request.
+    seen_local: std::sync::atomic::AtomicU64,
+    /// When the listener last read the revision (milliseconds since `START`); 0: never.
+    polled_ms: std::sync::atomic::AtomicU64,
+}
+
+static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+fn millis() -> u64 {
+    START.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64 + 1
+}
+
+/// How often the listener reads the revision, and how old its reading may be before requests
+/// stop trusting it (the listener has stopped, or the database does not answer).
+pub const LISTEN_EVERY: std::time::Duration = std::time::Duration::from_millis(20);
+const LISTEN_STALE_MS: u64 = 500;
 
 /// The file of a `sqlite://PATH` URL (`None` for PostgreSQL or an in-memory database).
 pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
@@ -194,7 +220,70 @@ impl Db {
             // sqlx takes an advisory lock around PostgreSQL migrations.
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, url: url.to_owned(), revision: Default::default() })
+    }
+
+    /// The URL this store was opened with (a second connection to the same database, in tests).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Commits a transaction and raises this process's own revision, so the next cached page is
+    /// made anew (read-your-writes, without waiting for the listener).
+    pub(crate) async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Any>) -> DbResult<()> {
+        tx.commit().await?;
+        self.wrote();
+        Ok(())
+    }
+
+    /// Says that this process may have changed the data outside [`Db::commit`] (the web app
+    /// calls it after every request that is not a read).
+    pub fn wrote(&self) {
+        self.revision.local.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The data revision, without a query when it is known: nothing was written through this
+    /// store since it was last read, and the listener ([`Db::listen`]) has read it within the
+    /// last half second, so a change made by another process shows within [`LISTEN_EVERY`].
+    /// Without a listener every call reads the database, as [`Db::data_revision`] does.
+    pub async fn current_revision(&self) -> DbResult<i64> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let r = &self.revision;
+        let local = r.local.load(SeqCst);
+        if self.revision_known() {
+            return Ok(r.known.load(SeqCst));
+        }
+        let n = self.data_revision().await?;
+        r.known.fetch_max(n, SeqCst);
+        r.seen_local.store(local, SeqCst);
+        Ok(r.known.load(SeqCst))
+    }
+
+    /// Whether [`Db::current_revision`] answers from memory now: the listener read the revision
+    /// lately and nothing was written through this store since a request last read it.
+    pub fn revision_known(&self) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        let r = &self.revision;
+        let polled = r.polled_ms.load(SeqCst);
+        polled > 0
+            && millis().saturating_sub(polled) < LISTEN_STALE_MS
+            && r.local.load(SeqCst) == r.seen_local.load(SeqCst)
+    }
+
+    /// Reads the data revision every [`LISTEN_EVERY`] until the task is aborted, so that cached
+    /// pages cost no query and other processes' changes (the CLI, a second server) still show.
+    pub fn listen(&self) -> tokio::task::JoinHandle<()> {
+        let db = self.clone();
+        tokio::spawn(async move {
+            use std::sync::atomic::Ordering::SeqCst;
+            loop {
+                if let Ok(n) = db.data_revision().await {
+                    db.revision.known.fetch_max(n, SeqCst);
+                    db.revision.polled_ms.store(millis(), SeqCst);
+                }
+                tokio::time::sleep(LISTEN_EVERY).await;
+            }
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -320,7 +320,7 @@ impl Db {
         };
         changes::log(&mut tx, scope, actor, "measure.add", None, Some(title.to_owned())).await?;
         crate::search::refresh(&mut tx, programme_id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(number as MeasureId)
     }
 
@@ -363,7 +363,7 @@ impl Db {
         changes::log(&mut tx, scope, actor, "measure.rename", Some(before.title), Some(title.to_owned()))
             .await?;
         crate::search::refresh(&mut tx, programme_id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -417,7 +417,7 @@ impl Db {
         };
         let action = if up { "measure.move_up" } else { "measure.move_down" };
         changes::log(&mut tx, scope, actor, action, Some(i.to_string()), Some(j.to_string())).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -458,7 +458,7 @@ impl Db {
             measure_number: Some(i64::from(number)),
         };
         changes::log(&mut tx, scope, actor, "measure.remove", Some(detail.title), None).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

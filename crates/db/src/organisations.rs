@@ -60,7 +60,7 @@ impl Db {
             Some(licence.key().into()),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -68,7 +68,7 @@ impl Db {
     pub async fn create_organisation(&self, org: &Organisation) -> DbResult<OrganisationRow> {
         let mut tx = self.pool.begin().await?;
         let row = insert_organisation(&mut tx, org).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(row)
     }
 

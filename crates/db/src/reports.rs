@@ -111,7 +111,7 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         match save_in(&mut tx, org, &vocabulary, report, (ids, owners), on_existing, actor).await {
             Ok(saved) => {
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok(saved)
             }
             Err(e) => {
@@ -143,7 +143,7 @@ impl Db {
         };
         match save_in(&mut tx, &org, &vocabulary, report, (ids, owners), on_existing, "import").await {
             Ok(saved) => {
-                tx.commit().await?;
+                self.commit(tx).await?;
                 Ok((org, saved))
             }
             Err(e) => {

@@ -91,7 +91,7 @@ impl Db {
             tx.rollback().await?;
             return Err(e);
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.programme(org.id, programme.year)
             .await?
             .ok_or_else(|| DbError::NotFound(Message::new("db-new-programme-missing")))
@@ -136,7 +136,7 @@ impl Db {
         };
         let after = format!("adopted {} ({})", tiltak_core::round::iso_date(decided_on), reference.trim());
         changes::log(&mut tx, scope, actor, "programme.adopt", Some("draft".into()), Some(after)).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

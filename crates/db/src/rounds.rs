@@ -35,7 +35,7 @@ impl Db {
         };
         let after = if published { "published" } else { "not published" };
         crate::changes::log(&mut tx, scope, actor, "programme.publish", None, Some(after.into())).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -134,7 +134,7 @@ impl Db {
         };
         let after = format!("{label} ({})", iso_date(date));
         changes::log(&mut tx, scope, actor, "round.open", None, Some(after)).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         let rounds = self.rounds(programme.id).await?;
         rounds
             .into_iter()
@@ -167,7 +167,7 @@ impl Db {
         changes::log(&mut tx, scope, actor, "round.visibility", Some(before.into()), Some(after.into()))
             .await?;
         crate::search::refresh(&mut tx, programme_id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -223,7 +223,7 @@ impl Db {
         let (action, before, after) =
             if frozen { ("round.freeze", "open", "frozen") } else { ("round.reopen", "frozen", "open") };
         changes::log(&mut tx, scope, actor, action, Some(before.into()), Some(after.into())).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

@@ -181,6 +181,7 @@ impl Db {
         .bind(now())
         .fetch_one(&self.pool)
         .await?;
+        self.wrote();
         Ok(UserRow { id, email, name: name.trim().to_owned(), disabled: false })
     }
 
@@ -243,7 +244,7 @@ impl Db {
             .await?;
         // A new password ends every session of the account.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -257,7 +258,7 @@ impl Db {
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -298,7 +299,7 @@ impl Db {
             Some(format!("{email}: {}", role.key())),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -338,7 +339,7 @@ impl Db {
             None,
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -410,7 +411,7 @@ impl Db {
             )
             .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -442,7 +443,7 @@ impl Db {
             )
             .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -485,7 +486,7 @@ impl Db {
             Some(to.to_owned()),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -528,7 +529,7 @@ impl Db {
         let before = before.into_iter().next().flatten();
         changes::log(&mut tx, scope, actor, "area.owner", Some(owner(before.as_deref())), Some(owner(group)))
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -578,7 +579,7 @@ impl Db {
             Some(owner(group)),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -848,7 +849,7 @@ impl Db {
         let after =
             vocabulary.kinds.iter().map(|k| format!("{}={}", k.key, k.label)).collect::<Vec<_>>().join(", ");
         crate::changes::log(&mut tx, scope, actor, "vocabulary.update", None, Some(after)).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

@@ -355,7 +355,7 @@ impl Db {
         let show = |d: Option<i64>| d.map_or_else(|| "-".to_owned(), |d| d.to_string());
         changes::log(&mut tx, scope, actor, "organisation.reminders", Some(show(before)), Some(show(days)))
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -376,6 +376,7 @@ impl Db {
             .bind(user_id)
             .execute(&self.pool)
             .await?;
+        self.wrote();
         Ok(())
     }
 
@@ -426,7 +427,7 @@ impl Db {
             measure_number: Some(i64::from(number)),
         };
         changes::log(&mut tx, scope, author, "comment.add", None, Some(body.to_owned())).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -480,7 +481,7 @@ impl Db {
         .bind(now())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(token)
     }
 
@@ -499,7 +500,7 @@ impl Db {
             .await?;
         let scope = Scope::organisation(organisation_id);
         changes::log(&mut tx, scope, actor, "calendar.revoke", None, None).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

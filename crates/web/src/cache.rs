@@ -2,9 +2,14 @@
 //! what decides its content — method, path and query, language, the day (deadlines are told in
 //! days), and who is looking (anonymous, or the user with their CSRF token, which pages embed) — and is valid for one data revision
 //! ([`tiltak_db::Db::data_revision`], raised by database triggers on every committed change, from
-//! this process or another). Each request costs one small query instead of the page's ten or more;
+//! this process or another). Without the listener each request costs one small query instead of the page's ten or more;
 //! a change anywhere makes every stored page stale at once. Only plain, successful HTML answers are
-//! kept: no cookies set, no htmx fragments. An anonymous page carries an `ETag` (its revision and
+//! kept: no cookies set, no htmx fragments.
+//!
+//! With the store's listener running (`serve` starts it, [`tiltak_db::Db::listen`]) the revision
+//! is known in memory and a cached page costs no query: a change made through this server shows at
+//! once (each commit, and each request that is not a read, raises the server's own revision); one
+//! made by another process or server within 50 ms (the listener reads the revision every 20 ms). An anonymous page carries an `ETag` (its revision and
 //! key), so a returning browser is answered 304 while the data is unchanged, and says whether it
 //! embeds the visitor's CSRF token ([`EmbedsCsrf`]): a visitor gets the CSRF cookie only with a
 //! page that has a form needing it.
@@ -95,7 +100,13 @@ fn answer(parts: &axum::http::request::Parts, tag: HeaderValue, page: Bytes) -> 
 }
 
 pub async fn pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    if !app.pages.enabled || request.method() != Method::GET || request.headers().contains_key("hx-request") {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        // Whatever it changed, and however, the next page is made from the database.
+        let response = next.run(request).await;
+        app.db.wrote();
+        return response;
+    }
+    if !app.pages.enabled || request.headers().contains_key("hx-request") {
         return next.run(request).await;
     }
     let viewer = request.extensions().get::<Viewer>().cloned().unwrap_or_default();
@@ -107,7 +118,7 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
     let language = crate::i18n::negotiate(&parts);
     // Pages say how far away a deadline is ("om 3 dager"): a page is kept for one day at most.
     let key = format!("{} {who} {} {}", language.code(), app.clock.today(), parts.uri);
-    let Ok(revision) = app.db.data_revision().await else {
+    let Ok(revision) = app.db.current_revision().await else {
         return next.run(Request::from_parts(parts, body)).await;
     };
     let anonymous = viewer.user.is_none();

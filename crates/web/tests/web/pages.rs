@@ -211,6 +211,44 @@ async fn cached_pages_follow_every_change_even_from_outside_the_app() {
     }
 }
 
+/// With the store's listener running (as `serve` runs it), a change made through this server shows
+/// on the next page at once, and one made by another process (a second connection to the same
+/// database: the CLI, another server) within a moment.
+#[tokio::test]
+async fn with_the_listener_changes_show_at_once_here_and_soon_from_elsewhere() {
+    for mut app in TestApp::all().await {
+        app.act_as("anonymous");
+        let listening = app.db.listen();
+        let other = tiltak_db::Db::connect(app.db.url()).await.unwrap();
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let report = "/osloregionen/2025/report";
+        assert!(!app.get(report).await.body.contains("Endret her"));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(app.db.revision_known(), "a cached page now costs no query");
+        app.db.rename_measure(org.id, p.id, 3, "Endret her", 1, "test").await.unwrap();
+        assert!(!app.db.revision_known(), "after this server's own change it reads the database");
+        assert!(app.get(report).await.body.contains("Endret her"), "this server's own change, at once");
+        assert!(app.db.revision_known());
+        // Another process's change: seen within two seconds (the listener reads every 20 ms).
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        other.rename_measure(org.id, p.id, 3, "Endret et annet sted", 2, "cli").await.unwrap();
+        let mut seen = false;
+        for _ in 0..100 {
+            if app.get(report).await.body.contains("Endret et annet sted") {
+                seen = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(seen, "another process's change shows");
+        listening.abort();
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert!(!app.db.revision_known(), "without the listener every page reads the revision");
+        other.close().await;
+    }
+}
+
 /// A first-time visitor reads the public pages without being given a cookie; a returning browser
 /// is told "not modified" (304) until the data changes; the login page, which has a form, gives
 /// the visitor the CSRF cookie its form needs.
