@@ -104,6 +104,35 @@ pub struct Db {
     backend: Backend,
     url: String,
     revision: std::sync::Arc<Revision>,
+    sessions: std::sync::Arc<SessionCache>,
+}
+
+/// Sessions with their person and roles, each valid for the data revision it was read at and for
+/// a minute at most (see [`Db::session_with_roles`]).
+#[derive(Debug, Default)]
+struct SessionCache {
+    #[allow(clippy::type_complexity)]
+    entries: std::sync::Mutex<std::collections::HashMap<String, (i64, u64, (UserRow, Vec<(String, Role)>))>>,
+}
+
+/// A session read from the database is trusted from memory for this long at most.
+const SESSION_CACHED_MS: u64 = 60_000;
+const SESSIONS_KEPT: usize = 10_000;
+
+impl SessionCache {
+    fn get(&self, key: &str, revision: i64) -> Option<(UserRow, Vec<(String, Role)>)> {
+        let entries = self.entries.lock().expect("not poisoned");
+        let (r, at, value) = entries.get(key)?;
+        (*r == revision && millis().saturating_sub(*at) < SESSION_CACHED_MS).then(|| value.clone())
+    }
+
+    fn put(&self, key: String, revision: i64, value: (UserRow, Vec<(String, Role)>)) {
+        let mut entries = self.entries.lock().expect("not poisoned");
+        if entries.len() >= SESSIONS_KEPT {
+            entries.clear();
+        }
+        entries.insert(key, (revision, millis(), value));
+    }
 }
 
 /// The data revision as this process knows it (see [`Db::current_revision`]).
@@ -220,7 +249,13 @@ impl Db {
             // sqlx takes an advisory lock around PostgreSQL migrations.
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Db { pool, backend, url: url.to_owned(), revision: Default::default() })
+        Ok(Db {
+            pool,
+            backend,
+            url: url.to_owned(),
+            revision: Default::default(),
+            sessions: Default::default(),
+        })
     }
 
     /// The URL this store was opened with (a second connection to the same database, in tests).

@@ -731,7 +731,23 @@ impl Db {
             .bind(hash_token(token))
             .execute(&self.pool)
             .await?;
+        self.wrote();
         Ok(())
+    }
+
+    /// The person of a session and their roles, from memory while the data revision is the one
+    /// they were read at (ending a session, a new password, a role or membership change all raise
+    /// it) and for at most a minute (so an expiry is seen within one).
+    pub async fn session_with_roles(&self, token: &str) -> DbResult<Option<(UserRow, Vec<(String, Role)>)>> {
+        let revision = self.current_revision().await?;
+        let key = hash_token(token);
+        if let Some(hit) = self.sessions.get(&key, revision) {
+            return Ok(Some(hit));
+        }
+        let Some(user) = self.session_user(token).await? else { return Ok(None) };
+        let roles = self.roles_of(user.id).await?;
+        self.sessions.put(key, revision, (user.clone(), roles.clone()));
+        Ok(Some((user, roles)))
     }
 
     /// The data revision: raised by every committed change to the data, by any process (database

@@ -158,9 +158,9 @@ pub async fn session(State(app): State<AppState>, request: Request, next: Next) 
             Err(e) => return fail(AppError::internal(e), &viewer),
         }
     } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-        match app.db.session_user(&token).await {
-            Ok(Some(user)) => {
-                viewer.roles = app.db.roles_of(user.id).await.unwrap_or_default();
+        match app.db.session_with_roles(&token).await {
+            Ok(Some((user, roles))) => {
+                viewer.roles = roles;
                 viewer.user = Some(user);
                 viewer.csrf = tiltak_db::csrf_for_session(&token);
             }

@@ -102,6 +102,11 @@ impl TestApp {
         self
     }
 
+    /// The session token of a persona.
+    pub fn session_of(&self, persona: &str) -> String {
+        self.personas[persona].clone()
+    }
+
     /// From now on, send requests as this persona.
     pub fn act_as(&mut self, persona: &str) {
         self.cookies = match self.personas.get(persona) {

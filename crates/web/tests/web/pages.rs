@@ -242,6 +242,33 @@ async fn with_the_listener_changes_show_at_once_here_and_soon_from_elsewhere() {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         assert!(seen, "another process's change shows");
+
+        // Sessions are kept in memory too, and forgotten as soon as they end, wherever they end.
+        app.act_as("reader");
+        assert_eq!(app.get("/osloregionen/audit").await.status, StatusCode::OK);
+        assert_eq!(app.get("/osloregionen/audit").await.status, StatusCode::OK, "from memory");
+        let reader = other.user_by_email("reader@example.no").await.unwrap().unwrap();
+        other.set_role(reader.id, org.id, tiltak_db::Role::Editor, "cli").await.unwrap();
+        let mut promoted = false;
+        for _ in 0..100 {
+            if app.get("/osloregionen/audit").await.body.contains("(Redaktør)") {
+                promoted = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(promoted, "a role changed elsewhere shows");
+        other.end_session(&app.session_of("reader")).await.unwrap();
+        let mut ended = false;
+        for _ in 0..100 {
+            let r = app.get("/osloregionen/audit").await;
+            if r.location.as_deref().is_some_and(|l| l.starts_with("/login")) {
+                ended = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(ended, "a session ended elsewhere is forgotten");
         listening.abort();
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
         assert!(!app.db.revision_known(), "without the listener every page reads the revision");
