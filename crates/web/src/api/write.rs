@@ -111,15 +111,11 @@ pub async fn update_entry(
         // Someone saved between reading and writing: every field that differs is theirs to see.
         Err(SaveEntryError::Stale { current, changed_by }) => {
             let now = entries::values_of(&current);
-            let differ: Vec<usize> = (0..FIELDS.len()).filter(|&i| form_values(&form)[i] != now[i]).collect();
-            conflict(&app, &ctx, &edit, &current, &form_values(&form), &differ, changed_by).await
+            let differ: Vec<usize> = (0..FIELDS.len()).filter(|&i| form.values()[i] != now[i]).collect();
+            conflict(&app, &ctx, &edit, &current, &form.values(), &differ, changed_by).await
         }
         Err(SaveEntryError::Db(e)) => Err(e.into()),
     }
-}
-
-fn form_values(f: &EntryForm) -> [String; 6] {
-    [&f.status, &f.description, &f.decision, &f.condition, &f.merge_into, &f.comment].map(|v| v.to_owned())
 }
 
 /// The 409 of an update: the fields both changed, with both values, and the entry as saved now.

@@ -57,7 +57,7 @@ pub(crate) const FIELDS: [&str; 6] =
     ["status", "description", "decision", "condition", "merge_into", "comment"];
 
 impl EntryForm {
-    fn values(&self) -> [String; 6] {
+    pub(crate) fn values(&self) -> [String; 6] {
         [&self.status, &self.description, &self.decision, &self.condition, &self.merge_into, &self.comment]
             .map(|v| v.replace("\r\n", "\n").trim().to_owned())
     }
