@@ -58,10 +58,9 @@ pub async fn update_entry(
     let theirs = entries::values_of(&current);
     let base = update.started_from.clone().unwrap_or_default().values();
     let given = update.set().values();
-    // A field left out is one this update does not change: as it started, or as saved now.
-    let mine: [String; 6] = std::array::from_fn(|i| {
-        given[i].clone().or_else(|| base[i].clone()).unwrap_or_else(|| theirs[i].clone())
-    });
+    // A field left out is one this update does not change: it stays as saved now (whatever
+    // `started_from` claims for it).
+    let mine: [String; 6] = std::array::from_fn(|i| given[i].clone().unwrap_or_else(|| theirs[i].clone()));
     let mine = mine.map(|v| v.replace("\r\n", "\n").trim().to_owned());
     let mut values = mine.clone();
     if update.version != current.version {
