@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod entities;
+pub mod fields;
 pub mod organisation;
 pub mod overview;
 pub mod programme;
@@ -12,6 +13,7 @@ pub mod round;
 pub mod status;
 
 pub use entities::{BoardDecision, Event, Partner, Project, WorkingGroup};
+pub use fields::{FieldDef, FieldKind, Fields};
 pub use organisation::{Language, Licence, Organisation, OrganisationSlug};
 pub use programme::{Area, Measure, MeasureId, Programme, ProgrammeError, ProgrammeState, Section};
 pub use report::StatusReport;

@@ -120,6 +120,9 @@ pub struct StatusEntry {
     /// that carry no versions (report text, Word, other organisations' tables).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// The organisation's own fields (see [`crate::fields`]), by name.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: crate::fields::Fields,
 }
 
 /// The measure another one should be merged into.

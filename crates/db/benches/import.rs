@@ -43,6 +43,7 @@ fn big_report() -> StatusReport {
                                         comment: "Ja".into(),
                                         decision: tiltak_core::round::Decision::Yes,
                                     },
+                                    fields: Default::default(),
                                     version: None,
                                 },
                                 ..Default::default()

@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use tiltak_core::round::{Continuation, Decision, DecisionKind, MergeTarget, StatusEntry};
-use tiltak_core::{MeasureId, Status};
+use tiltak_core::{Fields, MeasureId, Status};
 
 use crate::{DbError, DbResult, now};
 
@@ -13,7 +13,7 @@ use crate::{DbError, DbResult, now};
 macro_rules! entry_columns {
     () => {
         "e.status_key, e.status_label, e.description, e.decision, e.condition, e.comment, e.merge_into_title, \
-         e.version, target.number AS merge_number, target.title AS merge_title"
+         e.version, e.fields, target.number AS merge_number, target.title AS merge_title"
     };
 }
 pub(crate) use entry_columns;
@@ -51,7 +51,21 @@ pub(crate) fn decode(r: &AnyRow) -> DbResult<StatusEntry> {
         description: text("description")?,
         continuation: Continuation { decision, comment: text("comment")? },
         version: r.try_get::<Option<i64>, _>("version")?,
+        fields: decode_fields(r.try_get::<Option<String>, _>("fields")?.as_deref())?,
     })
+}
+
+/// The fields of an entry as stored: a JSON object of strings (`{}` for none).
+pub(crate) fn decode_fields(json: Option<&str>) -> DbResult<Fields> {
+    match json {
+        None | Some("") => Ok(Fields::new()),
+        Some(j) => serde_json::from_str(j).map_err(DbError::invalid),
+    }
+}
+
+pub(crate) fn encode_fields(fields: &Fields) -> String {
+    let kept: Fields = fields.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    serde_json::to_string(&kept).expect("a map of strings is JSON")
 }
 
 /// An entry's values as stored, to write and to tell an unchanged entry from a changed one.
@@ -65,6 +79,8 @@ pub(crate) struct EntryValues {
     pub merge_id: Option<i64>,
     pub merge_title: Option<String>,
     pub comment: String,
+    /// The organisation's own fields, as stored (JSON).
+    pub fields: String,
 }
 
 impl EntryValues {
@@ -88,6 +104,7 @@ impl EntryValues {
             merge_id,
             merge_title,
             comment: e.continuation.comment.clone(),
+            fields: encode_fields(&e.fields),
         }
     }
 
@@ -102,6 +119,7 @@ impl EntryValues {
             merge_id: r.try_get("merge_into_id")?,
             merge_title: r.try_get("merge_into_title")?,
             comment: r.try_get("comment")?,
+            fields: encode_fields(&decode_fields(Some(&r.try_get::<String, _>("fields")?))?),
         })
     }
 
@@ -114,6 +132,7 @@ impl EntryValues {
             &self.condition,
             &self.merge_title,
             &self.comment,
+            &self.fields,
         ) == (
             &other.status_key,
             &other.description,
@@ -121,18 +140,23 @@ impl EntryValues {
             &other.condition,
             &other.merge_title,
             &other.comment,
+            &other.fields,
         )
     }
 
     /// The values as one line for the change log (keys, which the audit page shows as labels).
     pub fn describe(&self) -> String {
-        format!(
+        let mut line = format!(
             "status: {}; description: {}; decision: {}; comment: {}",
             self.status_key.as_deref().unwrap_or(Status::None.key()),
             self.description,
             self.decision.key(),
             self.comment
-        )
+        );
+        if self.fields != "{}" {
+            line.push_str(&format!("; fields: {}", self.fields));
+        }
+        line
     }
 }
 
@@ -161,8 +185,8 @@ pub(crate) async fn insert(
 ) -> DbResult<u64> {
     Ok(sqlx::query(
         "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-             condition, merge_into_id, merge_into_title, comment, version, updated, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             condition, merge_into_id, merge_into_title, comment, version, updated, updated_at, fields)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (round_id, measure_id) DO NOTHING",
     )
     .bind(round_id)
@@ -178,6 +202,7 @@ pub(crate) async fn insert(
     .bind(version)
     .bind(updated.flag())
     .bind(now())
+    .bind(&v.fields)
     .execute(&mut *conn)
     .await?
     .rows_affected())
@@ -194,7 +219,7 @@ pub(crate) async fn update(
     Ok(sqlx::query(
         "UPDATE status_entries SET status_key = $1, status_label = $2, description = $3, decision = $4,
              condition = $5, merge_into_id = $6, merge_into_title = $7, comment = $8, version = version + 1,
-             updated = 1, updated_at = $9
+             updated = 1, updated_at = $9, fields = $13
          WHERE round_id = $10 AND measure_id = $11 AND version = $12",
     )
     .bind(&v.status_key)
@@ -209,6 +234,7 @@ pub(crate) async fn update(
     .bind(round_id)
     .bind(measure_id)
     .bind(expected_version)
+    .bind(&v.fields)
     .execute(&mut *conn)
     .await?
     .rows_affected())
@@ -225,9 +251,9 @@ pub(crate) async fn open_round(
     match previous_round {
         Some(previous) => sqlx::query(
             "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
-                 condition, merge_into_id, merge_into_title, comment, version, updated, updated_at)
+                 condition, merge_into_id, merge_into_title, comment, version, updated, updated_at, fields)
              SELECT $1, measure_id, status_key, status_label, description, decision, condition, merge_into_id,
-                    merge_into_title, comment, 1, 0, $2
+                    merge_into_title, comment, 1, 0, $2, fields
              FROM status_entries WHERE round_id = $3",
         )
         .bind(round_id)

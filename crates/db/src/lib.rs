@@ -5,6 +5,7 @@
 pub mod changes;
 mod entries;
 mod entry_row;
+mod fields;
 mod loading;
 mod matching;
 mod measures;
@@ -24,6 +25,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use changes::ChangeRow;
 pub use entries::{EditableEntry, SaveEntryError, describe};
+pub use fields::ImportProfile;
 pub use measures::{MeasureDetail, MeasureRef, Placement};
 pub use organisations::OrganisationRow;
 pub use reports::{IdSource, OnExisting, Owners, ProgrammeRow, RoundRow, Saved};

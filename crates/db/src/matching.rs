@@ -226,9 +226,11 @@ where
                 ctx.existing.iter().enumerate().position(|(i, e)| !ctx.used[i] && e.place == place)
             }
         };
-        let group = match ctx.owners {
-            Owners::FromFile => working_group(tx, ctx.organisation_id, m.owner.as_deref()).await?,
-            Owners::Keep => None,
+        let group = match (ctx.owners, &m.owner) {
+            (Owners::FromFile, _) => working_group(tx, ctx.organisation_id, m.owner.as_deref()).await?,
+            // A table whose owner column a person mapped names a measure's working group.
+            (Owners::Keep, Some(owner)) => working_group(tx, ctx.organisation_id, Some(owner)).await?,
+            (Owners::Keep, None) => None,
         };
         let continues = match (m.continues, ctx.previous_programme) {
             (Some(number), Some(prev)) => {

@@ -39,7 +39,8 @@ pub enum IdSource {
 }
 
 /// Whether a file says who owns the areas and measures. Only Tiltak's JSON does; a spreadsheet,
-/// Word table or report text carries no owners, so saving it keeps the owners as they are.
+/// Word table or report text carries no owners, so saving it keeps the owners as they are (but
+/// for a measure whose owner a table's mapped owner column names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owners {
     FromFile,

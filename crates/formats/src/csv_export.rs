@@ -19,8 +19,11 @@ pub fn headings(labels: &Labels) -> Vec<&'static str> {
 /// a carriage return would be read as a formula by Excel or LibreOffice, so it is written with a
 /// leading apostrophe (OWASP's advice on CSV injection); the import takes the apostrophe off again.
 pub fn write(doc: &StatusReport, vocabulary: &Vocabulary, labels: &Labels) -> String {
+    let fields = field_names(doc);
+    let mut header = headings(labels);
+    header.extend(fields.iter().map(String::as_str));
     write_rows(
-        &headings(labels),
+        &header,
         records(doc, vocabulary, labels).iter().map(|r| r.iter().map(String::as_str).collect()),
     )
 }
@@ -55,10 +58,25 @@ pub fn from_spreadsheet_safe(cell: &str) -> &str {
     }
 }
 
+/// The organisation's own fields the report's measures have, in the order they first appear: a
+/// column each after Tiltak's own.
+pub fn field_names(doc: &StatusReport) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (_, m) in doc.programme().measures() {
+        for name in m.entry.fields.keys() {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
 /// The rows of the report, one per measure, as plain text (the XLSX writes them as string cells,
 /// which no spreadsheet evaluates).
 pub fn records(doc: &StatusReport, vocabulary: &Vocabulary, labels: &Labels) -> Vec<Vec<String>> {
-    let mut w = Rows { out: Vec::new(), vocabulary, labels };
+    let fields = field_names(doc);
+    let mut w = Rows { out: Vec::new(), vocabulary, labels, fields: &fields };
     for section in &doc.sections {
         for (i, m) in section.measures.iter().enumerate() {
             w.rows(m, (&section.title, ""), None, i + 1, &[&section.title]);
@@ -87,6 +105,7 @@ struct Rows<'a> {
     out: Vec<Vec<String>>,
     vocabulary: &'a Vocabulary,
     labels: &'a Labels,
+    fields: &'a [String],
 }
 
 impl Rows<'_> {
@@ -108,8 +127,8 @@ impl Rows<'_> {
         };
         let mut full_path: Vec<&str> = path.to_vec();
         full_path.push(&m.title);
-        // In the order of Column::ALL.
-        self.out.push(vec![
+        // In the order of Column::ALL, then the fields.
+        let mut row = vec![
             id,
             section.to_owned(),
             area.to_owned(),
@@ -124,7 +143,9 @@ impl Rows<'_> {
             m.entry.continuation.comment.clone(),
             m.entry.version.map(|v| v.to_string()).unwrap_or_default(),
             full_path.join(" > "),
-        ]);
+        ];
+        row.extend(self.fields.iter().map(|f| m.entry.fields.get(f).cloned().unwrap_or_default()));
+        self.out.push(row);
         for (i, c) in m.children.iter().enumerate() {
             self.rows(c, (section, area), m.id, i + 1, &full_path);
         }

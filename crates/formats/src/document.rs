@@ -18,6 +18,10 @@ pub struct ReportDocument {
     /// The source line each measure was read from, for previews and messages; not part of the JSON.
     #[serde(skip)]
     pub source_lines: BTreeMap<MeasureId, usize>,
+    /// A table's columns as read and what each holds (for tables of the organisation's own
+    /// layout); not part of the JSON.
+    #[serde(skip)]
+    pub layout: Option<crate::mapping::Layout>,
 }
 
 /// Something a reader was not sure of, with the line (or 0 when it concerns the whole document).
@@ -84,7 +88,7 @@ impl Problems {
 
 impl From<StatusReport> for ReportDocument {
     fn from(report: StatusReport) -> Self {
-        ReportDocument { report, warnings: Vec::new(), source_lines: BTreeMap::new() }
+        ReportDocument { report, warnings: Vec::new(), source_lines: BTreeMap::new(), layout: None }
     }
 }
 

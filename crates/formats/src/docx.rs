@@ -23,7 +23,8 @@ use crate::chart;
 use crate::document::ReportDocument;
 use crate::document::{Problem, Problems, Source};
 use crate::spreadsheet::SheetMeta;
-use crate::table::{CellText, SourceTable, is_five_column, parse_report_title, read_tables};
+use crate::mapping::TableOptions;
+use crate::table::{self, CellText, parse_report_title, read_tables};
 
 /// A4 landscape in twentieths of a point, and the width between the margins.
 const PAGE_W: u32 = 16838;
@@ -321,10 +322,15 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Reads the five-column tables of a Word document (see [`crate::table`]). The section of each
-/// table is the heading above it; year and round come from `meta`, or from a title paragraph
-/// "Status – {programme} – {round}" as Tiltak writes it.
-pub fn read(bytes: &[u8], vocabulary: &Vocabulary, meta: &SheetMeta) -> Result<ReportDocument, Problems> {
+/// Reads the tables of a Word document through `options`' mapping (see [`crate::table`]). The
+/// section of each table is the heading above it; year and round come from `meta`, or from a
+/// title paragraph "Status – {programme} – {round}" as Tiltak writes it.
+pub fn read(
+    bytes: &[u8],
+    vocabulary: &Vocabulary,
+    meta: &SheetMeta,
+    options: &TableOptions,
+) -> Result<ReportDocument, Problems> {
     crate::unzip::check(bytes).map_err(|e| Problem::file(e.message("file-not-docx")))?;
     let doc = docx_rs::read_docx(bytes)
         .map_err(|e| Problem::file(tiltak_i18n::Message::new("file-not-docx").arg("detail", e)))?;
@@ -359,23 +365,15 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary, meta: &SheetMeta) -> Result<R
             DocumentChild::Table(t) => {
                 table_number += 1;
                 let rows = table_rows(t);
-                if !is_five_column(&rows) {
-                    continue;
-                }
                 let section = last_heading.clone().or_else(|| last_paragraph.clone()).unwrap_or_else(|| {
                     if meta.title.is_empty() { "Tiltak".to_owned() } else { meta.title.clone() }
                 });
-                tables.push(SourceTable { source: Source::Table(table_number), section, rows });
+                tables.push(table::Table { source: Source::Table(table_number), section, rows });
             }
             _ => {}
         }
     }
-    if meta.date.is_none()
-        && let (Some(round), Some(year)) = (&meta.round, meta.year)
-    {
-        meta.date = crate::report_text::date_from_label(round, year);
-    }
-    read_tables(&tables, vocabulary, &meta)
+    read_tables(&tables, vocabulary, &meta, options)
 }
 
 fn table_rows(t: &docx_rs::Table) -> Vec<Vec<CellText>> {
@@ -407,7 +405,7 @@ fn table_rows(t: &docx_rs::Table) -> Vec<Vec<CellText>> {
                 while lines.last().is_some_and(|l| l.trim().is_empty()) {
                     lines.pop();
                 }
-                cells.push(CellText { text: lines.join("\n"), continues, depth });
+                cells.push(CellText { text: lines.join("\n"), continues, depth, span: span as usize });
                 for _ in 1..span {
                     cells.push(CellText::default());
                 }

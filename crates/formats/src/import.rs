@@ -9,6 +9,7 @@ use tiltak_i18n::Message;
 
 use crate::document::{Problem, Problems, ReportDocument};
 use crate::report_text::{self, TextOptions};
+use crate::mapping::TableOptions;
 use crate::spreadsheet::{self, SheetMeta};
 use crate::{docx, json};
 
@@ -69,6 +70,7 @@ pub fn read(
     bytes: &[u8],
     vocabulary: &Vocabulary,
     meta: &ImportMeta,
+    options: &TableOptions,
 ) -> Result<Imported, ImportError> {
     let sheet_meta = SheetMeta {
         organisation: meta.organisation.clone(),
@@ -96,9 +98,9 @@ pub fn read(
             }
             (doc, true)
         }
-        FileKind::Xlsx => spreadsheet::read_xlsx_any(bytes, vocabulary, &sheet_meta).map_err(ImportError)?,
-        FileKind::Csv => spreadsheet::read_csv_any(bytes, vocabulary, &sheet_meta).map_err(ImportError)?,
-        FileKind::Docx => (docx::read(bytes, vocabulary, &sheet_meta).map_err(ImportError)?, false),
+        FileKind::Xlsx => spreadsheet::read_xlsx_any(bytes, vocabulary, &sheet_meta, options).map_err(ImportError)?,
+        FileKind::Csv => spreadsheet::read_csv_any(bytes, vocabulary, &sheet_meta, options).map_err(ImportError)?,
+        FileKind::Docx => (docx::read(bytes, vocabulary, &sheet_meta, options).map_err(ImportError)?, false),
         FileKind::Text => {
             let options = TextOptions {
                 organisation: meta.organisation.clone(),

@@ -10,6 +10,7 @@ pub mod docx;
 pub mod import;
 pub mod json;
 pub mod labels;
+pub mod mapping;
 pub mod markdown;
 pub mod phrases;
 pub mod report_text;

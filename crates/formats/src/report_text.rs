@@ -118,6 +118,7 @@ pub fn parse(
         },
         warnings: reader.warnings,
         source_lines,
+        layout: None,
     })
 }
 
@@ -650,6 +651,7 @@ impl<'a> Reader<'a> {
                 description: row.description.clone(),
                 continuation: Continuation { decision: Decision::Undecided, comment: row.comment.clone() },
                 version: None,
+                fields: Default::default(),
             },
             ..Default::default()
         };
@@ -705,6 +707,11 @@ pub(crate) fn resolve_merges(
             let m = &mut siblings[i];
             let line = m.id.and_then(|id| ctx.lines.get(&id).copied()).unwrap_or(0);
             let warnings = &mut *ctx.warnings;
+            // A decision the file states (a table's decision column) stands; a comment is read.
+            if m.entry.continuation.decision != Decision::Undecided {
+                walk(&mut m.children, ctx);
+                continue;
+            }
             m.entry.continuation.decision = crate::decision::classify(
                 &m.entry.continuation.comment,
                 above,

@@ -19,7 +19,8 @@ use tiltak_i18n::Message;
 
 use crate::document::{Problem, Problems, ReportDocument, Source};
 use crate::labels::{Column, decision_kind_from_cell, is_no_status};
-use crate::table::{CellText, EXPECTED_HEADINGS, SourceTable, is_five_column, read_tables};
+use crate::mapping::TableOptions;
+use crate::table::{CellText, Table, read_tables};
 use crate::{Labels, csv_export};
 
 pub const STATUS_SHEET: &str = "Status";
@@ -45,8 +46,10 @@ pub fn write_xlsx(
 
     let records = csv_export::records(report, vocabulary, labels);
     let sheet = workbook.add_worksheet().set_name(STATUS_SHEET)?;
-    for (c, name) in csv_export::headings(labels).iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *name, &header)?;
+    let mut headings: Vec<String> = csv_export::headings(labels).iter().map(|h| (*h).to_owned()).collect();
+    headings.extend(csv_export::field_names(report));
+    for (c, name) in headings.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, name, &header)?;
     }
     let widths = [6.0, 22.0, 26.0, 9.0, 8.0, 50.0, 20.0, 60.0, 14.0, 24.0, 12.0, 40.0, 8.0, 40.0];
     for (c, w) in widths.iter().enumerate() {
@@ -58,8 +61,8 @@ pub fn write_xlsx(
         last_row = row;
         for (c, value) in record.iter().enumerate() {
             let numeric = matches!(
-                Column::ALL[c],
-                Column::Id | Column::ParentId | Column::Position | Column::MergeIntoId | Column::Version
+                Column::ALL.get(c),
+                Some(Column::Id | Column::ParentId | Column::Position | Column::MergeIntoId | Column::Version)
             );
             match (numeric, value.parse::<f64>()) {
                 (true, Ok(n)) => sheet.write_number(row, c as u16, n)?,
@@ -68,7 +71,7 @@ pub fn write_xlsx(
         }
     }
     sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, last_row.max(1), Column::ALL.len() as u16 - 1)?;
+    sheet.autofilter(0, 0, last_row.max(1), headings.len() as u16 - 1)?;
     // Dropdowns of the words people read: the vocabulary's labels, and the decisions.
     let mut statuses: Vec<String> = vocabulary.kinds.iter().map(|k| k.label.clone()).collect();
     statuses.push(labels.no_status.to_owned());
@@ -147,6 +150,14 @@ fn cell(d: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
+        // A date cell: days since 1899-12-30 (Excel's day 0), written as YYYY-MM-DD.
+        Data::DateTime(d) if d.is_datetime() => {
+            let day0 = time::Date::from_calendar_date(1899, time::Month::December, 30).expect("a date");
+            match day0.checked_add(time::Duration::days(d.as_f64().floor() as i64)) {
+                Some(date) => tiltak_core::round::iso_date(date),
+                None => d.as_f64().to_string(),
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -175,7 +186,35 @@ fn sheet_rows(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<Vec<St
     let range = book.worksheet_range(name).map_err(|e| {
         Problem::new(Source::Sheet(name.to_owned()).whole(), Message::new("file-unreadable").arg("detail", e))
     })?;
-    Ok(range.rows().map(|r| r.iter().map(cell).collect()).collect())
+    // The range starts at its first filled cell: rows and columns above and before it are empty,
+    // so that row numbers in messages are the sheet's own.
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); top as usize];
+    rows.extend(range.rows().map(|r| {
+        let mut row = vec![String::new(); left as usize];
+        row.extend(r.iter().map(cell));
+        row
+    }));
+    Ok(rows)
+}
+
+/// A sheet as a table: its cells, with merged cells (a merge across is one cell covering
+/// columns; the cells below the first row of a merge continue it).
+fn sheet_table(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Table, Problem> {
+    let mut rows: Vec<Vec<CellText>> =
+        sheet_rows(book, name)?.iter().map(|r| r.iter().map(|c| CellText::from(c.as_str())).collect()).collect();
+    for m in book.merge_cells_by_sheet_name(name).unwrap_or_default() {
+        let ((r0, c0), (r1, c1)) = (m.start, m.end);
+        if let Some(cell) = rows.get_mut(r0 as usize).and_then(|r| r.get_mut(c0 as usize)) {
+            cell.span = (c1 - c0 + 1) as usize;
+        }
+        for r in r0 + 1..=r1 {
+            if let Some(cell) = rows.get_mut(r as usize).and_then(|row| row.get_mut(c0 as usize)) {
+                cell.continues = true;
+            }
+        }
+    }
+    Ok(Table { source: Source::Sheet(name.to_owned()), section: name.to_owned(), rows })
 }
 
 /// Reads an XLSX written by Tiltak or laid out the same way (the about sheet is optional when
@@ -250,10 +289,6 @@ fn has_id_columns(rows: &[Vec<String>]) -> bool {
     })
 }
 
-fn as_cells(rows: &[Vec<String>]) -> Vec<Vec<CellText>> {
-    rows.iter().map(|r| r.iter().map(|c| CellText::from(c.as_str())).collect()).collect()
-}
-
 fn required_headings() -> String {
     Column::REQUIRED
         .iter()
@@ -262,12 +297,14 @@ fn required_headings() -> String {
         .join(", ")
 }
 
-/// Reads an XLSX in either layout: Tiltak's own (one row per measure with ids; `true`), or the
-/// five-column table people keep (`false`), one section per sheet named after the sheet.
+/// Reads an XLSX in either layout: Tiltak's own (one row per measure with ids; `true`), or an
+/// organisation's own table, read through `options`' mapping (`false`): one section per sheet
+/// named after the sheet unless its rows say otherwise.
 pub fn read_xlsx_any(
     bytes: &[u8],
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
+    options: &TableOptions,
 ) -> Result<(ReportDocument, bool), Problems> {
     let mut book = open_workbook(bytes)?;
     let mut tables = Vec::new();
@@ -276,38 +313,30 @@ pub fn read_xlsx_any(
         if has_id_columns(&rows) {
             return Ok((read_xlsx(bytes, vocabulary, meta)?, true));
         }
-        let cells = as_cells(&rows);
-        if is_five_column(&cells) {
-            tables.push(SourceTable {
-                source: Source::Sheet(name.clone()),
-                section: name.clone(),
-                rows: cells,
-            });
+        if is_about_sheet(&name) || Language::ALL.iter().any(|l| Labels::for_language(*l).summary_sheet == name) {
+            continue;
         }
+        tables.push(sheet_table(&mut book, &name)?);
     }
-    if tables.is_empty() {
-        return Err(Problem::file(
-            Message::new("file-no-layout").arg("columns", required_headings()).arg("five", EXPECTED_HEADINGS),
-        )
-        .into());
-    }
-    Ok((read_tables(&tables, vocabulary, meta)?, false))
+    Ok((read_tables(&tables, vocabulary, meta, options)?, false))
 }
 
-/// Reads a CSV in either layout (see [`read_xlsx_any`]); a five-column CSV is one section, named
-/// after the programme.
+/// Reads a CSV in either layout (see [`read_xlsx_any`]); an organisation's table in a CSV is one
+/// section, named after the programme, unless its rows say otherwise.
 pub fn read_csv_any(
     bytes: &[u8],
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
+    options: &TableOptions,
 ) -> Result<(ReportDocument, bool), Problems> {
     let rows = csv_rows(bytes)?;
-    if has_id_columns(&rows) || !is_five_column(&as_cells(&rows)) {
+    if has_id_columns(&rows) {
         return Ok((read_rows(&rows, &Source::Csv, vocabulary, meta)?, true));
     }
     let section = if meta.title.is_empty() { "Tiltak".to_owned() } else { meta.title.clone() };
-    let table = SourceTable { source: Source::Csv, section, rows: as_cells(&rows) };
-    Ok((read_tables(&[table], vocabulary, meta)?, false))
+    let rows = rows.iter().map(|r| r.iter().map(|c| CellText::from(c.as_str())).collect()).collect();
+    let table = Table { source: Source::Csv, section, rows };
+    Ok((read_tables(&[table], vocabulary, meta, options)?, false))
 }
 
 struct RowData {
@@ -326,6 +355,8 @@ struct RowCells<'a> {
     row: usize,
     cells: &'a [String],
     col: &'a HashMap<Column, (usize, String)>,
+    /// The columns of the organisation's own fields: (index, heading).
+    fields: &'a [(usize, String)],
 }
 
 impl RowCells<'_> {
@@ -425,6 +456,14 @@ fn read_row(r: &RowCells<'_>, vocabulary: &Vocabulary) -> Result<RowData, Proble
                 description: r.get(Column::Description),
                 continuation: Continuation { decision, comment: r.get(Column::Comment) },
                 version: r.number(Column::Version)?.map(i64::from),
+                fields: r
+                    .fields
+                    .iter()
+                    .filter_map(|(i, h)| {
+                        let v = r.cells.get(*i)?.trim();
+                        (!v.is_empty()).then(|| (h.clone(), v.to_owned()))
+                    })
+                    .collect(),
             },
             ..Default::default()
         },
@@ -441,9 +480,15 @@ pub fn read_rows(
     let header =
         rows.first().ok_or_else(|| Problem::new(source.whole(), Message::new("file-sheet-empty")))?;
     let mut col: HashMap<Column, (usize, String)> = HashMap::new();
+    // A heading that is none of Tiltak's columns (or one of them a second time) is a field.
+    let mut fields: Vec<(usize, String)> = Vec::new();
     for (i, h) in header.iter().enumerate() {
-        if let Some(c) = Column::find(h) {
-            col.entry(c).or_insert((i, h.trim().to_owned()));
+        match Column::find(h) {
+            Some(c) if !col.contains_key(&c) => {
+                col.insert(c, (i, h.trim().to_owned()));
+            }
+            _ if !h.trim().is_empty() => fields.push((i, h.trim().to_owned())),
+            _ => {}
         }
     }
     let missing: Vec<Problem> = Column::REQUIRED
@@ -470,7 +515,7 @@ pub fn read_rows(
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        match read_row(&RowCells { source, row: i + 1, cells: r, col: &col }, vocabulary) {
+        match read_row(&RowCells { source, row: i + 1, cells: r, col: &col, fields: &fields }, vocabulary) {
             Ok(d) => data.push(d),
             Err(p) if problems.len() < MAX_PROBLEMS => problems.push(p),
             Err(_) => {}

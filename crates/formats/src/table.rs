@@ -1,222 +1,427 @@
-//! The five-column table as people keep it in Word or a spreadsheet — area, measure, status,
-//! description, continuation — read into a status report. Headings are matched case-insensitively,
-//! in Norwegian or English and in any order; an empty or merged area cell continues the area above;
-//! a bulleted measure is a sub-measure of the measure above. Each table is a section (titled by the
-//! heading before it, or the sheet's name). All or nothing: an error names the table, row and column.
+//! One table model for every tabular file — a Word table, a sheet, a CSV — and one step that
+//! turns a table into the programme's tree through a [`Mapping`] of its columns, whatever the
+//! source. The heading row may sit below title rows; a row with one filled cell (merged across,
+//! or outside the area and measure columns) starts a section; an empty or merged area cell
+//! continues the area above; a bulleted measure is a sub-measure of the measure above. Each table
+//! is a section of its own unless its rows or a section column say otherwise. All or nothing: an
+//! error names the table, row and column.
 
 use std::collections::BTreeMap;
 
+use tiltak_core::fields::guess_kind;
+use tiltak_core::round::{Continuation, Decision, DecisionKind};
 use tiltak_core::status::Vocabulary;
 use tiltak_core::{
-    Area, Measure, MeasureId, Programme, RoundInfo, Section, Status, StatusEntry, StatusReport,
+    Area, FieldDef, Measure, MeasureId, Programme, RoundInfo, Section, Status, StatusEntry, StatusReport,
 };
-
 use tiltak_i18n::Message;
 
 use crate::document::{Problem, Problems, ReportDocument, Source, Warning};
+use crate::labels::decision_kind_from_cell;
+use crate::mapping::{ColumnInfo, Layout, Mapping, StatusLabel, TableOptions, Target, heading_key, suggest};
 use crate::spreadsheet::SheetMeta;
 
 /// One cell as read: its paragraphs joined by line breaks.
 #[derive(Debug, Clone, Default)]
 pub struct CellText {
     pub text: String,
-    /// A vertically merged cell that continues the one above (Word's `vMerge`).
+    /// A vertically merged cell that continues the one above (Word's `vMerge`, a sheet's merge).
     pub continues: bool,
     /// The measure is a bulleted or indented item: a sub-measure, this many levels down.
     pub depth: usize,
+    /// How many columns the cell covers (merged across); 1 for most.
+    pub span: usize,
 }
 
 impl From<&str> for CellText {
     fn from(s: &str) -> Self {
-        CellText { text: s.to_owned(), ..Default::default() }
+        CellText { text: s.to_owned(), span: 1, ..Default::default() }
     }
 }
 
-/// A table with its header row first.
+/// A table as found in a file: every row, title rows above the headings included.
 #[derive(Debug, Clone)]
-pub struct SourceTable {
+pub struct Table {
     /// Where the table is ("table 2", "sheet Klima"), for messages.
     pub source: Source,
-    /// The section the table holds.
+    /// The section the table holds unless its rows say otherwise: the heading above a Word
+    /// table, a sheet's name.
     pub section: String,
     pub rows: Vec<Vec<CellText>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Area,
-    Measure,
-    Status,
-    Description,
-    Continuation,
+/// Title rows above the headings are looked for in this many rows.
+const HEADING_ROWS: usize = 10;
+const MAX_PROBLEMS: usize = 50;
+
+fn filled(row: &[CellText]) -> usize {
+    row.iter().filter(|c| !c.text.trim().is_empty()).count()
 }
 
-/// Which column a heading names, if any.
-fn column_of(heading: &str) -> Option<Column> {
-    let h = heading.trim().trim_end_matches(['?', ':']).trim().to_lowercase();
-    let starts = |words: &[&str]| words.iter().any(|w| h.starts_with(w));
-    if starts(&["innsatsområde", "område", "tverrgående", "tema", "focus area", "area", "theme"]) {
-        Some(Column::Area)
-    } else if starts(&["tiltak", "measure"]) {
-        Some(Column::Measure)
-    } else if starts(&["status"]) {
-        Some(Column::Status)
-    } else if starts(&["beskrivelse", "fremdrift", "description", "progress"]) {
-        Some(Column::Description)
-    } else if starts(&[
-        "bør videreføres",
-        "videreføres",
-        "videreføring",
-        "continue",
-        "continuation",
-        "kommentar",
-        "comment",
-    ]) {
-        Some(Column::Continuation)
-    } else {
-        None
+/// The heading row: the first of the first rows with two filled cells or more (and, with a
+/// person's mapping, every heading it names).
+fn heading_row(table: &Table, named: Option<&[(Target, String)]>) -> Option<usize> {
+    table.rows.iter().take(HEADING_ROWS).position(|row| {
+        filled(row) >= 2
+            && named.is_none_or(|named| {
+                let keys: Vec<String> = row.iter().map(|c| heading_key(&c.text)).collect();
+                named.iter().any(|(_, h)| keys.contains(&heading_key(h)))
+            })
+    })
+}
+
+/// A table's headings (by column) and the values below them, section rows left out.
+struct Found<'a> {
+    table: &'a Table,
+    at: usize,
+    headings: Vec<String>,
+}
+
+impl Found<'_> {
+    fn values(&self) -> Vec<Vec<String>> {
+        let mut out = vec![Vec::new(); self.headings.len()];
+        for row in self.table.rows.iter().skip(self.at + 1).filter(|r| filled(r) >= 2) {
+            for (i, col) in out.iter_mut().enumerate() {
+                col.push(row.get(i).map(|c| c.text.trim().to_owned()).unwrap_or_default());
+            }
+        }
+        out
     }
 }
 
-/// The columns of a header row, or `None` when it is not a five-column table's header.
-fn header_columns(row: &[CellText]) -> Option<BTreeMap<usize, Column>> {
-    let found: BTreeMap<usize, Column> =
-        row.iter().enumerate().filter_map(|(i, c)| Some((i, column_of(&c.text)?))).collect();
-    let has = |c: Column| found.values().any(|v| *v == c);
-    (has(Column::Measure) && has(Column::Status) && has(Column::Description)).then_some(found)
+/// The headings found in the tables, for a message when no columns could be told.
+fn headings_message(found: &[Found<'_>], suggestion: &str) -> Message {
+    let mut all: Vec<String> = Vec::new();
+    for f in found {
+        for h in f.headings.iter().filter(|h| !h.trim().is_empty()) {
+            if !all.contains(h) {
+                all.push(h.clone());
+            }
+        }
+    }
+    Message::new("file-no-mapping").arg("headings", all.join(", ")).arg("columns", suggestion)
 }
 
-/// Whether `rows` starts with a five-column header (a table worth reading).
-pub fn is_five_column(rows: &[Vec<CellText>]) -> bool {
-    rows.first().is_some_and(|r| header_columns(r).is_some())
-}
-
-pub const EXPECTED_HEADINGS: &str = "Tiltak/Measure, Status and Beskrivelse/Description \
-     (and optionally Innsatsområde/Area and Bør videreføres/Continue)";
-
-/// Reads the tables into one report; `meta` gives year, round and title when the caller knows them.
+/// Reads the tables into one report; `meta` gives year, round and title when the caller knows
+/// them (else a title row "Status – {programme} – {round}" may).
 pub fn read_tables(
-    tables: &[SourceTable],
+    tables: &[Table],
     vocabulary: &Vocabulary,
     meta: &SheetMeta,
+    options: &TableOptions,
 ) -> Result<ReportDocument, Problems> {
+    let mut meta = meta.clone();
+    let named = options.columns.as_deref();
+    let mut found = Vec::new();
+    for table in tables {
+        let Some(at) = heading_row(table, named) else { continue };
+        for row in &table.rows[..at] {
+            for cell in row.iter().filter(|c| !c.text.trim().is_empty()) {
+                if let Some((programme, round, year)) = parse_report_title(&cell.text) {
+                    if meta.title.is_empty() {
+                        meta.title = programme;
+                    }
+                    meta.round = meta.round.or(Some(round));
+                    meta.year = meta.year.or(year);
+                }
+            }
+        }
+        let headings = table.rows[at].iter().map(|c| c.text.trim().to_owned()).collect();
+        found.push(Found { table, at, headings });
+    }
+    if found.is_empty() {
+        return Err(Problem::file(Message::new("file-no-table")).into());
+    }
+    if meta.date.is_none()
+        && let (Some(round), Some(year)) = (&meta.round, meta.year)
+    {
+        meta.date = crate::report_text::date_from_label(round, year);
+    }
     let year = meta.year.ok_or_else(|| Problem::file(Message::new("file-no-year")))?;
     let round = meta.round.clone().ok_or_else(|| Problem::file(Message::new("file-no-round")))?;
-    if tables.is_empty() {
-        return Err(Problem::file(Message::new("file-no-table").arg("headings", EXPECTED_HEADINGS)).into());
+
+    // Each table's columns: the person's, or the suggestion (tables it is unsure of are left out
+    // when another one is sure).
+    let mut targets: Vec<Vec<Target>> = Vec::new();
+    match named {
+        Some(named) => {
+            let mut problems = Vec::new();
+            if !named.iter().any(|(t, _)| *t == Target::Measure) {
+                problems.push(Problem::file(Message::new("mapping-no-measure")));
+            }
+            for (_, h) in named {
+                if !found.iter().any(|f| f.headings.iter().any(|x| heading_key(x) == heading_key(h))) {
+                    let all = headings_message(&found, "");
+                    let m = Message::new("mapping-heading-missing")
+                        .arg("heading", h)
+                        .arg("headings", all.args[0].1.clone());
+                    problems.push(Problem::file(m));
+                }
+            }
+            if !problems.is_empty() {
+                return Err(Problems(problems));
+            }
+            for f in &found {
+                targets.push(
+                    f.headings
+                        .iter()
+                        .map(|h| {
+                            named
+                                .iter()
+                                .find(|(_, n)| heading_key(n) == heading_key(h))
+                                .map_or(if h.is_empty() { Target::Skip } else { Target::Field }, |(t, _)| *t)
+                        })
+                        .collect(),
+                );
+            }
+        }
+        None => {
+            let mut suggestions: Vec<(Vec<Target>, bool)> =
+                found.iter().map(|f| suggest(&f.headings, &f.values(), vocabulary)).collect();
+            if options.best_guess && !suggestions.iter().any(|(_, sure)| *sure) {
+                // Every table as guessed, the first filled column the measure where none is.
+                for (f, (t, sure)) in found.iter().zip(suggestions.iter_mut()) {
+                    if !t.contains(&Target::Measure)
+                        && let Some(i) = (0..t.len()).find(|i| t[*i] == Target::Field && !f.headings[*i].is_empty())
+                    {
+                        t[i] = Target::Measure;
+                    }
+                    *sure = t.contains(&Target::Measure);
+                }
+            }
+            if !suggestions.iter().any(|(_, sure)| *sure) {
+                let (first, (t, _)) = (&found[0], &suggestions[0]);
+                let mut line: Vec<(Target, String)> = first
+                    .headings
+                    .iter()
+                    .zip(t)
+                    .filter(|(h, t)| !h.is_empty() && t.is_unique())
+                    .map(|(h, t)| (*t, h.clone()))
+                    .collect();
+                if !line.iter().any(|(t, _)| *t == Target::Measure)
+                    && let Some(h) = first.headings.iter().find(|h| !h.is_empty() && !line.iter().any(|(_, x)| x == *h))
+                {
+                    line.insert(0, (Target::Measure, h.clone()));
+                }
+                return Err(Problem::file(headings_message(&found, &Mapping::columns_line(&line))).into());
+            }
+            let mut kept = Vec::new();
+            for (f, (t, sure)) in found.into_iter().zip(suggestions) {
+                if sure {
+                    kept.push(f);
+                    targets.push(
+                        t.into_iter()
+                            .zip(&kept.last().expect("pushed").headings)
+                            .map(|(t, h)| if h.is_empty() { Target::Skip } else { t })
+                            .collect(),
+                    );
+                }
+            }
+            found = kept;
+        }
     }
+    let mapping = Mapping { columns: Vec::new(), statuses: options.statuses.clone() };
+
+    let mut layout = Layout { suggested: named.is_none(), ..Default::default() };
+    for (f, t) in found.iter().zip(&targets) {
+        let values = f.values();
+        for (i, h) in f.headings.iter().enumerate() {
+            if h.is_empty() || layout.columns.iter().any(|c| heading_key(&c.heading) == heading_key(h)) {
+                continue;
+            }
+            let example = values[i].iter().find(|v| !v.is_empty()).cloned().unwrap_or_default();
+            layout.columns.push(ColumnInfo { heading: h.clone(), target: t[i], example });
+        }
+    }
+
     let mut problems = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
     let mut rows_read: Vec<usize> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
-    for table in tables {
-        let Some(header) = table.rows.first() else { continue };
-        let columns = header_columns(header).ok_or_else(|| {
-            Problem::new(
-                table.source.row(1),
-                Message::new("file-headings").arg("headings", EXPECTED_HEADINGS),
-            )
-        })?;
-        let get = |row: &[CellText], c: Column| -> CellText {
-            columns.iter().find(|(_, v)| **v == c).and_then(|(i, _)| row.get(*i).cloned()).unwrap_or_default()
+    // Field values as read, by field heading, to guess each field's kind once all are read.
+    let mut field_values: Vec<(String, Vec<String>)> = Vec::new();
+    for (f, columns) in found.iter().zip(&targets) {
+        let table = f.table;
+        let get = |row: &[CellText], t: Target| -> CellText {
+            columns.iter().position(|c| *c == t).and_then(|i| row.get(i).cloned()).unwrap_or_default()
         };
-        let heading = |c: Column| {
-            columns.iter().find(|(_, v)| **v == c).map(|(i, _)| header[*i].text.clone()).unwrap_or_default()
-        };
-        let section_at = match sections.iter().position(|s| s.title == table.section) {
+        let heading = |t: Target| columns.iter().position(|c| *c == t).map(|i| f.headings[i].clone()).unwrap_or_default();
+        let mut section_at = match sections.iter().position(|s| s.title == table.section) {
             Some(i) => i,
             None => {
                 sections.push(Section { title: table.section.clone(), ..Default::default() });
                 sections.len() - 1
             }
         };
-        let section = &mut sections[section_at];
-        let mut in_area = !section.areas.is_empty();
-        for (i, row) in table.rows.iter().enumerate().skip(1) {
+        let mut in_area = !sections[section_at].areas.is_empty();
+        for (i, row) in table.rows.iter().enumerate().skip(f.at + 1) {
             let number = i + 1;
-            let at = |c: Column| table.source.cell(number, &heading(c));
-            if row.iter().all(|c| c.text.trim().is_empty()) {
+            let at = |t: Target| table.source.cell(number, &heading(t));
+            let n = filled(row);
+            if n == 0 {
                 continue;
             }
-            let area = get(row, Column::Area);
-            let title = get(row, Column::Measure);
-            let status_text = get(row, Column::Status).text.trim().to_owned();
-            let description = get(row, Column::Description).text.trim().to_owned();
-            let comment = get(row, Column::Continuation).text.trim().to_owned();
+            // A section row: one filled cell across the row, or outside the area and measure.
+            if n == 1 {
+                let (c, cell) = row.iter().enumerate().find(|(_, c)| !c.text.trim().is_empty()).expect("one");
+                let target = columns.get(c).copied().unwrap_or(Target::Skip);
+                if cell.span > 1 || !matches!(target, Target::Area | Target::Measure | Target::Section) {
+                    let title = cell.text.trim().to_owned();
+                    section_at = match sections.iter().position(|s| s.title == title) {
+                        Some(i) => i,
+                        None => {
+                            sections.push(Section { title, ..Default::default() });
+                            sections.len() - 1
+                        }
+                    };
+                    in_area = !sections[section_at].areas.is_empty();
+                    continue;
+                }
+            }
+            let section_cell = get(row, Target::Section);
+            let section_title = section_cell.text.trim();
+            if !section_title.is_empty() && !section_cell.continues && sections[section_at].title != section_title {
+                section_at = match sections.iter().position(|s| s.title == section_title) {
+                    Some(i) => i,
+                    None => {
+                        sections.push(Section { title: section_title.to_owned(), ..Default::default() });
+                        sections.len() - 1
+                    }
+                };
+                in_area = !sections[section_at].areas.is_empty();
+            }
+            let section = &mut sections[section_at];
+            let area = get(row, Target::Area);
+            let title = get(row, Target::Measure);
+            let status_text = get(row, Target::Status).text.trim().to_owned();
+            let description = get(row, Target::Description).text.trim().to_owned();
+            let mut comment = get(row, Target::ContinuationComment).text.trim().to_owned();
+            let decision_text = get(row, Target::Decision).text.trim().to_owned();
+            let owner = get(row, Target::Owner).text.trim().to_owned();
             let area_title = area.text.trim();
             if !area_title.is_empty() && !area.continues {
                 if section.areas.last().is_none_or(|a| a.title != area_title) {
-                    section.areas.push(Area {
-                        title: area_title.to_owned(),
-                        owner: None,
-                        measures: Vec::new(),
-                    });
+                    section.areas.push(Area { title: area_title.to_owned(), owner: None, measures: Vec::new() });
                 }
                 in_area = true;
             }
-            let measure_title = title.text.trim().trim_start_matches(['•', '·', '-', '–', '*', '▪']).trim();
+            let bullets = ['•', '·', '-', '–', '*', '▪'];
+            let measure_title = title.text.trim().trim_start_matches(bullets).trim();
             if measure_title.is_empty() {
-                if status_text.is_empty() && description.is_empty() && comment.is_empty() {
-                    continue; // an area with no measures yet
+                let others = columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| !matches!(t, Target::Area | Target::Section | Target::Skip))
+                    .any(|(c, _)| row.get(c).is_some_and(|x| !x.text.trim().is_empty()));
+                if others {
+                    problems.push(Problem::new(at(Target::Measure), Message::new("file-row-without-measure")));
                 }
-                problems.push(Problem::new(at(Column::Measure), Message::new("file-row-without-measure")));
-                continue;
+                continue; // else an area with no measures yet
+            }
+            let mut fields = BTreeMap::new();
+            for (c, t) in columns.iter().enumerate() {
+                if *t == Target::Field
+                    && let Some(v) = row.get(c).map(|x| x.text.trim()).filter(|v| !v.is_empty())
+                {
+                    fields.insert(f.headings[c].clone(), v.to_owned());
+                }
             }
             let status = if status_text.is_empty() {
                 Status::None
+            } else if let Some(kind) = vocabulary.match_label(&status_text).or_else(|| vocabulary.get(&status_text)) {
+                Status::Reported { key: kind.key.clone(), label: status_text.clone() }
             } else {
-                match vocabulary.match_label(&status_text).or_else(|| vocabulary.get(&status_text)) {
-                    Some(kind) => Status::Reported { key: kind.key.clone(), label: status_text.clone() },
+                let key = mapping.status_key(&status_text).map(str::to_owned).or_else(|| {
+                    options.suggest_statuses.then(|| crate::mapping::suggest_status(&status_text, vocabulary)).flatten()
+                });
+                let key = key.filter(|k| vocabulary.get(k).is_some());
+                match layout.statuses.iter_mut().find(|s| s.label == status_text) {
+                    Some(s) => s.count += 1,
                     None => {
-                        let labels: Vec<&str> = vocabulary.kinds.iter().map(|k| k.label.as_str()).collect();
-                        problems.push(Problem::new(
-                            at(Column::Status),
-                            Message::new("file-status-unknown")
-                                .arg("value", &status_text)
-                                .arg("labels", labels.join(", ")),
-                        ));
-                        continue;
+                        if key.is_none() {
+                            warnings.push(Warning {
+                                line: number,
+                                message: Message::new("warn-status-unknown").arg("value", &status_text),
+                            });
+                        }
+                        layout.statuses.push(StatusLabel { label: status_text.clone(), count: 1, key: key.clone() })
+                    }
+                }
+                match key {
+                    Some(key) => Status::Reported { key, label: status_text.clone() },
+                    None => {
+                        // Kept as written, under its heading, for a person to map later.
+                        fields.insert(heading(Target::Status), status_text.clone());
+                        Status::None
                     }
                 }
             };
-            let depth = if title.depth > 0
-                || title.text.trim_start().starts_with(['•', '·', '-', '–', '*', '▪'])
-            {
-                title.depth.max(1)
+            let decision = if decision_text.is_empty() {
+                Decision::Undecided
             } else {
-                0
+                match decision_kind_from_cell(&decision_text) {
+                    Some(DecisionKind::Yes) => Decision::Yes,
+                    Some(DecisionKind::No) => Decision::No,
+                    _ => {
+                        // Said in words: read with the comment's phrases ("Ja, men …").
+                        comment = if comment.is_empty() { decision_text } else { format!("{decision_text} {comment}") };
+                        Decision::Undecided
+                    }
+                }
             };
+            for (name, value) in &fields {
+                match field_values.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, v)) => v.push(value.clone()),
+                    None => field_values.push((name.clone(), vec![value.clone()])),
+                }
+            }
+            let depth = if title.depth > 0 || title.text.trim_start().starts_with(bullets) { title.depth.max(1) } else { 0 };
             let measure = Measure {
                 title: measure_title.to_owned(),
+                owner: Some(owner).filter(|o| !o.is_empty()),
                 entry: StatusEntry {
                     status,
                     description,
-                    continuation: tiltak_core::round::Continuation { comment, ..Default::default() },
+                    continuation: Continuation { decision, comment },
                     version: None,
+                    fields,
                 },
                 ..Default::default()
             };
-            let container = if in_area {
-                &mut section.areas.last_mut().expect("in an area").measures
-            } else {
-                &mut section.measures
-            };
+            let container =
+                if in_area { &mut section.areas.last_mut().expect("in an area").measures } else { &mut section.measures };
             if place(container, measure, depth).is_err() {
-                problems.push(Problem::new(at(Column::Measure), Message::new("file-bullet-alone")));
+                problems.push(Problem::new(at(Target::Measure), Message::new("file-bullet-alone")));
                 continue;
             }
             rows_read.push(number);
         }
     }
     if !problems.is_empty() {
-        problems.truncate(50);
+        problems.truncate(MAX_PROBLEMS);
         return Err(Problems(problems));
+    }
+    sections.retain(|s| !s.measures.is_empty() || !s.areas.is_empty());
+    // Each field's kind from its values; the values then kept in the kind's one spelling.
+    for (name, values) in &field_values {
+        let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+        let (kind, choices) = guess_kind(name, &refs);
+        layout.fields.push(FieldDef { name: name.clone(), kind, choices, in_report: false });
     }
     let mut programme = Programme {
         year,
         title: if meta.title.is_empty() { year.to_string() } else { meta.title.clone() },
         sections,
     };
+    programme.for_each_measure_mut(|m| {
+        for (name, value) in m.entry.fields.iter_mut() {
+            if let Some(def) = layout.fields.iter().find(|d| d.name == *name)
+                && let Ok(v) = def.check(value)
+            {
+                *value = v;
+            }
+        }
+    });
     programme.assign_ids();
     if programme.measure_count() == 0 {
         return Err(Problem::file(Message::new("file-tables-empty")).into());
@@ -234,6 +439,7 @@ pub fn read_tables(
         },
         warnings,
         source_lines,
+        layout: Some(layout),
     })
 }
 

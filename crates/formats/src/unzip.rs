@@ -117,7 +117,7 @@ mod tests {
         assert!(matches!(check(&bomb), Err(UnzipError::TooLarge { .. })));
         let v = tiltak_core::Vocabulary::default_nb();
         let meta = crate::spreadsheet::SheetMeta::default();
-        let e = crate::docx::read(&bomb, &v, &meta).unwrap_err();
+        let e = crate::docx::read(&bomb, &v, &meta, &Default::default()).unwrap_err();
         assert!(e.to_string().contains("more than 50 MB"), "{e}");
         let e = crate::spreadsheet::read_xlsx(&bomb, &v, &meta).unwrap_err();
         assert!(e.to_string().contains("more than 50 MB"), "{e}");

@@ -165,6 +165,18 @@ pub struct ImportArgs {
     /// The round's date, YYYY-MM-DD (default: from the label).
     #[arg(long)]
     pub date: Option<String>,
+    /// Which column of a table holds what, `TARGET=HEADING` comma-separated, e.g.
+    /// "area=Nämnd,measure=Uppdrag,status=Status". Targets: section, area, measure, status,
+    /// description, decision, continuation_comment, owner, field, skip. Headings match whatever
+    /// the case and spacing; a column not named is kept as a field of the organisation's own.
+    /// Without it, a saved import profile for the same headings is used, or Tiltak's suggestion.
+    #[arg(long)]
+    pub columns: Option<String>,
+    /// Status labels the organisation's vocabulary does not know, `LABEL=KEY` comma-separated,
+    /// e.g. "AVSLUTAT=done,PÅGÅENDE=ongoing". A label left unmapped is kept as written in a field,
+    /// and its measure has no status (a warning names it).
+    #[arg(long)]
+    pub statuses: Option<String>,
     /// Read and show, save nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -115,6 +115,7 @@ fn report(org: &str, year: i32, round: usize, measures: usize, seed: u64) -> Sta
                             description: format!("{} {}", rng.sentence(14), rng.sentence(10)),
                             continuation: Continuation { decision, comment },
                             version: None,
+                            fields: Default::default(),
                         },
                         ..Default::default()
                     }

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use tiltak_core::round::parse_iso_date;
 use tiltak_core::{Language, Organisation, OrganisationSlug, Vocabulary};
-use tiltak_db::{Db, IdSource, OnExisting, Owners};
+use tiltak_db::{Db, IdSource, ImportProfile, OnExisting, Owners};
 use tiltak_formats::import::{self, FileKind, ImportMeta, Imported};
+use tiltak_formats::mapping::{Mapping, TableOptions};
 use tiltak_formats::{ReportDocument, json};
 
 use crate::cli::{ImportArgs, OutputFormat};
@@ -36,9 +37,30 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         round: args.round.clone(),
         date,
     };
-    let Imported { mut doc, ids_are_the_programmes } =
-        import::read(FileKind::from_name(&file), &bytes, &vocabulary, &meta)
-            .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    // The columns: as given, else the profile saved for the same headings, else the suggestion.
+    let given = args.columns.as_deref().map(Mapping::parse_columns).transpose().map_err(|m| anyhow::anyhow!("--columns: {m}"))?;
+    let statuses = args
+        .statuses
+        .as_deref()
+        .map(|s| Mapping::parse_statuses(s, &vocabulary))
+        .transpose()
+        .map_err(|m| anyhow::anyhow!("--statuses: {m}"))?
+        .unwrap_or_default();
+    let mut options = TableOptions { columns: given.clone(), statuses, ..Default::default() };
+    let kind = FileKind::from_name(&file);
+    let mut read = import::read(kind, &bytes, &vocabulary, &meta, &options);
+    if given.is_none()
+        && let (Some(db), Some(org)) = (&db, &org)
+        && let Some(key) = read.as_ref().ok().and_then(|i| i.doc.layout.as_ref()).map(|l| l.key())
+        && let Some(profile) = db.import_profile(org.id, &key).await?
+    {
+        options.columns = Some(Mapping::parse_columns(&profile.columns).map_err(|m| anyhow::anyhow!("{m}"))?);
+        if args.statuses.is_none() {
+            options.statuses = Mapping::parse_statuses(&profile.statuses, &vocabulary).unwrap_or_default();
+        }
+        read = import::read(kind, &bytes, &vocabulary, &meta, &options);
+    }
+    let Imported { mut doc, ids_are_the_programmes } = read.map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let ids = if ids_are_the_programmes { IdSource::Document } else { IdSource::Place };
     if doc.title.chars().all(|c| c.is_ascii_digit()) {
         // A CSV or a bare Word table does not carry the programme's title: keep the one it has.
@@ -77,6 +99,27 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         .import_report(&organisation, &doc, ids, owners, on_existing)
         .await
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    // A table of the organisation's own: its fields are added to the organisation's, and a
+    // mapping given on the command line is kept as the profile for the next file.
+    if let Some(layout) = &doc.layout {
+        if let Some(org_row) = db.organisation(slug.as_str()).await? {
+            let profile = ImportProfile {
+                columns: Mapping::columns_line(&layout.columns()),
+                statuses: Mapping::statuses_line(&layout.statuses()),
+            };
+            let known = db.import_profile(org_row.id, &layout.key()).await?;
+            let profile = if args.columns.is_some() || known.is_some() { Some(profile) } else { None };
+            db.save_import_setup(
+                org_row.id,
+                &layout.key(),
+                profile.as_ref(),
+                &layout.fields,
+                &[],
+                "import",
+            )
+            .await?;
+        }
+    }
     let verb = if saved.replaced_round { "Replaced" } else { "Imported" };
     match args.format {
         OutputFormat::Json => println!(

@@ -146,6 +146,7 @@ fn measure(rng: &mut Rng, umbrella: bool, has_above: bool) -> Measure {
             description,
             continuation: Continuation { decision, comment },
             version: None,
+            fields: Default::default(),
         },
         children,
         ..Default::default()

@@ -29,7 +29,7 @@ fn the_report_reads_back_to_the_same_programme_and_the_same_bytes() {
     let bytes = docx::write_report(&report, &v, &nb()).unwrap();
     assert_eq!(bytes, docx::write_report(&report, &v, &nb()).unwrap(), "same input, same bytes");
     let meta = SheetMeta { organisation: "osloregionen".into(), ..Default::default() };
-    let back = docx::read(&bytes, &v, &meta).unwrap();
+    let back = docx::read(&bytes, &v, &meta, &Default::default()).unwrap();
     assert_eq!(back.report, report, "title, round, sections, areas, sub-measures and decisions");
 }
 
@@ -116,7 +116,7 @@ fn a_hand_made_table_in_any_column_order_reads_with_bullets_as_sub_measures() {
         ["Gjennomført", "• Første del", "", "Ferdig", ""],
         ["", "Nytt tiltak", "Nei", "", "Energi:"],
     ]);
-    let doc = docx::read(&bytes, &Vocabulary::default_nb(), &meta()).unwrap();
+    let doc = docx::read(&bytes, &Vocabulary::default_nb(), &meta(), &Default::default()).unwrap();
     let s = &doc.sections[0];
     assert_eq!(s.title, "Klima");
     assert_eq!(s.areas.len(), 2);
@@ -131,23 +131,26 @@ fn a_hand_made_table_in_any_column_order_reads_with_bullets_as_sub_measures() {
 #[test]
 fn bad_tables_name_the_table_row_and_column() {
     let v = Vocabulary::default_nb();
-    let e = docx::read(
+    let doc = docx::read(
         &table_docx(&[["Tiltak", "Status", "Beskrivelse", "", ""], ["A", "Nesten ferdig", "x", "", ""]]),
         &v,
         &meta(),
+        &Default::default(),
     )
-    .unwrap_err();
-    assert_eq!(e.first().place.to_string(), "table 1, row 2, column Status");
-    assert!(e.first().message.to_string().contains("«Nesten ferdig» is not a status"), "{e}");
-    let e = docx::read(&table_docx(&[["Navn", "Dato", "", "", ""], ["A", "B", "", "", ""]]), &v, &meta())
+    .unwrap();
+    assert!(doc.warnings[0].message.to_string().contains("«Nesten ferdig» is not a status"));
+    assert_eq!(doc.sections[0].measures[0].entry.fields["Status"], "Nesten ferdig");
+    let e = docx::read(&table_docx(&[["Navn", "Dato", "", "", ""], ["A", "B", "", "", ""]]), &v, &meta(), &Default::default())
         .unwrap_err();
-    assert!(e.to_string().contains("no table with the columns"), "{e}");
-    let e = docx::read(b"not a zip", &v, &meta()).unwrap_err();
+    assert!(e.to_string().contains("could not tell which column is the measure"), "{e}");
+    assert!(e.to_string().contains("Navn, Dato"), "{e}");
+    let e = docx::read(b"not a zip", &v, &meta(), &Default::default()).unwrap_err();
     assert!(e.to_string().contains("not a Word (DOCX) document"), "{e}");
     let e = docx::read(
         &table_docx(&[["Tiltak", "Status", "Beskrivelse", "", ""], ["• Under", "", "x", "", ""]]),
         &v,
         &meta(),
+        &Default::default(),
     )
     .unwrap_err();
     assert_eq!(e.first().place.to_string(), "table 1, row 2, column Tiltak");

@@ -171,6 +171,12 @@ pub struct ImportFile {
     pub round: Option<String>,
     /// The round's date (YYYY-MM-DD), when the file does not say.
     pub date: Option<String>,
+    /// For a table of the organisation's own: which column holds what, `TARGET=HEADING`
+    /// comma-separated (`area=Nämnd,measure=Uppdrag,status=Status`); without it, the profile saved
+    /// for the same headings, or Tiltak's suggestion.
+    pub columns: Option<String>,
+    /// Status labels the vocabulary does not know, `LABEL=KEY` comma-separated.
+    pub statuses: Option<String>,
 }
 
 /// Step one of an import: the file (the request's body, as is) is read and kept for an hour; the
@@ -209,6 +215,8 @@ pub async fn import_preview(
         year: q.year.unwrap_or_default(),
         round: q.round.unwrap_or_default(),
         date: q.date.unwrap_or_default(),
+        columns: q.columns.unwrap_or_default(),
+        statuses: q.statuses.unwrap_or_default(),
         ..Upload::default()
     };
     let preview = match import::read_and_keep(&app, &ctx, &mut upload).await? {

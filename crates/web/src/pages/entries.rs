@@ -3,13 +3,12 @@
 //! A save carries the version it started from; a stale save is refused with the other change shown.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use tiltak_core::round::{Continuation, Decision, DecisionKind, MergeTarget, StatusEntry};
-use tiltak_core::{MeasureId, Status};
+use tiltak_core::{FieldDef, FieldKind, Fields, MeasureId, Status};
 use tiltak_db::{EditableEntry, SaveEntryError};
 
 use super::report::ReportRow;
@@ -123,6 +122,64 @@ pub(crate) fn merge(
     (merged, conflicts)
 }
 
+/// One of the organisation's own fields in the form.
+pub struct FieldInput {
+    pub name: String,
+    /// For the input's id: the field's place in the list.
+    pub index: usize,
+    pub kind: FieldKind,
+    pub choices: Vec<String>,
+    pub value: String,
+    pub orig: String,
+}
+
+impl FieldInput {
+    pub fn is_kind(&self, k: &str) -> bool {
+        self.kind.key() == k
+    }
+
+    pub fn chosen(&self, c: &str) -> bool {
+        self.value == c
+    }
+}
+
+/// The form's own fields as sent: `f:NAME` the value, `o:NAME` the value it started from.
+pub(crate) fn fields_sent(body: &[u8]) -> (Fields, Fields) {
+    let (mut mine, mut base) = (Fields::new(), Fields::new());
+    for (k, v) in form_urlencoded::parse(body) {
+        let v = v.replace("\r\n", "\n").trim().to_owned();
+        if let Some(name) = k.strip_prefix("f:") {
+            mine.insert(name.to_owned(), v);
+        } else if let Some(name) = k.strip_prefix("o:") {
+            base.insert(name.to_owned(), v);
+        }
+    }
+    (mine, base)
+}
+
+/// Merges the fields a form sent with what was saved since, as [`merge`] does the entry's
+/// values: the merged fields and the names both sides changed differently.
+pub(crate) fn merge_fields(mine: &Fields, base: &Fields, theirs: &Fields) -> (Fields, Vec<String>) {
+    let mut merged = theirs.clone();
+    let mut conflicts = Vec::new();
+    for (name, m) in mine {
+        let t = theirs.get(name).cloned().unwrap_or_default();
+        let value = if *m == t {
+            m.clone()
+        } else if base.get(name) == Some(m) {
+            t
+        } else if base.get(name) == Some(&t) || base.get(name).is_none() && t.is_empty() {
+            m.clone()
+        } else {
+            conflicts.push(name.clone());
+            m.clone()
+        };
+        merged.insert(name.clone(), value);
+    }
+    merged.retain(|_, v| !v.is_empty());
+    (merged, conflicts)
+}
+
 /// The form's values and choices.
 pub struct FormView {
     pub action: String,
@@ -138,6 +195,8 @@ pub struct FormView {
     pub comment: String,
     /// The values the form started from, sent back as `orig_*`.
     pub orig: [String; 6],
+    /// The organisation's own fields: each with its value and the value the form started from.
+    pub fields: Vec<FieldInput>,
     pub statuses: Vec<(String, String)>,
     pub decisions: Vec<(&'static str, String)>,
     pub targets: Vec<(MeasureId, String)>,
@@ -203,6 +262,8 @@ pub(crate) struct Edit<'a> {
     pub round: &'a tiltak_db::RoundRow,
     pub id: MeasureId,
     pub vocabulary: tiltak_core::Vocabulary,
+    /// The organisation's own fields, edited beside the status.
+    pub fields: Vec<FieldDef>,
 }
 
 /// Checks the edit may happen: an editor only edits what their working groups own, and only in an
@@ -219,7 +280,8 @@ pub(crate) async fn load<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Edit<'a>
         return Err(AppError::conflict(Message::new("round-frozen")));
     }
     let vocabulary = app.db.vocabulary(org.id).await?;
-    Ok(Edit { ctx, org, programme, round, id, vocabulary })
+    let fields = app.db.custom_fields(org.id).await?;
+    Ok(Edit { ctx, org, programme, round, id, vocabulary, fields })
 }
 
 async fn form_view(app: &AppState, ctx: &Edit<'_>, e: &EditableEntry) -> AppResult<FormView> {
@@ -257,6 +319,22 @@ async fn form_view(app: &AppState, ctx: &Edit<'_>, e: &EditableEntry) -> AppResu
         merge_into,
         comment: e.entry.continuation.comment.clone(),
         orig: values_of(e),
+        fields: ctx
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, d)| {
+                let value = e.entry.fields.get(&d.name).cloned().unwrap_or_default();
+                FieldInput {
+                    name: d.name.clone(),
+                    index,
+                    kind: d.kind,
+                    choices: d.choices.clone(),
+                    orig: value.clone(),
+                    value,
+                }
+            })
+            .collect(),
         statuses,
         decisions,
         targets,
@@ -398,17 +476,41 @@ pub(crate) fn entry_from_form(
         description: f.description.trim().replace("\r\n", "\n"),
         continuation: Continuation { decision, comment: f.comment.trim().replace("\r\n", "\n") },
         version: None,
+        fields: current.entry.fields.clone(),
     })
+}
+
+/// The fields a person set, each checked against its kind, over those saved (a field the
+/// organisation no longer lists keeps its value); `Err` names the first that does not fit.
+pub(crate) fn fields_from_form(defs: &[FieldDef], saved: &Fields, merged: &Fields) -> Result<Fields, Message> {
+    let mut out = saved.clone();
+    for d in defs {
+        // A field the form did not send (an older form, the API) stays as saved.
+        let Some(v) = merged.get(&d.name) else { continue };
+        match d.check(v) {
+            Ok(v) if v.is_empty() => {
+                out.remove(&d.name);
+            }
+            Ok(v) => {
+                out.insert(d.name.clone(), v);
+            }
+            Err(e) => return Err(crate::i18n::field_error(&d.name, &e)),
+        }
+    }
+    Ok(out)
 }
 
 pub async fn update(
     State(app): State<AppState>,
     request_ctx: Ctx,
     headers: HeaderMap,
-    Form(f): Form<EntryForm>,
+    body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let htmx = is_htmx(&headers);
     let tr = request_ctx.tr;
+    let f: EntryForm = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| AppError::bad_request(Message::new("form-invalid").arg("detail", e)))?;
+    let (mine_fields, base_fields) = fields_sent(&body);
     let ctx = load(&app, &request_ctx).await?;
     let id = ctx.id;
     let current = app.db.editable_entry(ctx.programme.id, ctx.round.id, id).await?;
@@ -416,31 +518,46 @@ pub async fn update(
     let started_from = f.origins();
     // Saved from an older version: someone saved in between. Merge field by field.
     let mut conflicts = Vec::new();
+    let mut field_conflicts = Vec::new();
+    let mut fields_set = mine_fields.clone();
     if f.version != current.version {
         let (merged, both) = merge(f.values(), f.origins(), values_of(&current));
         f.set(merged);
         f.version = current.version;
         conflicts = both;
+        let (merged, both) = merge_fields(&mine_fields, &base_fields, &current.entry.fields);
+        fields_set = merged;
+        field_conflicts = both;
     }
     let with_user_values = |mut form: FormView, f: &EntryForm| {
         [form.status, form.description, form.decision, form.condition, form.merge_into, form.comment] =
             f.values();
+        for input in &mut form.fields {
+            if let Some(v) = mine_fields.get(&input.name) {
+                input.value = v.clone();
+            }
+        }
         came_from_mine(&request_ctx, &mut form, &f.from);
         form
     };
-    if !conflicts.is_empty() {
+    if !conflicts.is_empty() || !field_conflicts.is_empty() {
         let mut form = with_user_values(form_view(&app, &ctx, &current).await?, &f);
         form.version = current.version;
         let theirs = values_of(&current);
         let changed_by =
             app.db.changes(ctx.programme.id, Some(i64::from(id)), 1).await?.first().map(|c| c.actor.clone());
-        form.conflict = Some(Conflict {
-            who: changed_by.map(|w| tr.t1("stale-by", "who", w)).unwrap_or_default(),
-            fields: conflicts.iter().map(|&i| field_view(tr, &ctx, i, &theirs[i])).collect(),
-        });
+        let mut fields: Vec<(String, String)> = conflicts.iter().map(|&i| field_view(tr, &ctx, i, &theirs[i])).collect();
+        fields.extend(
+            field_conflicts.iter().map(|n| (n.clone(), current.entry.fields.get(n).cloned().unwrap_or_default())),
+        );
+        form.conflict = Some(Conflict { who: changed_by.map(|w| tr.t1("stale-by", "who", w)).unwrap_or_default(), fields });
         return respond(&app, htmx, StatusCode::CONFLICT, &ctx, form).await;
     }
-    let entry = match entry_from_form(&ctx, &current, &f) {
+    let entry = entry_from_form(&ctx, &current, &f).and_then(|mut e| {
+        e.fields = fields_from_form(&ctx.fields, &current.entry.fields, &fields_set)?;
+        Ok(e)
+    });
+    let entry = match entry {
         Ok(e) => e,
         Err(message) => {
             let mut form = with_user_values(form_view(&app, &ctx, &current).await?, &f);

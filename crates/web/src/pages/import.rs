@@ -5,7 +5,6 @@
 //! and a file of any size the preview takes can be saved.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -18,6 +17,7 @@ use tiltak_core::round::parse_iso_date;
 use tiltak_core::{Measure, MeasureId, Status, StatusReport};
 use tiltak_db::{IdSource, OnExisting, OrganisationRow, Owners};
 use tiltak_formats::import::{self, FileKind, ImportMeta, Imported};
+use tiltak_formats::mapping::{Mapping, TableOptions, Target};
 
 use super::{PageCtx, see_other};
 use crate::AppState;
@@ -45,6 +45,52 @@ pub struct Upload {
     /// "1": overwrite entries saved on the web since the file was made (the preview offers it).
     #[serde(default)]
     pub overwrite_newer: String,
+    /// A table's columns (`area=Nämnd,measure=Uppdrag`) and statuses (`AVSLUTAT=done`) as the
+    /// person chose them in the preview (or the API's query); empty: the saved profile or the
+    /// suggestion.
+    #[serde(default)]
+    pub columns: String,
+    #[serde(default)]
+    pub statuses: String,
+    /// The columns and statuses the preview showed: a confirmation with others shows the
+    /// preview again instead of saving what was not seen.
+    #[serde(default)]
+    pub previewed: String,
+    /// "1": keep the statuses mapped as aliases of the vocabulary.
+    #[serde(default)]
+    pub save_aliases: String,
+    /// "remap": read again with the chosen columns and statuses, and show it; save nothing.
+    #[serde(default)]
+    pub step: String,
+}
+
+impl Upload {
+    /// The preview form's own selects: `map:HEADING` → target, `st:LABEL` → status key (in the
+    /// order sent), written into `columns` and `statuses`.
+    fn take_selects(&mut self, body: &[u8]) {
+        let (mut columns, mut statuses) = (Vec::new(), Vec::new());
+        for (k, v) in form_urlencoded::parse(body) {
+            if let Some(heading) = k.strip_prefix("map:")
+                && let Some(t) = Target::parse(&v)
+            {
+                columns.push((t, heading.to_owned()));
+            } else if let Some(label) = k.strip_prefix("st:")
+                && !v.is_empty()
+            {
+                statuses.push((label.to_owned(), v.into_owned()));
+            }
+        }
+        if !columns.is_empty() {
+            self.columns = Mapping::columns_line(&columns);
+        }
+        if !statuses.is_empty() || !columns.is_empty() {
+            self.statuses = Mapping::statuses_line(&statuses);
+        }
+    }
+
+    fn mapping_line(&self) -> String {
+        format!("{}|{}", self.columns, self.statuses)
+    }
 }
 
 /// Files between their preview and their confirmation, kept on the server by a random id for
@@ -61,13 +107,15 @@ struct KeptFile {
     at: std::time::Instant,
     name: String,
     data: String,
+    /// The columns and statuses the preview read it with.
+    mapping: (String, String),
 }
 
 const KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 const KEPT_BYTES: usize = 96 * 1024 * 1024;
 
 impl Kept {
-    fn put(&self, user: i64, name: &str, data: &str) -> String {
+    fn put(&self, user: i64, name: &str, data: &str, mapping: (String, String)) -> String {
         let id = tiltak_db::random_token();
         let mut files = self.files.lock().expect("not poisoned");
         files.retain(|f| f.at.elapsed() < KEPT_FOR);
@@ -77,6 +125,7 @@ impl Kept {
             at: std::time::Instant::now(),
             name: name.to_owned(),
             data: data.to_owned(),
+            mapping,
         });
         while files.iter().map(|f| f.data.len()).sum::<usize>() > KEPT_BYTES && files.len() > 1 {
             files.remove(0);
@@ -85,12 +134,12 @@ impl Kept {
     }
 
     /// The file kept under `id` for this person, if it is still there.
-    fn get(&self, user: i64, id: &str) -> Option<(String, String)> {
+    fn get(&self, user: i64, id: &str) -> Option<(String, String, (String, String))> {
         let files = self.files.lock().expect("not poisoned");
         files
             .iter()
             .find(|f| f.id == id && f.user == user && f.at.elapsed() < KEPT_FOR)
-            .map(|f| (f.name.clone(), f.data.clone()))
+            .map(|f| (f.name.clone(), f.data.clone(), f.mapping.clone()))
     }
 
     fn forget(&self, id: &str) {
@@ -122,6 +171,28 @@ pub struct Preview {
     /// Measures the file would change that someone saved since the file was made: kept unless
     /// overwritten.
     pub newer: Vec<String>,
+    /// For a table of the organisation's own: its columns and statuses, to confirm or change.
+    pub layout: Option<LayoutView>,
+}
+
+/// A table's columns and unknown statuses as the preview shows them, with the choices.
+pub struct LayoutView {
+    /// (heading, target key, first value)
+    pub columns: Vec<(String, &'static str, String)>,
+    /// (key, label) of every target.
+    pub targets: Vec<(&'static str, String)>,
+    /// (label as written, measures with it, status key chosen or "")
+    pub statuses: Vec<(String, usize, String)>,
+    /// (key, label) of the vocabulary, "" first for "no status".
+    pub keys: Vec<(String, String)>,
+    /// (field name, kind as people read it) of the fields the import keeps.
+    pub fields: Vec<(String, String)>,
+    /// The columns were read with the profile saved for these headings.
+    pub profile: bool,
+    /// The columns were Tiltak's suggestion, to be checked.
+    pub suggested: bool,
+    pub columns_line: String,
+    pub statuses_line: String,
 }
 
 #[derive(Template)]
@@ -215,9 +286,15 @@ pub(crate) async fn read_and_keep(
 ) -> AppResult<Result<Preview, Refused>> {
     let (tr, org) = (ctx.tr, ctx.org()?);
     match read(app, tr, org, upload).await? {
-        Ok((imported, existing)) => {
+        Ok(Read { imported, existing, profile }) => {
             let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
-            upload.upload = app.uploads.put(user, &upload.name, &upload.data);
+            if let Some(l) = &imported.doc.layout {
+                upload.columns = Mapping::columns_line(&l.columns());
+                upload.statuses = Mapping::statuses_line(&l.statuses());
+                upload.previewed = upload.mapping_line();
+            }
+            let mapping = (upload.columns.clone(), upload.statuses.clone());
+            upload.upload = app.uploads.put(user, &upload.name, &upload.data, mapping);
             // Of the measures the file changes, those someone saved since it was made: a file
             // with versions says which version it was made from; one without counts as older
             // than any save on the web.
@@ -225,7 +302,10 @@ pub(crate) async fn read_and_keep(
                 Some((round, _)) => app.db.saved_on_the_web(round.id).await?,
                 None => Vec::new(),
             };
-            Ok(Ok(preview_of(tr, &imported, existing.as_ref().map(|(_, r)| r), &saved)))
+            let vocabulary = app.db.vocabulary(org.id).await?;
+            let mut preview = preview_of(tr, &imported, existing.as_ref().map(|(_, r)| r), &saved);
+            preview.layout = imported.doc.layout.as_ref().map(|l| layout_view(tr, l, &vocabulary, profile));
+            Ok(Ok(preview))
         }
         Err(refused) => Ok(Err(refused)),
     }
@@ -263,12 +343,30 @@ pub(crate) enum Confirmed {
 }
 
 /// Step two: the same file read again and saved in one transaction.
-pub async fn confirm(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Form(upload): Form<Upload>,
-) -> AppResult<Response> {
+pub async fn confirm(State(app): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> AppResult<Response> {
     let (tr, org) = (ctx.tr, ctx.org()?);
+    let mut upload: Upload = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| AppError::bad_request(Message::new("form-invalid").arg("detail", e)))?;
+    upload.take_selects(&body);
+    // Columns or statuses changed in the preview: read again and show it, save nothing yet.
+    if upload.step == "remap" || (!upload.previewed.is_empty() && upload.previewed != upload.mapping_line()) {
+        let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
+        let Some((name, data, _)) = app.uploads.get(user, &upload.upload) else {
+            let message = tr.t("import-upload-expired");
+            return page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, upload, None, Some(message));
+        };
+        (upload.name, upload.data) = (name, data);
+        return match read_and_keep(&app, &ctx, &mut upload).await? {
+            Ok(preview) => {
+                upload.data.clear();
+                page(&ctx, StatusCode::OK, upload, Some(preview), None)
+            }
+            Err(refused) => {
+                upload.data.clear();
+                refused_page(&ctx, upload, refused)
+            }
+        };
+    }
     match save(&app, &ctx, upload.clone()).await? {
         Confirmed::Saved { year, round, .. } => {
             let query = round.map(|s| format!("?round={s}")).unwrap_or_default();
@@ -289,11 +387,17 @@ pub(crate) async fn save(app: &AppState, ctx: &Ctx, mut upload: Upload) -> AppRe
     let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
     if upload.data.is_empty() {
         match app.uploads.get(user, &upload.upload) {
-            Some((name, data)) => (upload.name, upload.data) = (name, data),
+            Some((name, data, (columns, statuses))) => {
+                (upload.name, upload.data) = (name, data);
+                // What the preview read it with, unless the confirmation says otherwise.
+                if upload.columns.is_empty() && upload.previewed.is_empty() {
+                    (upload.columns, upload.statuses) = (columns, statuses);
+                }
+            }
             None => return Ok(Confirmed::Expired),
         }
     }
-    let (imported, existing) = match read(app, tr, org, &upload).await? {
+    let Read { imported, existing, .. } = match read(app, tr, org, &upload).await? {
         Ok(read) => read,
         Err(refused) => return Ok(Confirmed::Refused(refused)),
     };
@@ -311,6 +415,17 @@ pub(crate) async fn save(app: &AppState, ctx: &Ctx, mut upload: Upload) -> AppRe
     match saved {
         Ok(saved) => {
             app.uploads.forget(&upload.upload);
+            // A table of the organisation's own: its mapping is kept for the next file with the
+            // same headings, its fields join the organisation's, its statuses become aliases
+            // when the person asked.
+            if let Some(l) = &imported.doc.layout {
+                let profile = tiltak_db::ImportProfile {
+                    columns: Mapping::columns_line(&l.columns()),
+                    statuses: Mapping::statuses_line(&l.statuses()),
+                };
+                let aliases = if upload.save_aliases == "1" { l.statuses() } else { Vec::new() };
+                app.db.save_import_setup(org.id, &l.key(), Some(&profile), &l.fields, &aliases, &ctx.actor()).await?;
+            }
             let year = imported.doc.year;
             let round = match app.db.programme(org.id, year).await? {
                 Some(p) => app
@@ -331,12 +446,14 @@ pub(crate) async fn save(app: &AppState, ctx: &Ctx, mut upload: Upload) -> AppRe
 
 /// Reads the upload; `Err` is a message for the user. With the read file comes the saved round of
 /// the same label, when there is one (the round the import replaces).
-async fn read(
-    app: &AppState,
-    tr: Tr,
-    org: &OrganisationRow,
-    upload: &Upload,
-) -> AppResult<Result<(Imported, Option<(tiltak_db::RoundRow, StatusReport)>), Refused>> {
+/// A file as read, with the round it replaces and whether a saved profile told its columns.
+struct Read {
+    imported: Imported,
+    existing: Option<(tiltak_db::RoundRow, StatusReport)>,
+    profile: bool,
+}
+
+async fn read(app: &AppState, tr: Tr, org: &OrganisationRow, upload: &Upload) -> AppResult<Result<Read, Refused>> {
     let Ok(bytes) = BASE64.decode(upload.data.trim()) else {
         return Ok(Err(tr.t("import-no-file").into()));
     };
@@ -367,8 +484,40 @@ async fn read(
     };
     let vocabulary = app.db.vocabulary(org.id).await?;
     let kind = FileKind::from_name(&upload.name);
+    let bad = |m: Message| Ok(Err(Refused::from(tr.message(&m))));
+    let columns = match upload.columns.trim() {
+        "" => None,
+        c => match Mapping::parse_columns(c) {
+            Ok(c) => Some(c),
+            Err(m) => return bad(m),
+        },
+    };
+    let statuses = match Mapping::parse_statuses(&upload.statuses, &vocabulary) {
+        Ok(s) => s,
+        Err(m) => return bad(m),
+    };
+    let given = columns.is_some();
+    let mut options = TableOptions { columns, statuses, suggest_statuses: !given, best_guess: true };
+    let bytes = std::sync::Arc::new(bytes);
     // Reading a file is heavy work: on the blocking pool, away from the threads that answer requests.
-    let read = tokio::task::spawn_blocking(move || import::read(kind, &bytes, &vocabulary, &meta)).await?;
+    let run = |options: TableOptions| {
+        let (bytes, vocabulary, meta) = (bytes.clone(), vocabulary.clone(), meta.clone());
+        tokio::task::spawn_blocking(move || import::read(kind, &bytes, &vocabulary, &meta, &options))
+    };
+    let mut read = run(options.clone()).await?;
+    let mut profile = false;
+    // No columns chosen: the profile saved for the same headings, when there is one.
+    if !given
+        && let Some(key) = read.as_ref().ok().and_then(|i| i.doc.layout.as_ref()).map(|l| l.key())
+        && let Some(saved) = app.db.import_profile(org.id, &key).await?
+        && let Ok(columns) = Mapping::parse_columns(&saved.columns)
+    {
+        options.columns = Some(columns);
+        options.statuses = Mapping::parse_statuses(&saved.statuses, &vocabulary).unwrap_or_default();
+        options.suggest_statuses = false;
+        read = run(options).await?;
+        profile = true;
+    }
     let mut imported = match read {
         Ok(i) => i,
         Err(e) => {
@@ -400,7 +549,23 @@ async fn read(
             existing = Some((round, report));
         }
     }
-    Ok(Ok((imported, existing)))
+    Ok(Ok(Read { imported, existing, profile }))
+}
+
+fn layout_view(tr: Tr, l: &tiltak_formats::mapping::Layout, vocabulary: &tiltak_core::Vocabulary, profile: bool) -> LayoutView {
+    let mut keys = vec![(String::new(), tr.t("no-status"))];
+    keys.extend(vocabulary.kinds.iter().map(|k| (k.key.clone(), k.label.clone())));
+    LayoutView {
+        columns: l.columns.iter().map(|c| (c.heading.clone(), c.target.key(), c.example.clone())).collect(),
+        targets: Target::ALL.iter().map(|t| (t.key(), tr.t(&format!("target-{}", t.key())))).collect(),
+        statuses: l.statuses.iter().map(|s| (s.label.clone(), s.count, s.key.clone().unwrap_or_default())).collect(),
+        keys,
+        fields: l.fields.iter().map(|f| (f.name.clone(), tr.t(&format!("field-kind-{}", f.kind.key())))).collect(),
+        profile,
+        suggested: l.suggested && !profile,
+        columns_line: Mapping::columns_line(&l.columns()),
+        statuses_line: Mapping::statuses_line(&l.statuses()),
+    }
 }
 
 fn preview_of(tr: Tr, imported: &Imported, existing: Option<&StatusReport>, saved: &[MeasureId]) -> Preview {
@@ -478,6 +643,7 @@ fn preview_of(tr: Tr, imported: &Imported, existing: Option<&StatusReport>, save
         warnings: doc.warnings.iter().map(|w| (w.line, w.message.clone())).collect(),
         replaces,
         newer,
+        layout: None,
     }
 }
 
@@ -512,6 +678,15 @@ fn field_changes(tr: Tr, old: &StatusEntry, new: &StatusEntry) -> Vec<(String, S
     }
     if old.continuation.comment != new.continuation.comment {
         out.push((tr.t("comment"), old.continuation.comment.clone(), new.continuation.comment.clone()));
+    }
+    let mut names: Vec<&String> = old.fields.keys().chain(new.fields.keys()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let (a, b) = (old.fields.get(name).cloned().unwrap_or_default(), new.fields.get(name).cloned().unwrap_or_default());
+        if a != b {
+            out.push((name.clone(), a, b));
+        }
     }
     out
 }

@@ -426,6 +426,7 @@ async fn a_very_large_programme_has_its_report() {
                             .repeat(3),
                         continuation: Continuation { decision: Decision::Yes, comment: "Ja".into() },
                         version: None,
+                        fields: Default::default(),
                     },
                     ..Default::default()
                 })
