@@ -149,6 +149,13 @@ pub fn guess_kind(heading: &str, values: &[&str]) -> (FieldKind, Vec<String>) {
             distinct.push(v);
         }
     }
+    // A rating in colours (red, amber, green) is a choice however few the rows.
+    const COLOURS: &[&str] = &[
+        "green", "amber", "red", "yellow", "grønn", "gul", "rød", "grønt", "gult", "rødt", "grön", "röd", "grøn", "raud",
+    ];
+    if distinct.iter().all(|d| COLOURS.contains(&d.to_lowercase().as_str())) {
+        return (FieldKind::Choice, distinct.iter().map(|d| (*d).to_owned()).collect());
+    }
     if distinct.len() <= 6 && values.len() >= 2 * distinct.len() && distinct.iter().all(|d| d.chars().count() <= 20) {
         return (FieldKind::Choice, distinct.iter().map(|d| (*d).to_owned()).collect());
     }

@@ -59,6 +59,8 @@ pub struct TableRow {
     pub category: &'static str,
     pub description: String,
     pub comment: String,
+    /// The values of the organisation's own fields chosen as columns, in their order.
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +76,8 @@ pub struct Headings {
     pub status: &'static str,
     pub description: &'static str,
     pub continuation: String,
+    /// The organisation's own fields shown as columns after Tiltak's own.
+    pub fields: Vec<String>,
 }
 
 /// The status report as the board gets it.
@@ -106,6 +110,11 @@ fn categories(labels: &Labels) -> Vec<Category> {
 
 impl BoardReport {
     pub fn new(report: &StatusReport, vocabulary: &Vocabulary, labels: &Labels) -> Self {
+        Self::with_columns(report, vocabulary, labels, &[])
+    }
+
+    /// The report with the organisation's own fields `columns` as columns of its table.
+    pub fn with_columns(report: &StatusReport, vocabulary: &Vocabulary, labels: &Labels, columns: &[String]) -> Self {
         let o = overview(report, vocabulary);
         let summary = o
             .groups
@@ -118,12 +127,12 @@ impl BoardReport {
             .map(|s| {
                 let mut rows = Vec::new();
                 for m in &s.measures {
-                    push_rows(m, 0, vocabulary, &mut rows);
+                    push_rows(m, 0, vocabulary, columns, &mut rows);
                 }
                 for a in &s.areas {
                     let first = rows.len();
                     for m in &a.measures {
-                        push_rows(m, 0, vocabulary, &mut rows);
+                        push_rows(m, 0, vocabulary, columns, &mut rows);
                     }
                     if rows.len() == first {
                         rows.push(TableRow {
@@ -135,6 +144,7 @@ impl BoardReport {
                             category: "none",
                             description: String::new(),
                             comment: String::new(),
+                            fields: vec![String::new(); columns.len()],
                         });
                     }
                     rows[first].area = Some(a.title.clone());
@@ -164,13 +174,14 @@ impl BoardReport {
                 status: labels.status,
                 description: labels.description,
                 continuation: labels.continue_next_year(report.year),
+                fields: columns.to_vec(),
             },
             sections,
         }
     }
 }
 
-fn push_rows(m: &Measure, depth: usize, vocabulary: &Vocabulary, rows: &mut Vec<TableRow>) {
+fn push_rows(m: &Measure, depth: usize, vocabulary: &Vocabulary, columns: &[String], rows: &mut Vec<TableRow>) {
     rows.push(TableRow {
         area: None,
         area_rows: 0,
@@ -180,9 +191,10 @@ fn push_rows(m: &Measure, depth: usize, vocabulary: &Vocabulary, rows: &mut Vec<
         category: vocabulary.category(&m.entry.status).map(|c| c.key()).unwrap_or("none"),
         description: m.entry.description.clone(),
         comment: m.entry.continuation.comment.clone(),
+        fields: columns.iter().map(|c| m.entry.fields.get(c).cloned().unwrap_or_default()).collect(),
     });
     for c in &m.children {
-        push_rows(c, depth + 1, vocabulary, rows);
+        push_rows(c, depth + 1, vocabulary, columns, rows);
     }
 }
 

@@ -49,7 +49,18 @@ pub fn write_report(
     vocabulary: &Vocabulary,
     labels: &Labels,
 ) -> Result<Vec<u8>, DocxError> {
-    let board = BoardReport::new(report, vocabulary, labels);
+    write_report_with(report, vocabulary, labels, &[])
+}
+
+/// The report with the organisation's own fields `columns` as columns of its table (the
+/// description column gives them its width, down to a third of it).
+pub fn write_report_with(
+    report: &StatusReport,
+    vocabulary: &Vocabulary,
+    labels: &Labels,
+    columns: &[String],
+) -> Result<Vec<u8>, DocxError> {
+    let board = BoardReport::with_columns(report, vocabulary, labels, columns);
     let mut doc = base(board.page)
         .add_paragraph(heading(1, &board.title))
         .add_paragraph(plain(&subtitle(&board.organisation, board.date.as_deref())))
@@ -238,8 +249,14 @@ fn summary_table(board: &BoardReport) -> Table {
 
 fn report_table(board: &BoardReport, section: &crate::board::TableSection) -> Table {
     let h = &board.headings;
-    let mut rows =
-        vec![header_row(&[h.area, h.measure, h.status, h.description, h.continuation.as_str()], &COLUMNS)];
+    let n = h.fields.len();
+    let field_w = if n == 0 { 0 } else { (COLUMNS[3] * 2 / 3 / n).min(1800) };
+    let mut widths = COLUMNS.to_vec();
+    widths[3] -= field_w * n;
+    widths.extend(std::iter::repeat_n(field_w, n));
+    let mut headings = vec![h.area, h.measure, h.status, h.description, h.continuation.as_str()];
+    headings.extend(h.fields.iter().map(String::as_str));
+    let mut rows = vec![header_row(&headings, &widths)];
     // Rows under an area continue its merged cell; section-level measures have an empty one.
     let mut area_left = 0;
     for r in &section.rows {
@@ -270,13 +287,16 @@ fn report_table(board: &BoardReport, section: &crate::board::TableSection) -> Ta
                 area,
                 TableCell::new().width(COLUMNS[1], WidthType::Dxa).add_paragraph(title),
                 text_cell(&r.status, COLUMNS[2]),
-                text_cell(&r.description, COLUMNS[3]),
+                text_cell(&r.description, widths[3]),
                 text_cell(&r.comment, COLUMNS[4]),
-            ])
+            ]
+            .into_iter()
+            .chain(r.fields.iter().map(|v| text_cell(v, field_w)))
+            .collect())
             .cant_split(),
         );
     }
-    grid(rows, &COLUMNS)
+    grid(rows, &widths)
 }
 
 /// Builds the package, adds what docx-rs cannot say (see the module comment) and zips it.

@@ -101,7 +101,20 @@ impl Mapping {
     /// `area=Nämnd,measure=Uppdrag,status=Status`: `TARGET=HEADING`, comma-separated.
     pub fn parse_columns(s: &str) -> Result<Vec<(Target, String)>, Message> {
         let mut out: Vec<(Target, String)> = Vec::new();
-        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        // A comma starts the next column only before `TARGET=`: a heading may hold commas.
+        let mut parts: Vec<String> = Vec::new();
+        for piece in s.split(',') {
+            let starts_target =
+                piece.split_once('=').is_some_and(|(t, _)| Target::parse(t).is_some());
+            match parts.last_mut() {
+                Some(last) if !starts_target => {
+                    last.push(',');
+                    last.push_str(piece);
+                }
+                _ => parts.push(piece.to_owned()),
+            }
+        }
+        for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
             let bad = || Message::new("mapping-columns-bad").arg("part", part);
             let (target, heading) = part.split_once('=').ok_or_else(bad)?;
             let target = Target::parse(target).ok_or_else(bad)?;
@@ -287,7 +300,7 @@ pub fn suggest(headings: &[String], values: &[Vec<String>], vocabulary: &Vocabul
     // No heading says measure: the column in front with the shortest distinct texts.
     if !by_heading {
         let pick = (0..n)
-            .filter(|i| targets[*i] == Target::Field)
+            .filter(|i| targets[*i] == Target::Field && !headings[*i].trim().is_empty())
             .filter_map(|i| {
                 let v = filled(i);
                 let rows = values.get(i).map_or(0, Vec::len).max(1);
@@ -307,7 +320,7 @@ pub fn suggest(headings: &[String], values: &[Vec<String>], vocabulary: &Vocabul
         }
     }
     // No heading says area: the first column, when its values come in runs of the same value.
-    if !taken.contains(&Target::Area) && n > 2 && targets[0] == Target::Field {
+    if !taken.contains(&Target::Area) && n > 2 && targets[0] == Target::Field && !headings[0].trim().is_empty() {
         let v: Vec<&str> = values.first().map(|v| v.iter().map(|s| s.trim()).collect()).unwrap_or_default();
         let mut runs: Vec<&str> = Vec::new();
         for x in v.iter().filter(|x| !x.is_empty()) {
@@ -346,6 +359,8 @@ mod tests {
         assert_eq!(Mapping::columns_line(&cols), "area=Nämnd,measure=Uppdrag,status=Status");
         assert_eq!(Mapping::parse_columns("measure=A,measure=B").unwrap_err().id, "mapping-target-twice");
         assert_eq!(Mapping::parse_columns("titel=A").unwrap_err().id, "mapping-columns-bad");
+        let commas = Mapping::parse_columns("measure=Tiltak, kort,status=Status").unwrap();
+        assert_eq!(commas[0], (Target::Measure, "Tiltak, kort".into()));
         let v = Vocabulary::default_nb();
         assert_eq!(Mapping::parse_statuses("AVSLUTAT=done", &v).unwrap()[0].1, "done");
         assert_eq!(Mapping::parse_statuses("X=finished", &v).unwrap_err().id, "mapping-status-key-unknown");

@@ -61,13 +61,18 @@ fn filled(row: &[CellText]) -> usize {
 /// The heading row: the first of the first rows with two filled cells or more (and, with a
 /// person's mapping, every heading it names).
 fn heading_row(table: &Table, named: Option<&[(Target, String)]>) -> Option<usize> {
-    table.rows.iter().take(HEADING_ROWS).position(|row| {
-        filled(row) >= 2
-            && named.is_none_or(|named| {
-                let keys: Vec<String> = row.iter().map(|c| heading_key(&c.text)).collect();
-                named.iter().any(|(_, h)| keys.contains(&heading_key(h)))
-            })
-    })
+    let first = |named: Option<&[(Target, String)]>| {
+        table.rows.iter().take(HEADING_ROWS).position(|row| {
+            filled(row) >= 2
+                && named.is_none_or(|named| {
+                    let keys: Vec<String> = row.iter().map(|c| heading_key(&c.text)).collect();
+                    named.iter().any(|(_, h)| keys.contains(&heading_key(h)))
+                })
+        })
+    };
+    // A row with a heading the person named; else the first that looks like headings (and the
+    // headings missing are named in the message).
+    first(named).or_else(|| first(None))
 }
 
 /// A table's headings (by column) and the values below them, section rows left out.
@@ -161,6 +166,9 @@ pub fn read_tables(
             if !problems.is_empty() {
                 return Err(Problems(problems));
             }
+            // Only the tables with the measure's column (a summary table beside them is not read).
+            let measure = named.iter().find(|(t, _)| *t == Target::Measure).map(|(_, h)| heading_key(h));
+            found.retain(|f| f.headings.iter().any(|h| Some(heading_key(h)) == measure));
             for f in &found {
                 targets.push(
                     f.headings

@@ -35,7 +35,17 @@ pub fn write_report(
     vocabulary: &Vocabulary,
     labels: &Labels,
 ) -> Result<Vec<u8>, PdfError> {
-    let board = BoardReport::new(report, vocabulary, labels);
+    write_report_with(report, vocabulary, labels, &[])
+}
+
+/// The status report with the organisation's own fields `columns` as columns of its table.
+pub fn write_report_with(
+    report: &StatusReport,
+    vocabulary: &Vocabulary,
+    labels: &Labels,
+    columns: &[String],
+) -> Result<Vec<u8>, PdfError> {
+    let board = BoardReport::with_columns(report, vocabulary, labels, columns);
     render(REPORT, &board, &board.title)
 }
 

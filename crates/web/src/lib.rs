@@ -114,6 +114,7 @@ pub fn routes() -> Vec<RouteDef> {
         r(Method::POST, "/{org}/settings/licence", Admin, post(settings::licence)),
         r(Method::GET, "/{org}/settings/vocabulary", Admin, get(settings::show)),
         r(Method::POST, "/{org}/settings/vocabulary", Admin, post(settings::vocabulary)),
+        r(Method::POST, "/{org}/settings/fields", Admin, post(settings::field)),
         r(Method::POST, "/{org}/settings/reminders", Manage, post(settings::reminders)),
         r(Method::GET, "/{org}/{year}", Read, get(overview::show)),
         r(Method::GET, "/{org}/{year}/report", Read, get(report::show)),

@@ -18,6 +18,7 @@ mod exports;
 mod json_round_trip;
 mod layout_property;
 mod office;
+mod own_tables;
 mod rollover;
 #[path = "sample.rs"]
 mod sample;

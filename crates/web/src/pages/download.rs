@@ -35,9 +35,13 @@ pub async fn report(
     let vocabulary = app.db.vocabulary(org.id).await?;
     let labels = Labels::for_language(tr.language);
     let format = q.format.clone();
+    // The organisation's own fields it chose as columns of the report (every field goes in the
+    // spreadsheet, CSV and JSON).
+    let columns: Vec<String> =
+        app.db.custom_fields(org.id).await?.into_iter().filter(|d| d.in_report).map(|d| d.name).collect();
     // Documents are made on the blocking pool, away from the threads that answer requests.
     let (content_type, extension, bytes) =
-        tokio::task::spawn_blocking(move || make_report(&format, &report, &vocabulary, &labels)).await??;
+        tokio::task::spawn_blocking(move || make_report(&format, &report, &vocabulary, &labels, &columns)).await??;
     let name = format!("{}-{}-{}.{extension}", org.slug, programme.year, round.slug);
     Ok(attachment(content_type, &name, bytes))
 }
@@ -49,6 +53,7 @@ fn make_report(
     report: &tiltak_core::StatusReport,
     vocabulary: &tiltak_core::Vocabulary,
     labels: &Labels,
+    columns: &[String],
 ) -> AppResult<Made> {
     Ok(match format {
         "xlsx" => {
@@ -60,12 +65,12 @@ fn make_report(
         }
         "md" => ("text/markdown; charset=utf-8", "md", markdown::write(report, labels).into_bytes()),
         "json" => ("application/json", "json", json::write(&report.clone().into()).into_bytes()),
-        "docx" => (DOCX, "docx", docx::write_report(report, vocabulary, labels).map_err(AppError::internal)?),
+        "docx" => (DOCX, "docx", docx::write_report_with(report, vocabulary, labels, columns).map_err(AppError::internal)?),
         #[cfg(feature = "pdf")]
         "pdf" => (
             "application/pdf",
             "pdf",
-            tiltak_pdf::write_report(report, vocabulary, labels).map_err(AppError::internal)?,
+            tiltak_pdf::write_report_with(report, vocabulary, labels, columns).map_err(AppError::internal)?,
         ),
         other => {
             return Err(AppError::bad_request(

@@ -587,11 +587,13 @@ pub async fn update(
                     )?;
                 let base = request_ctx.base();
                 let edit_base = format!("{base}/rounds/{}", ctx.round.slug);
+                let columns: Vec<FieldDef> = ctx.fields.iter().filter(|d| d.in_report).cloned().collect();
                 let rctx = super::report::RowCtx {
                     tr,
                     vocabulary: &ctx.vocabulary,
                     base: &base,
                     edit_base: Some(&edit_base),
+                    columns: &columns,
                 };
                 // The row keeps its area cell when it is the first of its area.
                 let first_of_area = programme

@@ -39,6 +39,8 @@ struct MeasurePage {
     /// Where the comment form returns: the measure page.
     comment_back: &'static str,
     timeline: Vec<ChangeLine>,
+    /// The organisation's own fields in the latest round the viewer sees: (name, value).
+    fields: Vec<(String, String)>,
 }
 
 pub struct RoundState {
@@ -105,12 +107,25 @@ pub async fn show(
 ) -> AppResult<Response> {
     let (tr, org, programme, id) = (ctx.tr, ctx.org()?, ctx.programme()?, ctx.measure()?);
     let m = app.db.measure_detail(programme.id, id, ctx.audience()).await?;
-    let history = app
-        .db
-        .measure_history(programme.id, id)
-        .await?
+    let entries: Vec<_> =
+        app.db.measure_history(programme.id, id).await?.into_iter().filter(|(r, _)| ctx.audience().sees_round(r)).collect();
+    // The fields in the organisation's order, then any it no longer lists.
+    let defs = app.db.custom_fields(org.id).await?;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    if let Some((_, e)) = entries.last() {
+        for d in &defs {
+            if let Some(v) = e.fields.get(&d.name) {
+                fields.push((d.name.clone(), super::report::field_text(tr, d, v)));
+            }
+        }
+        for (k, v) in &e.fields {
+            if !defs.iter().any(|d| d.name == *k) {
+                fields.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    let history = entries
         .into_iter()
-        .filter(|(r, _)| ctx.audience().sees_round(r))
         .map(|(r, e)| HistoryRow {
             round: r.label,
             date: tr.opt_date(&r.date),
@@ -148,7 +163,7 @@ pub async fn show(
         timeline.sort_by(|a, b| b.at.cmp(&a.at));
     }
     let page = ctx.page(m.title.clone(), "report");
-    render(MeasurePage { page, tr, base, m, history, round, comments, comment_back: "measure", timeline })
+    render(MeasurePage { page, tr, base, m, history, round, comments, comment_back: "measure", timeline, fields })
 }
 
 #[derive(Debug, Deserialize)]

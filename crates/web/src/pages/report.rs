@@ -28,6 +28,12 @@ pub struct Filters {
     /// Members: "no" — only what is not yet updated in this round; "yes" — only what is.
     #[serde(default)]
     pub updated: Option<String>,
+    /// One of the organisation's own fields, and the value it must hold (a part of it, any
+    /// case; empty: any value).
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
     /// The measure just saved (after a form post without JavaScript).
     #[serde(default)]
     pub saved: Option<u32>,
@@ -49,6 +55,8 @@ pub struct ReportRow {
     pub measure_href: String,
     /// Where to edit the row in an open round; empty when the round is frozen.
     pub edit_href: String,
+    /// The organisation's own fields shown as columns: (name, value as people read it).
+    pub fields: Vec<(String, String)>,
 }
 
 pub struct SectionView {
@@ -82,9 +90,18 @@ struct ReportPage {
     /// Where a new measure can go: ("section:ID" | "area:ID", label).
     places: Vec<(String, String)>,
     today: time::Date,
+    /// The organisation's own fields: all, to filter by; the report's columns.
+    own_fields: Vec<String>,
+    columns: Vec<String>,
 }
 
 impl ReportPage {
+    pub fn field_selected(&self, v: &str) -> bool {
+        self.selected(&self.filters.field, v)
+    }
+    pub fn value_filter(&self) -> String {
+        self.filters.value.clone().unwrap_or_default()
+    }
     fn selected(&self, field: &Option<String>, value: &str) -> bool {
         field.as_deref() == Some(value)
     }
@@ -135,6 +152,18 @@ pub struct RowCtx<'a> {
     pub base: &'a str,
     /// `/{org}/{year}/rounds/{round}` when the round is open.
     pub edit_base: Option<&'a str>,
+    /// The organisation's own fields chosen as columns of the report.
+    pub columns: &'a [tiltak_core::FieldDef],
+}
+
+/// A value of one of the organisation's own fields as people read it: a date in words, a
+/// percentage with its sign.
+pub fn field_text(tr: Tr, def: &tiltak_core::FieldDef, value: &str) -> String {
+    match def.kind {
+        tiltak_core::FieldKind::Date if tiltak_core::round::parse_iso_date(value).is_ok() => tr.date(value),
+        tiltak_core::FieldKind::Percent if !value.is_empty() => format!("{value} %"),
+        _ => value.to_owned(),
+    }
 }
 
 /// The rows of a report in document order, each with its area shown once.
@@ -178,6 +207,11 @@ pub fn row(ctx: &RowCtx<'_>, m: &Measure, depth: usize, area: String, parent: Op
         comment: m.entry.continuation.comment.clone(),
         measure_href: format!("{}/measures/{id}", ctx.base),
         edit_href: ctx.edit_base.map(|b| format!("{b}/measures/{id}/edit")).unwrap_or_default(),
+        fields: ctx
+            .columns
+            .iter()
+            .map(|d| (d.name.clone(), m.entry.fields.get(&d.name).map(|v| field_text(tr, d, v)).unwrap_or_default()))
+            .collect(),
     }
 }
 
@@ -190,6 +224,8 @@ pub async fn show(
     let rounds = ctx.rounds.clone();
     let round = ctx.find_round(filters.round.as_deref())?.cloned();
     let vocabulary = app.db.vocabulary(org.id).await?;
+    let own_fields = app.db.custom_fields(org.id).await?;
+    let columns: Vec<tiltak_core::FieldDef> = own_fields.iter().filter(|d| d.in_report).cloned().collect();
     let report = match &round {
         Some(r) => Some(app.db.load_report(org, programme.year, Some(&r.slug), ctx.audience()).await?),
         None => None,
@@ -199,7 +235,8 @@ pub async fn show(
             let may_edit = ctx.at_least(tiltak_db::Role::Editor);
             let edit_base = (!r.frozen && may_edit).then(|| format!("{}/rounds/{}", ctx.base(), r.slug));
             let base = ctx.base();
-            let rctx = RowCtx { tr, vocabulary: &vocabulary, base: &base, edit_base: edit_base.as_deref() };
+            let rctx =
+                RowCtx { tr, vocabulary: &vocabulary, base: &base, edit_base: edit_base.as_deref(), columns: &columns };
             let mut sections = rows(&rctx, report);
             // An editor edits what their working groups own: other rows get no edit link.
             if let (Some(tiltak_db::Role::Editor), Some(user)) = (ctx.role, &ctx.viewer.user) {
@@ -222,6 +259,7 @@ pub async fn show(
     let want = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
     let (f_area, f_status, f_decision) =
         (want(&filters.area), want(&filters.status), want(&filters.decision));
+    let f_field = want(&filters.field).map(|f| (f, want(&filters.value).unwrap_or_default().to_lowercase()));
     // Updated in this round or not (members only: the public does not see the workflow).
     let f_updated = match (want(&filters.updated).as_deref(), &round) {
         (Some(w @ ("yes" | "no")), Some(r)) if ctx.is_member() => {
@@ -231,7 +269,7 @@ pub async fn show(
         }
         _ => None,
     };
-    if (f_area.is_some() || f_status.is_some() || f_decision.is_some() || f_updated.is_some())
+    if (f_area.is_some() || f_status.is_some() || f_decision.is_some() || f_updated.is_some() || f_field.is_some())
         && let Some(report) = &report
     {
         let programme_tree = report.programme();
@@ -252,6 +290,9 @@ pub async fn show(
                     && f_updated
                         .as_ref()
                         .is_none_or(|(want, updated)| m.id.is_some_and(|id| updated.contains(&id) == *want))
+                    && f_field.as_ref().is_none_or(|(name, value)| {
+                        m.entry.fields.get(name).is_some_and(|v| v.to_lowercase().contains(value.as_str()))
+                    })
             })
             .filter_map(|(_, m)| m.id)
             .collect();
@@ -315,5 +356,7 @@ pub async fn show(
         saved: false,
         places,
         today: app.clock.today(),
+        own_fields: own_fields.iter().map(|d| d.name.clone()).collect(),
+        columns: columns.iter().map(|d| d.name.clone()).collect(),
     })
 }

@@ -48,6 +48,9 @@ struct SettingsPage {
     /// The open data licence, and the choices: (key, name, chosen).
     licences: Vec<(&'static str, String, bool)>,
     can_mail: bool,
+    /// The organisation's own fields, and the kinds to choose from: (key, name).
+    fields: Vec<tiltak_core::FieldDef>,
+    field_kinds: Vec<(&'static str, String)>,
 }
 
 impl SettingsPage {
@@ -59,6 +62,12 @@ impl SettingsPage {
     }
     pub fn role_name(&self, role: &Role) -> String {
         self.tr.t(&format!("role-{}", role.key()))
+    }
+    pub fn kind_is(&self, field: &tiltak_core::FieldDef, k: &str) -> bool {
+        field.kind.key() == k
+    }
+    pub fn choices(&self, field: &tiltak_core::FieldDef) -> String {
+        field.choices.join(", ")
     }
     pub fn owner_name(&self, group: &Option<String>) -> String {
         group.clone().unwrap_or_else(|| self.tr.t("settings-secretariat"))
@@ -113,6 +122,11 @@ async fn page(
                 .collect()
         },
         can_mail: app.mailer.is_some(),
+        fields: app.db.custom_fields(org.id).await?,
+        field_kinds: tiltak_core::FieldKind::ALL
+            .iter()
+            .map(|k| (k.key(), tr.t(&format!("field-kind-{}", k.key()))))
+            .collect(),
     }
     .render()?;
     Ok((status, Html(html)).into_response())
@@ -432,6 +446,55 @@ pub async fn vocabulary(
         }
         app.db.save_vocabulary(org.id, &Vocabulary { kinds }, &ctx.actor()).await?;
         Ok(Message::new("saved"))
+    }
+    .await;
+    after(&app, &ctx, result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FieldForm {
+    pub name: String,
+    #[serde(default)]
+    pub kind: String,
+    /// Comma-separated, for a choice.
+    #[serde(default)]
+    pub choices: String,
+    /// "1": a column of the report.
+    #[serde(default)]
+    pub in_report: String,
+    /// "add" (the default) or "update".
+    #[serde(default)]
+    pub action: String,
+    /// "1": the remove button of the field's form.
+    #[serde(default)]
+    pub remove: String,
+}
+
+/// The organisation's own fields: add one, change its kind, choices and place in the report, or
+/// remove it from the list (saved values stay in the entries).
+pub async fn field(State(app): State<AppState>, ctx: Ctx, Form(f): Form<FieldForm>) -> AppResult<Response> {
+    let org = ctx.org()?;
+    let result = async {
+        let name = f.name.trim();
+        if f.remove == "1" {
+            app.db.remove_custom_field(org.id, name, &ctx.actor()).await?;
+            return Ok(Message::new("settings-field-removed").arg("name", name));
+        }
+        let kind = tiltak_core::FieldKind::parse(&f.kind)
+            .map_err(|_| AppError::bad_request(Message::new("settings-field-kind-unknown").arg("kind", &f.kind)))?;
+        let def = tiltak_core::FieldDef {
+            name: name.to_owned(),
+            kind,
+            choices: f.choices.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect(),
+            in_report: f.in_report == "1",
+        };
+        if f.action == "update" {
+            app.db.update_custom_field(org.id, &def, &ctx.actor()).await?;
+            Ok(Message::new("settings-field-saved").arg("name", name))
+        } else {
+            let def = app.db.add_custom_field(org.id, &def, &ctx.actor()).await?;
+            Ok(Message::new("settings-field-added").arg("name", &def.name))
+        }
     }
     .await;
     after(&app, &ctx, result).await

@@ -387,6 +387,53 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     let violations = axe(&js).await;
     assert!(violations.is_empty(), "axe on the import preview: {violations:?}");
     std::fs::write(screenshot_dir().join("import-preview.png"), js.screenshot().await.unwrap()).unwrap();
+    // A table of the organisation's own layout: the columns Tiltak suggests are shown with a
+    // select each; the person changes one, reads the file again, saves, and edits an own field.
+    let own = std::env::temp_dir().join(format!("tiltak-own-{}.csv", std::process::id()));
+    std::fs::write(
+        &own,
+        "Nämnd,Uppdrag,Status,Ansvarig,Klart senast\n\
+         Kommunstyrelsen,Ta fram en klimatplan,PÅGÅENDE,Anna,30.06.2027\n\
+         Kommunstyrelsen,Utreda gemensam IT,AVSLUTAT,Per,31.03.2027\n\
+         Barn- och utbildningsnämnden,Ny skolplan,AVSLUTAT,Eva,01.02.2027\n",
+    )
+    .unwrap();
+    js.goto(&format!("{base}/osloregionen/import?lang=nb")).await.unwrap();
+    js.find(Locator::Id("i-file")).await.unwrap().send_keys(own.to_str().unwrap()).await.unwrap();
+    js.find(Locator::Id("i-year")).await.unwrap().send_keys("2027").await.unwrap();
+    js.find(Locator::Id("i-round")).await.unwrap().send_keys("pr 1 juni").await.unwrap();
+    js.find(Locator::Css("form[enctype='multipart/form-data'] button")).await.unwrap().click().await.unwrap();
+    js.wait().for_element(Locator::Id("mapping-h")).await.unwrap();
+    let ansvarig = js.find(Locator::Css("select[name='map:Ansvarig']")).await.unwrap();
+    assert_eq!(ansvarig.prop("value").await.unwrap().as_deref(), Some("field"));
+    ansvarig.select_by_value("skip").await.unwrap();
+    js.find(Locator::Css("button[name=step][value=remap]")).await.unwrap().click().await.unwrap();
+    js.wait().for_element(Locator::Id("mapping-h")).await.unwrap();
+    let source = js.source().await.unwrap();
+    assert!(source.contains("Kolonnene er lest slik dere valgte"), "read again with the person's columns");
+    let violations = axe(&js).await;
+    assert!(violations.is_empty(), "axe on the mapping: {violations:?}");
+    std::fs::write(screenshot_dir().join("import-mapping.png"), js.screenshot().await.unwrap()).unwrap();
+    js.set_window_size(390, 844).await.unwrap();
+    let width = js.execute("return document.documentElement.scrollWidth;", vec![]).await.unwrap();
+    assert!(width.as_u64().unwrap() <= 390, "the mapping is {width} px wide at 390 px");
+    std::fs::write(screenshot_dir().join("phone-import-mapping.png"), js.screenshot().await.unwrap()).unwrap();
+    js.set_window_size(1400, 1000).await.unwrap();
+    js.find(Locator::Css("form[action$='/import/confirm'] button[type=submit]:not([name])"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(settles(&js, "return location.pathname === '/osloregionen/2027/report'").await, "saved, on the report");
+    assert_eq!(rows(&js).await, 3);
+    js.goto(&format!("{base}/osloregionen/2027/rounds/2027-06-01/measures/1/edit?lang=nb")).await.unwrap();
+    let due = js.find(Locator::Css("input[name='f:Klart senast']")).await.unwrap();
+    assert_eq!(due.prop("value").await.unwrap().as_deref(), Some("2027-06-30"));
+    assert!(js.find(Locator::Css("input[name='f:Ansvarig']")).await.is_err(), "the column skipped is no field");
+    let violations = axe(&js).await;
+    assert!(violations.is_empty(), "axe on the edit form with own fields: {violations:?}");
+    std::fs::remove_file(&own).ok();
     // An inline edit form is checked too.
     js.goto(&format!("{base}/osloregionen/2025/report?lang=nb")).await.unwrap();
     js.find(Locator::Css("#m3 a[hx-get]")).await.unwrap().click().await.unwrap();

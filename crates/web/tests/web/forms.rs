@@ -51,6 +51,7 @@ impl Form {
             || a.ends_with("/remove")
             || a.ends_with("/account/password")
             || self.hidden("action") == Some("remove")
+            || self.hidden("remove") == Some("1")
     }
 
     /// Changes nothing by design (reading a file before saving it, a plan before saving it, logging in).

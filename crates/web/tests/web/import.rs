@@ -477,3 +477,200 @@ async fn a_ten_megabyte_file_previews_and_confirms() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("Last den opp på nytt"), "{}", again.body);
 }
+
+/// The fields a browser sends for the form whose action ends with `action`, as rendered: hidden
+/// and text inputs, each select's chosen option, checked boxes (no button).
+fn rendered_form(body: &str, action: &str) -> Vec<(String, String)> {
+    use scraper::{Html, Selector};
+    let doc = Html::parse_document(body);
+    let form = doc
+        .select(&Selector::parse("form").unwrap())
+        .find(|f| f.value().attr("action").is_some_and(|a| a.ends_with(action)))
+        .unwrap_or_else(|| panic!("a form to {action} in {body}"));
+    let mut out = Vec::new();
+    for el in form.select(&Selector::parse("input, select, textarea").unwrap()) {
+        let v = el.value();
+        let Some(name) = v.attr("name") else { continue };
+        match v.name() {
+            "select" => {
+                let options: Vec<_> = el.select(&Selector::parse("option").unwrap()).collect();
+                let chosen = options.iter().find(|o| o.value().attr("selected").is_some()).or(options.first());
+                out.push((name.to_owned(), chosen.and_then(|o| o.value().attr("value")).unwrap_or_default().to_owned()));
+            }
+            "textarea" => out.push((name.to_owned(), el.text().collect())),
+            _ => match v.attr("type").unwrap_or("text") {
+                "checkbox" if v.attr("checked").is_none() => {}
+                "submit" | "file" => {}
+                _ => out.push((name.to_owned(), v.attr("value").unwrap_or_default().to_owned())),
+            },
+        }
+    }
+    out
+}
+
+fn set(form: &mut [(String, String)], name: &str, value: &str) {
+    let names: Vec<String> = form.iter().map(|(k, _)| k.clone()).collect();
+    let field = form.iter_mut().find(|(k, _)| k == name).unwrap_or_else(|| panic!("no field {name} in {names:?}"));
+    field.1 = value.to_owned();
+}
+
+async fn send_form(app: &TestApp, path: &str, form: &[(String, String)]) -> crate::Reply {
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post_raw(path, &fields, false).await
+}
+
+fn own_table(rows: &[[&str; 5]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Uppdrag").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn an_own_table_is_mapped_in_the_preview_saved_with_its_profile_and_the_next_file_needs_no_questions() {
+    for app in TestApp::all().await {
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let heads = ["Nämnd", "Uppdrag", "Status", "Ansvarig", "Klart senast"];
+        let first = own_table(&[
+            heads,
+            ["Kommunstyrelsen", "Ta fram en klimatplan", "PÅGÅENDE", "Anna", "30.06.2027"],
+            ["Kommunstyrelsen", "Utreda gemensam IT", "AVSLUTAT", "Per", "31.03.2027"],
+            ["Barn- och utbildningsnämnden", "Ny skolplan", "AVSLUTAT", "Eva", "2027-02-01"],
+        ]);
+        let fields = [("csrf", app.csrf.as_str()), ("year", "2027"), ("round", "pr 1 juni")];
+        let preview = upload(&app, "uppdrag.xlsx", &first, &fields).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(preview.body.contains("Tiltak har foreslått hva hver kolonne inneholder"), "{}", preview.body);
+        let mut form = rendered_form(&preview.body, "/import/confirm");
+        let value = |form: &[(String, String)], k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        assert_eq!(value(&form, "map:Uppdrag").as_deref(), Some("measure"));
+        assert_eq!(value(&form, "map:Nämnd").as_deref(), Some("area"));
+        assert_eq!(value(&form, "map:Ansvarig").as_deref(), Some("field"));
+        assert_eq!(value(&form, "st:AVSLUTAT").as_deref(), Some("done"), "the suggestion, to confirm");
+        assert!(app.db.programme(org.id, 2027).await.unwrap().is_none(), "a preview saves nothing");
+
+        // The person changes a column: it is read again and shown, nothing saved yet.
+        set(&mut form, "map:Klart senast", "skip");
+        form.push(("step".into(), "remap".into()));
+        let again = send_form(&app, "/osloregionen/import/confirm", &form).await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+        assert!(again.body.contains("Kolonnene er lest slik dere valgte"), "{}", again.body);
+        assert!(app.db.programme(org.id, 2027).await.unwrap().is_none());
+        let mut form = rendered_form(&again.body, "/import/confirm");
+        assert_eq!(value(&form, "map:Klart senast").as_deref(), Some("skip"));
+        // Changed back, and saved straight away: what was not shown is shown first, not saved.
+        set(&mut form, "map:Klart senast", "field");
+        let shown = send_form(&app, "/osloregionen/import/confirm", &form).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+        assert!(app.db.programme(org.id, 2027).await.unwrap().is_none());
+        let form = rendered_form(&shown.body, "/import/confirm");
+        let saved = send_form(&app, "/osloregionen/import/confirm", &form).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+        // Saved: the measures with their statuses and fields, the organisation's new fields, the
+        // profile, and AVSLUTAT as another name of Gjennomført.
+        let programme = app.db.programme(org.id, 2027).await.unwrap().unwrap();
+        let round = app.db.rounds(programme.id).await.unwrap().remove(0);
+        let report = app.db.round_report(&org, 2027, &round).await.unwrap();
+        let measures: Vec<_> = report.programme().measures().into_iter().map(|(_, m)| m.clone()).collect();
+        assert_eq!(measures.len(), 3);
+        assert_eq!(measures[1].entry.status.key(), "done");
+        assert_eq!(measures[1].entry.status.label(), "AVSLUTAT");
+        assert_eq!(measures[0].entry.fields["Klart senast"], "2027-06-30");
+        assert_eq!(measures[2].entry.fields["Ansvarig"], "Eva");
+        let defs = app.db.custom_fields(org.id).await.unwrap();
+        let kinds: Vec<_> = defs.iter().map(|d| (d.name.as_str(), d.kind.key())).collect();
+        assert_eq!(kinds, [("Ansvarig", "text"), ("Klart senast", "date")]);
+        let vocabulary = app.db.vocabulary(org.id).await.unwrap();
+        assert_eq!(vocabulary.match_label("avslutat").unwrap().key, "done");
+        let log = app.db.organisation_changes(org.id, None, None, Some("import.profile"), 1).await.unwrap();
+        assert_eq!(log.len(), 1);
+
+        // The next round's file, same headings: read with the profile, no question about statuses.
+        let next = own_table(&[
+            heads,
+            ["Kommunstyrelsen", "Ta fram en klimatplan", "AVSLUTAT", "Anna", "30.06.2027"],
+            ["Kommunstyrelsen", "Utreda gemensam IT", "AVSLUTAT", "Per", "31.03.2027"],
+            ["Barn- och utbildningsnämnden", "Ny skolplan", "PÅGÅENDE", "Ola", "2027-09-01"],
+        ]);
+        let fields = [("csrf", app.csrf.as_str()), ("year", "2027"), ("round", "pr 1 des")];
+        let preview = upload(&app, "uppdrag-des.xlsx", &next, &fields).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(preview.body.contains("Kolonnene er lest med oppsettet dere lagret"), "{}", preview.body);
+        assert!(!preview.body.contains("name=\"st:"), "no status to ask about");
+        let saved = send_form(&app, "/osloregionen/import/confirm", &rendered_form(&preview.body, "/import/confirm")).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    }
+}
+
+#[tokio::test]
+async fn own_fields_of_each_kind_are_edited_checked_and_filtered() {
+    for mut app in TestApp::all().await {
+        app.act_as("admin");
+        for (name, kind, choices) in
+            [("Ansvarlig", "text", ""), ("Frist", "date", ""), ("Ferdig", "percent", ""), ("Vurdering", "choice", "Grønn, Gul, Rød")]
+        {
+            let settings = app.get("/osloregionen/settings").await;
+            // The last form to /settings/fields is the one that adds.
+            let mut form = {
+                use scraper::{Html, Selector};
+                let doc = Html::parse_document(&settings.body);
+                let forms: Vec<_> = doc
+                    .select(&Selector::parse("form").unwrap())
+                    .filter(|f| f.value().attr("action").is_some_and(|a| a.ends_with("/settings/fields")))
+                    .map(|f| f.html())
+                    .collect();
+                rendered_form(forms.last().unwrap(), "/settings/fields")
+            };
+            set(&mut form, "name", name);
+            set(&mut form, "kind", kind);
+            set(&mut form, "choices", choices);
+            form.push(("in_report".into(), "1".into()));
+            let r = send_form(&app, "/osloregionen/settings/fields", &form).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        }
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        assert_eq!(app.db.custom_fields(org.id).await.unwrap().len(), 4);
+
+        app.act_as("secretariat");
+        let round = "2025-09-02";
+        let path = format!("/osloregionen/2025/rounds/{round}/measures/10");
+        let edit = app.get(&format!("{path}/edit")).await;
+        assert_eq!(edit.status, StatusCode::OK, "{}", edit.body);
+        assert!(edit.body.contains("type=\"date\" id=\"f1-10\" name=\"f:Frist\""), "{}", edit.body);
+        let mut form = rendered_form(&edit.body, &path);
+        set(&mut form, "f:Ansvarlig", "Kari Nordmann");
+        set(&mut form, "f:Frist", "snart");
+        let refused = send_form(&app, &path, &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Frist: «snart» er ikke en dato"), "{}", refused.body);
+        set(&mut form, "f:Frist", "2025-12-15");
+        set(&mut form, "f:Ferdig", "40");
+        set(&mut form, "f:Vurdering", "Gul");
+        let saved = send_form(&app, &path, &form).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let entry = app.db.editable_entry(app.db.programme(org.id, 2025).await.unwrap().unwrap().id, {
+            let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+            app.db.rounds(p.id).await.unwrap().iter().find(|r| r.slug == round).unwrap().id
+        }, 10)
+        .await
+        .unwrap();
+        let f = &entry.entry.fields;
+        assert_eq!((f["Ansvarlig"].as_str(), f["Frist"].as_str(), f["Ferdig"].as_str(), f["Vurdering"].as_str()), ("Kari Nordmann", "2025-12-15", "40", "Gul"));
+
+        // The report shows them as columns and filters by them; the measure page lists them.
+        let report = app.get(&format!("/osloregionen/2025/report?round={round}&field=Ansvarlig&value=kari")).await;
+        assert_eq!(crate::report_rows(&report.body), 1, "{}", report.body);
+        assert!(report.body.contains("<th scope=\"col\">Vurdering</th>"));
+        assert!(report.body.contains("40 %"));
+        let page = app.get("/osloregionen/2025/measures/10").await;
+        assert!(page.body.contains("<dt>Frist</dt><dd>15. desember 2025</dd>"), "{}", page.body);
+        // And the JSON export carries them.
+        let json = app.get(&format!("/osloregionen/2025/report/download?format=json&round={round}")).await;
+        assert!(json.body.contains("\"Vurdering\": \"Gul\"") || json.body.contains("\"Vurdering\":\"Gul\""), "{}", &json.body[..500.min(json.body.len())]);
+    }
+}
