@@ -80,7 +80,9 @@ impl FieldDef {
         match self.kind {
             FieldKind::Text => Ok(v.to_owned()),
             FieldKind::Date => parse_date(v).map(iso_date).ok_or_else(|| FieldError::Date(v.to_owned())),
-            FieldKind::Percent => parse_percent(v).map(|p| p.to_string()).ok_or_else(|| FieldError::Percent(v.to_owned())),
+            FieldKind::Percent => {
+                parse_percent(v).map(|p| p.to_string()).ok_or_else(|| FieldError::Percent(v.to_owned()))
+            }
             FieldKind::Choice => self
                 .choices
                 .iter()
@@ -94,7 +96,11 @@ impl FieldDef {
     pub fn parse_name(name: &str) -> Result<String, ParseError> {
         let n = name.split_whitespace().collect::<Vec<_>>().join(" ");
         if n.is_empty() || n.chars().count() > 80 {
-            return Err(ParseError { what: "field name", got: name.to_owned(), expected: "1 to 80 characters" });
+            return Err(ParseError {
+                what: "field name",
+                got: name.to_owned(),
+                expected: "1 to 80 characters",
+            });
         }
         Ok(n)
     }
@@ -122,7 +128,11 @@ pub fn parse_percent(s: &str) -> Option<u8> {
         None => (t, false),
     };
     let n: f64 = number.replace(',', ".").parse().ok()?;
-    let n = if !had_sign && n > 0.0 && n < 1.0 || !had_sign && n == 1.0 && number.contains('.') { n * 100.0 } else { n };
+    let n = if !had_sign && n > 0.0 && n < 1.0 || !had_sign && n == 1.0 && number.contains('.') {
+        n * 100.0
+    } else {
+        n
+    };
     (0.0..=100.0).contains(&n).then(|| n.round() as u8)
 }
 
@@ -137,7 +147,8 @@ pub fn guess_kind(heading: &str, values: &[&str]) -> (FieldKind, Vec<String>) {
         return (FieldKind::Date, Vec::new());
     }
     let h = heading.to_lowercase();
-    let says_percent = h.contains('%') || ["percent", "prosent", "procent", "andel", "complete"].iter().any(|w| h.contains(w));
+    let says_percent = h.contains('%')
+        || ["percent", "prosent", "procent", "andel", "complete"].iter().any(|w| h.contains(w));
     if values.iter().all(|v| parse_percent(v).is_some())
         && (says_percent || values.iter().all(|v| v.ends_with('%')))
     {
@@ -151,12 +162,16 @@ pub fn guess_kind(heading: &str, values: &[&str]) -> (FieldKind, Vec<String>) {
     }
     // A rating in colours (red, amber, green) is a choice however few the rows.
     const COLOURS: &[&str] = &[
-        "green", "amber", "red", "yellow", "grønn", "gul", "rød", "grønt", "gult", "rødt", "grön", "röd", "grøn", "raud",
+        "green", "amber", "red", "yellow", "grønn", "gul", "rød", "grønt", "gult", "rødt", "grön", "röd",
+        "grøn", "raud",
     ];
     if distinct.iter().all(|d| COLOURS.contains(&d.to_lowercase().as_str())) {
         return (FieldKind::Choice, distinct.iter().map(|d| (*d).to_owned()).collect());
     }
-    if distinct.len() <= 6 && values.len() >= 2 * distinct.len() && distinct.iter().all(|d| d.chars().count() <= 20) {
+    if distinct.len() <= 6
+        && values.len() >= 2 * distinct.len()
+        && distinct.iter().all(|d| d.chars().count() <= 20)
+    {
         return (FieldKind::Choice, distinct.iter().map(|d| (*d).to_owned()).collect());
     }
     (FieldKind::Text, Vec::new())
@@ -167,7 +182,12 @@ mod tests {
     use super::*;
 
     fn def(kind: FieldKind, choices: &[&str]) -> FieldDef {
-        FieldDef { name: "F".into(), kind, choices: choices.iter().map(|c| (*c).into()).collect(), in_report: false }
+        FieldDef {
+            name: "F".into(),
+            kind,
+            choices: choices.iter().map(|c| (*c).into()).collect(),
+            in_report: false,
+        }
     }
 
     #[test]

@@ -64,7 +64,8 @@ pub(crate) fn decode_fields(json: Option<&str>) -> DbResult<Fields> {
 }
 
 pub(crate) fn encode_fields(fields: &Fields) -> String {
-    let kept: Fields = fields.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let kept: Fields =
+        fields.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (k.clone(), v.clone())).collect();
     serde_json::to_string(&kept).expect("a map of strings is JSON")
 }
 

@@ -85,7 +85,12 @@ impl Db {
     }
 
     /// Adds a field at the end; a name in use is a conflict.
-    pub async fn add_custom_field(&self, organisation_id: i64, def: &FieldDef, actor: &str) -> DbResult<FieldDef> {
+    pub async fn add_custom_field(
+        &self,
+        organisation_id: i64,
+        def: &FieldDef,
+        actor: &str,
+    ) -> DbResult<FieldDef> {
         let def = checked(def)?;
         let existing = self.custom_fields(organisation_id).await?;
         if existing.iter().any(|d| d.name.to_lowercase() == def.name.to_lowercase()) {
@@ -93,15 +98,27 @@ impl Db {
         }
         let mut tx = self.pool.begin().await?;
         insert(&mut tx, organisation_id, &def).await?;
-        crate::changes::log(&mut tx, Scope::organisation(organisation_id), actor, "field.add", None, Some(describe(&def)))
-            .await?;
+        crate::changes::log(
+            &mut tx,
+            Scope::organisation(organisation_id),
+            actor,
+            "field.add",
+            None,
+            Some(describe(&def)),
+        )
+        .await?;
         self.commit(tx).await?;
         Ok(def)
     }
 
     /// Changes a field's kind, choices and place in the report (its name stays: the values are
     /// kept by it).
-    pub async fn update_custom_field(&self, organisation_id: i64, def: &FieldDef, actor: &str) -> DbResult<()> {
+    pub async fn update_custom_field(
+        &self,
+        organisation_id: i64,
+        def: &FieldDef,
+        actor: &str,
+    ) -> DbResult<()> {
         let def = checked(def)?;
         let existing = self.custom_fields(organisation_id).await?;
         let Some(before) = existing.iter().find(|d| d.name == def.name) else {
@@ -141,20 +158,34 @@ impl Db {
         if n == 0 {
             return Err(DbError::NotFound(Message::new("db-field-not-found")));
         }
-        crate::changes::log(&mut tx, Scope::organisation(organisation_id), actor, "field.remove", Some(name.to_owned()), None)
-            .await?;
+        crate::changes::log(
+            &mut tx,
+            Scope::organisation(organisation_id),
+            actor,
+            "field.remove",
+            Some(name.to_owned()),
+            None,
+        )
+        .await?;
         self.commit(tx).await?;
         Ok(())
     }
 
     /// The profile saved for a table with these headings (see `Layout::key`), if any.
-    pub async fn import_profile(&self, organisation_id: i64, headings: &str) -> DbResult<Option<ImportProfile>> {
-        let row = sqlx::query("SELECT columns, statuses FROM import_profiles WHERE organisation_id = $1 AND headings = $2")
-            .bind(organisation_id)
-            .bind(headings)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok(ImportProfile { columns: r.try_get("columns")?, statuses: r.try_get("statuses")? })).transpose()
+    pub async fn import_profile(
+        &self,
+        organisation_id: i64,
+        headings: &str,
+    ) -> DbResult<Option<ImportProfile>> {
+        let row = sqlx::query(
+            "SELECT columns, statuses FROM import_profiles WHERE organisation_id = $1 AND headings = $2",
+        )
+        .bind(organisation_id)
+        .bind(headings)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok(ImportProfile { columns: r.try_get("columns")?, statuses: r.try_get("statuses")? }))
+            .transpose()
     }
 
     /// Saves what an import confirmed: its profile for the headings (when given), the fields it brought that
@@ -190,14 +221,22 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             let line = format!("{} | {}", profile.columns, profile.statuses);
-            crate::changes::log(&mut tx, scope, actor, "import.profile", before.map(|b| format!("{} | {}", b.columns, b.statuses)), Some(line))
-                .await?;
+            crate::changes::log(
+                &mut tx,
+                scope,
+                actor,
+                "import.profile",
+                before.map(|b| format!("{} | {}", b.columns, b.statuses)),
+                Some(line),
+            )
+            .await?;
         }
         for def in fields {
             if existing.iter().any(|d| d.name.to_lowercase() == def.name.to_lowercase()) {
                 continue;
             }
-            let def = checked(def).or_else(|_| checked(&FieldDef { kind: FieldKind::Text, ..def.clone() }))?;
+            let def =
+                checked(def).or_else(|_| checked(&FieldDef { kind: FieldKind::Text, ..def.clone() }))?;
             insert(&mut tx, organisation_id, &def).await?;
             crate::changes::log(&mut tx, scope, actor, "field.add", None, Some(describe(&def))).await?;
         }
@@ -212,9 +251,13 @@ impl Db {
             }
         }
         if !added.is_empty() {
-            sqlx::query("DELETE FROM status_kinds WHERE organisation_id = $1").bind(organisation_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM status_kinds WHERE organisation_id = $1")
+                .bind(organisation_id)
+                .execute(&mut *tx)
+                .await?;
             crate::organisations::insert_vocabulary(&mut tx, organisation_id, &vocabulary).await?;
-            crate::changes::log(&mut tx, scope, actor, "vocabulary.aliases", None, Some(added.join(", "))).await?;
+            crate::changes::log(&mut tx, scope, actor, "vocabulary.aliases", None, Some(added.join(", ")))
+                .await?;
         }
         self.commit(tx).await?;
         Ok(())

@@ -114,7 +114,12 @@ impl BoardReport {
     }
 
     /// The report with the organisation's own fields `columns` as columns of its table.
-    pub fn with_columns(report: &StatusReport, vocabulary: &Vocabulary, labels: &Labels, columns: &[String]) -> Self {
+    pub fn with_columns(
+        report: &StatusReport,
+        vocabulary: &Vocabulary,
+        labels: &Labels,
+        columns: &[String],
+    ) -> Self {
         let o = overview(report, vocabulary);
         let summary = o
             .groups
@@ -181,7 +186,13 @@ impl BoardReport {
     }
 }
 
-fn push_rows(m: &Measure, depth: usize, vocabulary: &Vocabulary, columns: &[String], rows: &mut Vec<TableRow>) {
+fn push_rows(
+    m: &Measure,
+    depth: usize,
+    vocabulary: &Vocabulary,
+    columns: &[String],
+    rows: &mut Vec<TableRow>,
+) {
     rows.push(TableRow {
         area: None,
         area_rows: 0,

@@ -22,8 +22,8 @@ use crate::board::{BoardReport, ChangesReport, SummaryRow};
 use crate::chart;
 use crate::document::ReportDocument;
 use crate::document::{Problem, Problems, Source};
-use crate::spreadsheet::SheetMeta;
 use crate::mapping::TableOptions;
+use crate::spreadsheet::SheetMeta;
 use crate::table::{self, CellText, parse_report_title, read_tables};
 
 /// A4 landscape in twentieths of a point, and the width between the margins.
@@ -250,7 +250,7 @@ fn summary_table(board: &BoardReport) -> Table {
 fn report_table(board: &BoardReport, section: &crate::board::TableSection) -> Table {
     let h = &board.headings;
     let n = h.fields.len();
-    let field_w = if n == 0 { 0 } else { (COLUMNS[3] * 2 / 3 / n).min(1800) };
+    let field_w = (COLUMNS[3] * 2 / 3).checked_div(n).unwrap_or(0).min(1800);
     let mut widths = COLUMNS.to_vec();
     widths[3] -= field_w * n;
     widths.extend(std::iter::repeat_n(field_w, n));
@@ -283,16 +283,18 @@ fn report_table(board: &BoardReport, section: &crate::board::TableSection) -> Ta
             plain(&r.title)
         };
         rows.push(
-            TableRow::new(vec![
-                area,
-                TableCell::new().width(COLUMNS[1], WidthType::Dxa).add_paragraph(title),
-                text_cell(&r.status, COLUMNS[2]),
-                text_cell(&r.description, widths[3]),
-                text_cell(&r.comment, COLUMNS[4]),
-            ]
-            .into_iter()
-            .chain(r.fields.iter().map(|v| text_cell(v, field_w)))
-            .collect())
+            TableRow::new(
+                vec![
+                    area,
+                    TableCell::new().width(COLUMNS[1], WidthType::Dxa).add_paragraph(title),
+                    text_cell(&r.status, COLUMNS[2]),
+                    text_cell(&r.description, widths[3]),
+                    text_cell(&r.comment, COLUMNS[4]),
+                ]
+                .into_iter()
+                .chain(r.fields.iter().map(|v| text_cell(v, field_w)))
+                .collect(),
+            )
             .cant_split(),
         );
     }

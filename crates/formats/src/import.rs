@@ -8,8 +8,8 @@ use time::Date;
 use tiltak_i18n::Message;
 
 use crate::document::{Problem, Problems, ReportDocument};
-use crate::report_text::{self, TextOptions};
 use crate::mapping::TableOptions;
+use crate::report_text::{self, TextOptions};
 use crate::spreadsheet::{self, SheetMeta};
 use crate::{docx, json};
 
@@ -98,8 +98,12 @@ pub fn read(
             }
             (doc, true)
         }
-        FileKind::Xlsx => spreadsheet::read_xlsx_any(bytes, vocabulary, &sheet_meta, options).map_err(ImportError)?,
-        FileKind::Csv => spreadsheet::read_csv_any(bytes, vocabulary, &sheet_meta, options).map_err(ImportError)?,
+        FileKind::Xlsx => {
+            spreadsheet::read_xlsx_any(bytes, vocabulary, &sheet_meta, options).map_err(ImportError)?
+        }
+        FileKind::Csv => {
+            spreadsheet::read_csv_any(bytes, vocabulary, &sheet_meta, options).map_err(ImportError)?
+        }
         FileKind::Docx => (docx::read(bytes, vocabulary, &sheet_meta, options).map_err(ImportError)?, false),
         FileKind::Text => {
             let options = TextOptions {

@@ -84,7 +84,7 @@ pub fn heading_key(h: &str) -> String {
     }
     let words: Vec<&str> = out
         .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty() && !(w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit())))
+        .filter(|w| !(w.is_empty() || w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit())))
         .collect();
     normalise_label(&words.join(" ")).trim_end_matches(['?', ':', '.', ' ', '*']).to_owned()
 }
@@ -104,8 +104,7 @@ impl Mapping {
         // A comma starts the next column only before `TARGET=`: a heading may hold commas.
         let mut parts: Vec<String> = Vec::new();
         for piece in s.split(',') {
-            let starts_target =
-                piece.split_once('=').is_some_and(|(t, _)| Target::parse(t).is_some());
+            let starts_target = piece.split_once('=').is_some_and(|(t, _)| Target::parse(t).is_some());
             match parts.last_mut() {
                 Some(last) if !starts_target => {
                     last.push(',');
@@ -134,8 +133,9 @@ impl Mapping {
     pub fn parse_statuses(s: &str, vocabulary: &Vocabulary) -> Result<Vec<(String, String)>, Message> {
         let mut out = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (label, key) =
-                part.rsplit_once('=').ok_or_else(|| Message::new("mapping-statuses-bad").arg("part", part))?;
+            let (label, key) = part
+                .rsplit_once('=')
+                .ok_or_else(|| Message::new("mapping-statuses-bad").arg("part", part))?;
             let key = key.trim();
             if vocabulary.get(key).is_none() {
                 let keys: Vec<&str> = vocabulary.kinds.iter().map(|k| k.key.as_str()).collect();
@@ -235,14 +235,15 @@ fn heading_targets(heading: &str) -> Vec<(Target, u8)> {
     let mut out: Vec<(Target, u8)> = Vec::new();
     for (phrase, target, score) in phrases::HEADINGS {
         let starts = key == *phrase
-            || key.starts_with(phrase) && key[phrase.len()..].chars().next().is_some_and(|c| !c.is_alphanumeric());
+            || key.starts_with(phrase)
+                && key[phrase.len()..].chars().next().is_some_and(|c| !c.is_alphanumeric());
         let Some(target) = Target::parse(target) else { continue };
         if starts && !out.iter().any(|(t, _)| *t == target) {
             // A heading that is exactly the phrase is surer than one that begins with it.
             out.push((target, if whole == *phrase { *score + 1 } else { *score }));
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|t| std::cmp::Reverse(t.1));
     out
 }
 
@@ -267,14 +268,17 @@ pub fn suggest(headings: &[String], values: &[Vec<String>], vocabulary: &Vocabul
     let n = headings.len();
     let mut candidates: Vec<Vec<(Target, u8)>> = headings.iter().map(|h| heading_targets(h)).collect();
     let filled = |i: usize| -> Vec<&str> {
-        values.get(i).map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+        values
+            .get(i)
+            .map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default()
     };
     // A column whose values are mostly status labels is the status.
     for (i, c) in candidates.iter_mut().enumerate() {
         let v = filled(i);
         if !v.is_empty() && v.iter().filter(|x| is_status_like(x, vocabulary)).count() * 5 >= v.len() * 3 {
             c.push((Target::Status, 8));
-            c.sort_by(|a, b| b.1.cmp(&a.1));
+            c.sort_by_key(|t| std::cmp::Reverse(t.1));
         }
     }
     let mut targets = vec![Target::Field; n];
@@ -320,7 +324,11 @@ pub fn suggest(headings: &[String], values: &[Vec<String>], vocabulary: &Vocabul
         }
     }
     // No heading says area: the first column, when its values come in runs of the same value.
-    if !taken.contains(&Target::Area) && n > 2 && targets[0] == Target::Field && !headings[0].trim().is_empty() {
+    if !taken.contains(&Target::Area)
+        && n > 2
+        && targets[0] == Target::Field
+        && !headings[0].trim().is_empty()
+    {
         let v: Vec<&str> = values.first().map(|v| v.iter().map(|s| s.trim()).collect()).unwrap_or_default();
         let mut runs: Vec<&str> = Vec::new();
         for x in v.iter().filter(|x| !x.is_empty()) {
@@ -379,7 +387,15 @@ mod tests {
         assert_eq!(t, [Target::Area, Target::Measure, Target::Status]);
         assert!(sure);
         let (t, _) = suggest(
-            &h(&["Objective", "Directorate", "Stage", "Due date", "Percentage complete", "Status (RAG)", "Comments"]),
+            &h(&[
+                "Objective",
+                "Directorate",
+                "Stage",
+                "Due date",
+                "Percentage complete",
+                "Status (RAG)",
+                "Comments",
+            ]),
             &vec![col(&["x"]); 7],
             &v,
         );

@@ -62,7 +62,9 @@ pub fn write_xlsx(
         for (c, value) in record.iter().enumerate() {
             let numeric = matches!(
                 Column::ALL.get(c),
-                Some(Column::Id | Column::ParentId | Column::Position | Column::MergeIntoId | Column::Version)
+                Some(
+                    Column::Id | Column::ParentId | Column::Position | Column::MergeIntoId | Column::Version
+                )
             );
             match (numeric, value.parse::<f64>()) {
                 (true, Ok(n)) => sheet.write_number(row, c as u16, n)?,
@@ -201,8 +203,10 @@ fn sheet_rows(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Vec<Vec<St
 /// A sheet as a table: its cells, with merged cells (a merge across is one cell covering
 /// columns; the cells below the first row of a merge continue it).
 fn sheet_table(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Table, Problem> {
-    let mut rows: Vec<Vec<CellText>> =
-        sheet_rows(book, name)?.iter().map(|r| r.iter().map(|c| CellText::from(c.as_str())).collect()).collect();
+    let mut rows: Vec<Vec<CellText>> = sheet_rows(book, name)?
+        .iter()
+        .map(|r| r.iter().map(|c| CellText::from(c.as_str())).collect())
+        .collect();
     for m in book.merge_cells_by_sheet_name(name).unwrap_or_default() {
         let ((r0, c0), (r1, c1)) = (m.start, m.end);
         if let Some(cell) = rows.get_mut(r0 as usize).and_then(|r| r.get_mut(c0 as usize)) {
@@ -313,7 +317,9 @@ pub fn read_xlsx_any(
         if has_id_columns(&rows) {
             return Ok((read_xlsx(bytes, vocabulary, meta)?, true));
         }
-        if is_about_sheet(&name) || Language::ALL.iter().any(|l| Labels::for_language(*l).summary_sheet == name) {
+        if is_about_sheet(&name)
+            || Language::ALL.iter().any(|l| Labels::for_language(*l).summary_sheet == name)
+        {
             continue;
         }
         tables.push(sheet_table(&mut book, &name)?);

@@ -190,7 +190,8 @@ pub fn read_tables(
                 // Every table as guessed, the first filled column the measure where none is.
                 for (f, (t, sure)) in found.iter().zip(suggestions.iter_mut()) {
                     if !t.contains(&Target::Measure)
-                        && let Some(i) = (0..t.len()).find(|i| t[*i] == Target::Field && !f.headings[*i].is_empty())
+                        && let Some(i) =
+                            (0..t.len()).find(|i| t[*i] == Target::Field && !f.headings[*i].is_empty())
                     {
                         t[i] = Target::Measure;
                     }
@@ -207,7 +208,8 @@ pub fn read_tables(
                     .map(|(h, t)| (*t, h.clone()))
                     .collect();
                 if !line.iter().any(|(t, _)| *t == Target::Measure)
-                    && let Some(h) = first.headings.iter().find(|h| !h.is_empty() && !line.iter().any(|(_, x)| x == *h))
+                    && let Some(h) =
+                        first.headings.iter().find(|h| !h.is_empty() && !line.iter().any(|(_, x)| x == *h))
                 {
                     line.insert(0, (Target::Measure, h.clone()));
                 }
@@ -253,7 +255,9 @@ pub fn read_tables(
         let get = |row: &[CellText], t: Target| -> CellText {
             columns.iter().position(|c| *c == t).and_then(|i| row.get(i).cloned()).unwrap_or_default()
         };
-        let heading = |t: Target| columns.iter().position(|c| *c == t).map(|i| f.headings[i].clone()).unwrap_or_default();
+        let heading = |t: Target| {
+            columns.iter().position(|c| *c == t).map(|i| f.headings[i].clone()).unwrap_or_default()
+        };
         let mut section_at = match sections.iter().position(|s| s.title == table.section) {
             Some(i) => i,
             None => {
@@ -288,7 +292,10 @@ pub fn read_tables(
             }
             let section_cell = get(row, Target::Section);
             let section_title = section_cell.text.trim();
-            if !section_title.is_empty() && !section_cell.continues && sections[section_at].title != section_title {
+            if !section_title.is_empty()
+                && !section_cell.continues
+                && sections[section_at].title != section_title
+            {
                 section_at = match sections.iter().position(|s| s.title == section_title) {
                     Some(i) => i,
                     None => {
@@ -309,7 +316,11 @@ pub fn read_tables(
             let area_title = area.text.trim();
             if !area_title.is_empty() && !area.continues {
                 if section.areas.last().is_none_or(|a| a.title != area_title) {
-                    section.areas.push(Area { title: area_title.to_owned(), owner: None, measures: Vec::new() });
+                    section.areas.push(Area {
+                        title: area_title.to_owned(),
+                        owner: None,
+                        measures: Vec::new(),
+                    });
                 }
                 in_area = true;
             }
@@ -322,7 +333,8 @@ pub fn read_tables(
                     .filter(|(_, t)| !matches!(t, Target::Area | Target::Section | Target::Skip))
                     .any(|(c, _)| row.get(c).is_some_and(|x| !x.text.trim().is_empty()));
                 if others {
-                    problems.push(Problem::new(at(Target::Measure), Message::new("file-row-without-measure")));
+                    problems
+                        .push(Problem::new(at(Target::Measure), Message::new("file-row-without-measure")));
                 }
                 continue; // else an area with no measures yet
             }
@@ -336,11 +348,16 @@ pub fn read_tables(
             }
             let status = if status_text.is_empty() {
                 Status::None
-            } else if let Some(kind) = vocabulary.match_label(&status_text).or_else(|| vocabulary.get(&status_text)) {
+            } else if let Some(kind) =
+                vocabulary.match_label(&status_text).or_else(|| vocabulary.get(&status_text))
+            {
                 Status::Reported { key: kind.key.clone(), label: status_text.clone() }
             } else {
                 let key = mapping.status_key(&status_text).map(str::to_owned).or_else(|| {
-                    options.suggest_statuses.then(|| crate::mapping::suggest_status(&status_text, vocabulary)).flatten()
+                    options
+                        .suggest_statuses
+                        .then(|| crate::mapping::suggest_status(&status_text, vocabulary))
+                        .flatten()
                 });
                 let key = key.filter(|k| vocabulary.get(k).is_some());
                 match layout.statuses.iter_mut().find(|s| s.label == status_text) {
@@ -352,7 +369,11 @@ pub fn read_tables(
                                 message: Message::new("warn-status-unknown").arg("value", &status_text),
                             });
                         }
-                        layout.statuses.push(StatusLabel { label: status_text.clone(), count: 1, key: key.clone() })
+                        layout.statuses.push(StatusLabel {
+                            label: status_text.clone(),
+                            count: 1,
+                            key: key.clone(),
+                        })
                     }
                 }
                 match key {
@@ -372,7 +393,11 @@ pub fn read_tables(
                     Some(DecisionKind::No) => Decision::No,
                     _ => {
                         // Said in words: read with the comment's phrases ("Ja, men …").
-                        comment = if comment.is_empty() { decision_text } else { format!("{decision_text} {comment}") };
+                        comment = if comment.is_empty() {
+                            decision_text
+                        } else {
+                            format!("{decision_text} {comment}")
+                        };
                         Decision::Undecided
                     }
                 }
@@ -383,7 +408,11 @@ pub fn read_tables(
                     None => field_values.push((name.clone(), vec![value.clone()])),
                 }
             }
-            let depth = if title.depth > 0 || title.text.trim_start().starts_with(bullets) { title.depth.max(1) } else { 0 };
+            let depth = if title.depth > 0 || title.text.trim_start().starts_with(bullets) {
+                title.depth.max(1)
+            } else {
+                0
+            };
             let measure = Measure {
                 title: measure_title.to_owned(),
                 owner: Some(owner).filter(|o| !o.is_empty()),
@@ -396,8 +425,11 @@ pub fn read_tables(
                 },
                 ..Default::default()
             };
-            let container =
-                if in_area { &mut section.areas.last_mut().expect("in an area").measures } else { &mut section.measures };
+            let container = if in_area {
+                &mut section.areas.last_mut().expect("in an area").measures
+            } else {
+                &mut section.measures
+            };
             if place(container, measure, depth).is_err() {
                 problems.push(Problem::new(at(Target::Measure), Message::new("file-bullet-alone")));
                 continue;

@@ -38,7 +38,12 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         date,
     };
     // The columns: as given, else the profile saved for the same headings, else the suggestion.
-    let given = args.columns.as_deref().map(Mapping::parse_columns).transpose().map_err(|m| anyhow::anyhow!("--columns: {m}"))?;
+    let given = args
+        .columns
+        .as_deref()
+        .map(Mapping::parse_columns)
+        .transpose()
+        .map_err(|m| anyhow::anyhow!("--columns: {m}"))?;
     let statuses = args
         .statuses
         .as_deref()
@@ -101,24 +106,17 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     // A table of the organisation's own: its fields are added to the organisation's, and a
     // mapping given on the command line is kept as the profile for the next file.
-    if let Some(layout) = &doc.layout {
-        if let Some(org_row) = db.organisation(slug.as_str()).await? {
-            let profile = ImportProfile {
-                columns: Mapping::columns_line(&layout.columns()),
-                statuses: Mapping::statuses_line(&layout.statuses()),
-            };
-            let known = db.import_profile(org_row.id, &layout.key()).await?;
-            let profile = if args.columns.is_some() || known.is_some() { Some(profile) } else { None };
-            db.save_import_setup(
-                org_row.id,
-                &layout.key(),
-                profile.as_ref(),
-                &layout.fields,
-                &[],
-                "import",
-            )
+    if let Some(layout) = &doc.layout
+        && let Some(org_row) = db.organisation(slug.as_str()).await?
+    {
+        let profile = ImportProfile {
+            columns: Mapping::columns_line(&layout.columns()),
+            statuses: Mapping::statuses_line(&layout.statuses()),
+        };
+        let known = db.import_profile(org_row.id, &layout.key()).await?;
+        let profile = if args.columns.is_some() || known.is_some() { Some(profile) } else { None };
+        db.save_import_setup(org_row.id, &layout.key(), profile.as_ref(), &layout.fields, &[], "import")
             .await?;
-        }
     }
     let verb = if saved.replaced_round { "Replaced" } else { "Imported" };
     match args.format {

@@ -56,6 +56,19 @@ pub fn negotiate(parts: &Parts) -> Language {
     Language::Nb
 }
 
+/// Why a value does not fit one of the organisation's own fields, as a message.
+pub fn field_error(name: &str, e: &tiltak_core::fields::FieldError) -> Message {
+    use tiltak_core::fields::FieldError;
+    match e {
+        FieldError::Date(v) => Message::new("field-date-invalid").arg("field", name).arg("value", v),
+        FieldError::Percent(v) => Message::new("field-percent-invalid").arg("field", name).arg("value", v),
+        FieldError::Choice { value, choices } => Message::new("field-choice-invalid")
+            .arg("field", name)
+            .arg("value", value)
+            .arg("choices", choices),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,17 +89,5 @@ mod tests {
         assert_eq!(negotiate(&parts("/?lang=nb", &[("cookie", "tiltak_lang=en")])), Language::Nb);
         assert_eq!(negotiate(&parts("/", &[("accept-language", "nn-NO, nb;q=0.9")])), Language::Nn);
         assert_eq!(negotiate(&parts("/?lang=nn", &[])), Language::Nn);
-    }
-}
-
-/// Why a value does not fit one of the organisation's own fields, as a message.
-pub fn field_error(name: &str, e: &tiltak_core::fields::FieldError) -> Message {
-    use tiltak_core::fields::FieldError;
-    match e {
-        FieldError::Date(v) => Message::new("field-date-invalid").arg("field", name).arg("value", v),
-        FieldError::Percent(v) => Message::new("field-percent-invalid").arg("field", name).arg("value", v),
-        FieldError::Choice { value, choices } => {
-            Message::new("field-choice-invalid").arg("field", name).arg("value", value).arg("choices", choices)
-        }
     }
 }

@@ -21,7 +21,9 @@ fn meta() -> ImportMeta {
 }
 
 fn read(kind: FileKind, bytes: &[u8], options: &TableOptions) -> ReportDocument {
-    import::read(kind, bytes, &Vocabulary::default_nb(), &meta(), options).unwrap_or_else(|e| panic!("{e}")).doc
+    import::read(kind, bytes, &Vocabulary::default_nb(), &meta(), options)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .doc
 }
 
 fn all(doc: &ReportDocument) -> Vec<Measure> {
@@ -46,13 +48,20 @@ fn round_trips(doc: &ReportDocument) {
     let (a, b) = (all(doc), all(&back));
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(&b) {
-        assert_eq!((&x.title, x.entry.status.key(), &x.entry.fields), (&y.title, y.entry.status.key(), &y.entry.fields));
+        assert_eq!(
+            (&x.title, x.entry.status.key(), &x.entry.fields),
+            (&y.title, y.entry.status.key(), &y.entry.fields)
+        );
     }
     let bytes = spreadsheet::write_xlsx(doc, &v, &Labels::for_language(Language::Nb)).unwrap();
-    let (back, ids) = spreadsheet::read_xlsx_any(&bytes, &v, &Default::default(), &Default::default()).unwrap();
+    let (back, ids) =
+        spreadsheet::read_xlsx_any(&bytes, &v, &Default::default(), &Default::default()).unwrap();
     assert!(ids, "Tiltak's own spreadsheet");
     for (x, y) in a.iter().zip(&all(&back)) {
-        assert_eq!((&x.title, x.entry.status.key(), &x.entry.fields), (&y.title, y.entry.status.key(), &y.entry.fields));
+        assert_eq!(
+            (&x.title, x.entry.status.key(), &x.entry.fields),
+            (&y.title, y.entry.status.key(), &y.entry.fields)
+        );
     }
 }
 
@@ -72,7 +81,10 @@ fn a_swedish_list_of_assignments_reads_with_the_suggestion_and_a_status_mapping(
     assert!(layout.suggested);
     assert_eq!(
         layout.columns(),
-        Mapping::parse_columns("area=Nämnd,measure=Uppdrag,status=Status,description=Kommentar,field=Ansvarig").unwrap()
+        Mapping::parse_columns(
+            "area=Nämnd,measure=Uppdrag,status=Status,description=Kommentar,field=Ansvarig"
+        )
+        .unwrap()
     );
     let m = all(&doc);
     assert_eq!(m.len(), 4);
@@ -114,7 +126,12 @@ fn docx_table(heading: &str, rows: &[Vec<&str>]) -> Vec<u8> {
 fn a_norwegian_table_of_decisions_reads_with_the_measure_under_beskrivelse() {
     let rows = vec![
         vec!["Vedtakspunkt og dato", "Beskrivelse", "Ansvarlig", "Kommentar"],
-        vec!["Sak 12/22, 3. mars 2022", "Etablere felles innkjøpsordning", "Rådmannsgruppen", "Avtale inngått"],
+        vec![
+            "Sak 12/22, 3. mars 2022",
+            "Etablere felles innkjøpsordning",
+            "Rådmannsgruppen",
+            "Avtale inngått",
+        ],
         vec!["Sak 18/22, 5. mai 2022", "Kartlegge ladeinfrastruktur", "Klimanettverket", "Rapport levert"],
         vec!["Sak 25/22, 9. juni 2022", "Felles høringssvar om regionreformen", "Sekretariatet", "Sendt"],
     ];
@@ -148,7 +165,15 @@ fn an_english_rag_report_keeps_dates_percentages_and_the_rating_as_typed_fields(
     let layout = doc.layout.clone().unwrap();
     assert_eq!(
         layout.columns().iter().map(|(t, _)| *t).collect::<Vec<_>>(),
-        [Target::Measure, Target::Field, Target::Status, Target::Field, Target::Field, Target::Field, Target::Description]
+        [
+            Target::Measure,
+            Target::Field,
+            Target::Status,
+            Target::Field,
+            Target::Field,
+            Target::Field,
+            Target::Description
+        ]
     );
     let m = all(&doc);
     assert_eq!(m.len(), 4);
@@ -158,7 +183,12 @@ fn an_english_rag_report_keeps_dates_percentages_and_the_rating_as_typed_fields(
     let kinds: Vec<(&str, &str)> = layout.fields.iter().map(|f| (f.name.as_str(), f.kind.key())).collect();
     assert_eq!(
         kinds,
-        [("Directorate", "choice"), ("Due date", "date"), ("Percentage complete", "percent"), ("Status (RAG)", "choice")]
+        [
+            ("Directorate", "choice"),
+            ("Due date", "date"),
+            ("Percentage complete", "percent"),
+            ("Status (RAG)", "choice")
+        ]
     );
     assert_eq!(m[0].entry.fields["Due date"], "2025-03-31");
     assert_eq!(m[1].entry.fields["Percentage complete"], "40");
@@ -169,11 +199,15 @@ fn an_english_rag_report_keeps_dates_percentages_and_the_rating_as_typed_fields(
     assert!(all(&doc).iter().all(|x| x.entry.status.key() == "none"));
     assert_eq!(doc.warnings.len(), 3);
     let options = TableOptions {
-        statuses: Mapping::parse_statuses("Completed=done,In progress=ongoing,Not started=not_started", &v).unwrap(),
+        statuses: Mapping::parse_statuses("Completed=done,In progress=ongoing,Not started=not_started", &v)
+            .unwrap(),
         ..Default::default()
     };
     let doc = read(FileKind::Csv, csv.as_bytes(), &options);
-    assert_eq!(all(&doc).iter().map(|x| x.entry.status.key()).collect::<Vec<_>>(), ["done", "ongoing", "not_started", "ongoing"]);
+    assert_eq!(
+        all(&doc).iter().map(|x| x.entry.status.key()).collect::<Vec<_>>(),
+        ["done", "ongoing", "not_started", "ongoing"]
+    );
     round_trips(&doc);
 }
 
@@ -184,13 +218,15 @@ fn the_sample_as_a_secretariat_keeps_it_in_one_sheet_reads_like_the_report() {
     let sheet = book.add_worksheet().set_name("Ark1").unwrap();
     let bold = Format::new().set_bold();
     sheet.merge_range(0, 0, 0, 4, "Status – Osloregionens handlingsprogram 2025 – pr 2 sept", &bold).unwrap();
-    for (c, h) in ["Innsatsområde", "Tiltak", "Status", "Beskrivelse", "Bør videreføres?"].iter().enumerate() {
+    for (c, h) in ["Innsatsområde", "Tiltak", "Status", "Beskrivelse", "Bør videreføres?"].iter().enumerate()
+    {
         sheet.write_string(1, c as u16, *h).unwrap();
     }
     let mut r = 2;
     fn rows(sheet: &mut rust_xlsxwriter::Worksheet, r: &mut u32, area: &str, m: &Measure, depth: usize) {
         let title = format!("{}{}", "• ".repeat(depth.min(1)), m.title);
-        let cells = [area, &title, m.entry.status.label(), &m.entry.description, &m.entry.continuation.comment];
+        let cells =
+            [area, &title, m.entry.status.label(), &m.entry.description, &m.entry.continuation.comment];
         for (c, v) in cells.iter().enumerate() {
             if !v.is_empty() {
                 sheet.write_string(*r, c as u16, *v).unwrap();
@@ -215,11 +251,15 @@ fn the_sample_as_a_secretariat_keeps_it_in_one_sheet_reads_like_the_report() {
     }
     let bytes = book.save_to_buffer().unwrap();
     let no_meta = ImportMeta { organisation: "osloregionen".into(), ..Default::default() };
-    let doc = import::read(FileKind::Xlsx, &bytes, &Vocabulary::default_nb(), &no_meta, &TableOptions::default())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .doc;
+    let doc =
+        import::read(FileKind::Xlsx, &bytes, &Vocabulary::default_nb(), &no_meta, &TableOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .doc;
     assert_eq!((doc.year, doc.round.label.as_str()), (2025, "pr 2 sept"), "from the title row");
-    assert_eq!(doc.sections.iter().map(|s| &s.title).collect::<Vec<_>>(), report.sections.iter().map(|s| &s.title).collect::<Vec<_>>());
+    assert_eq!(
+        doc.sections.iter().map(|s| &s.title).collect::<Vec<_>>(),
+        report.sections.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
     let (want, got) = (all(&report), all(&doc));
     assert_eq!(got.len(), 60);
     for (w, g) in want.iter().zip(&got) {
@@ -233,15 +273,27 @@ fn the_sample_as_a_secretariat_keeps_it_in_one_sheet_reads_like_the_report() {
 #[test]
 fn without_a_mapping_the_error_lists_the_headings_and_a_columns_line() {
     let rows = vec![vec!["Nr", "Hva", "Hvem"], vec!["1", "Ting", "Kari"], vec!["2", "Mer", "Ola"]];
-    let e = import::read(FileKind::Xlsx, &xlsx(&rows), &Vocabulary::default_nb(), &meta(), &TableOptions::default())
-        .err()
-        .unwrap()
-        .to_string();
+    let e = import::read(
+        FileKind::Xlsx,
+        &xlsx(&rows),
+        &Vocabulary::default_nb(),
+        &meta(),
+        &TableOptions::default(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
     assert!(e.contains("Nr, Hva, Hvem"), "{e}");
     assert!(e.contains("--columns \"measure="), "{e}");
     // A heading the mapping names but the file lacks is named with those it has.
-    let options = TableOptions { columns: Some(Mapping::parse_columns("measure=Tiltak").unwrap()), ..Default::default() };
-    let e = import::read(FileKind::Xlsx, &xlsx(&rows), &Vocabulary::default_nb(), &meta(), &options).err().unwrap().to_string();
+    let options = TableOptions {
+        columns: Some(Mapping::parse_columns("measure=Tiltak").unwrap()),
+        ..Default::default()
+    };
+    let e = import::read(FileKind::Xlsx, &xlsx(&rows), &Vocabulary::default_nb(), &meta(), &options)
+        .err()
+        .unwrap()
+        .to_string();
     assert!(e.contains("«Tiltak»") && e.contains("Nr, Hva, Hvem"), "{e}");
 }
 
@@ -249,7 +301,8 @@ fn without_a_mapping_the_error_lists_the_headings_and_a_columns_line() {
 fn with_a_mapping_only_the_tables_with_its_measure_column_are_read() {
     // Tiltak's own board document: a summary table, then the report's tables.
     let v = Vocabulary::default_nb();
-    let bytes = tiltak_formats::docx::write_report(&sample(), &v, &Labels::for_language(Language::Nb)).unwrap();
+    let bytes =
+        tiltak_formats::docx::write_report(&sample(), &v, &Labels::for_language(Language::Nb)).unwrap();
     let suggested = read(FileKind::Docx, &bytes, &TableOptions::default());
     assert_eq!(all(&suggested).len(), 60);
     let columns = suggested.layout.unwrap().columns();

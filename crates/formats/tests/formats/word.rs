@@ -140,8 +140,13 @@ fn bad_tables_name_the_table_row_and_column() {
     .unwrap();
     assert!(doc.warnings[0].message.to_string().contains("«Nesten ferdig» is not a status"));
     assert_eq!(doc.sections[0].measures[0].entry.fields["Status"], "Nesten ferdig");
-    let e = docx::read(&table_docx(&[["Navn", "Dato", "", "", ""], ["A", "B", "", "", ""]]), &v, &meta(), &Default::default())
-        .unwrap_err();
+    let e = docx::read(
+        &table_docx(&[["Navn", "Dato", "", "", ""], ["A", "B", "", "", ""]]),
+        &v,
+        &meta(),
+        &Default::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("could not tell which column is the measure"), "{e}");
     assert!(e.to_string().contains("Navn, Dato"), "{e}");
     let e = docx::read(b"not a zip", &v, &meta(), &Default::default()).unwrap_err();

@@ -738,18 +738,17 @@ fn an_own_table_imports_with_columns_and_statuses_and_the_next_file_with_the_sav
     // Without a mapping Tiltak cannot tell the measure: it names the headings and a line to start from.
     let odd = run.path("odd.csv");
     std::fs::write(&odd, "Nr,Hva,Hvem\n1,Ting,Kari\n2,Mer,Ola\n").unwrap();
-    let err = run.fails(&["import", odd.as_str(), "--org", "kommunen", "--year", "2025", "--round", "pr 1 mai"]);
+    let err =
+        run.fails(&["import", odd.as_str(), "--org", "kommunen", "--year", "2025", "--round", "pr 1 mai"]);
     assert!(err.contains("Nr, Hva, Hvem") && err.contains("--columns \"measure="), "{err}");
     let err = run.fails(&[&base[..], &["--columns", "measure=Tiltak"]].concat());
     assert!(err.contains("«Tiltak»") && err.contains("Nämnd, Uppdrag, Läget, Ansvarig"), "{err}");
     let err = run.fails(&[&base[..], &["--statuses", "AVSLUTAT=finished"]].concat());
     assert!(err.contains("«finished» is no status"), "{err}");
     // Given: every column not named is kept as a field, the statuses mapped.
-    let args = [
-        &base[..],
-        &["--columns", "area=Nämnd,measure=Uppdrag,status=Läget", "--statuses", "AVSLUTAT=done"],
-    ]
-    .concat();
+    let args =
+        [&base[..], &["--columns", "area=Nämnd,measure=Uppdrag,status=Läget", "--statuses", "AVSLUTAT=done"]]
+            .concat();
     let out = run.ok(&args);
     assert!(out.starts_with("Imported 3 measures"), "{out}");
     let json = run.ok(&["export", "--org", "kommunen", "--year", "2025", "--format", "json"]);
@@ -757,6 +756,7 @@ fn an_own_table_imports_with_columns_and_statuses_and_the_next_file_with_the_sav
     let m = &v["sections"][0]["areas"][0]["measures"][1];
     assert_eq!((m["status"]["key"].as_str(), m["fields"]["Ansvarig"].as_str()), (Some("done"), Some("Per")));
     // The next round's file, same headings, no flags: read with the saved profile.
-    let out = run.ok(&["import", file.as_str(), "--org", "kommunen", "--year", "2025", "--round", "pr 1 des"]);
+    let out =
+        run.ok(&["import", file.as_str(), "--org", "kommunen", "--year", "2025", "--round", "pr 1 des"]);
     assert!(out.starts_with("Imported 3 measures") && out.contains("(0 warnings)"), "{out}");
 }

@@ -41,7 +41,8 @@ pub async fn report(
         app.db.custom_fields(org.id).await?.into_iter().filter(|d| d.in_report).map(|d| d.name).collect();
     // Documents are made on the blocking pool, away from the threads that answer requests.
     let (content_type, extension, bytes) =
-        tokio::task::spawn_blocking(move || make_report(&format, &report, &vocabulary, &labels, &columns)).await??;
+        tokio::task::spawn_blocking(move || make_report(&format, &report, &vocabulary, &labels, &columns))
+            .await??;
     let name = format!("{}-{}-{}.{extension}", org.slug, programme.year, round.slug);
     Ok(attachment(content_type, &name, bytes))
 }
@@ -65,7 +66,11 @@ fn make_report(
         }
         "md" => ("text/markdown; charset=utf-8", "md", markdown::write(report, labels).into_bytes()),
         "json" => ("application/json", "json", json::write(&report.clone().into()).into_bytes()),
-        "docx" => (DOCX, "docx", docx::write_report_with(report, vocabulary, labels, columns).map_err(AppError::internal)?),
+        "docx" => (
+            DOCX,
+            "docx",
+            docx::write_report_with(report, vocabulary, labels, columns).map_err(AppError::internal)?,
+        ),
         #[cfg(feature = "pdf")]
         "pdf" => (
             "application/pdf",

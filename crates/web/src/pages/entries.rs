@@ -482,7 +482,11 @@ pub(crate) fn entry_from_form(
 
 /// The fields a person set, each checked against its kind, over those saved (a field the
 /// organisation no longer lists keeps its value); `Err` names the first that does not fit.
-pub(crate) fn fields_from_form(defs: &[FieldDef], saved: &Fields, merged: &Fields) -> Result<Fields, Message> {
+pub(crate) fn fields_from_form(
+    defs: &[FieldDef],
+    saved: &Fields,
+    merged: &Fields,
+) -> Result<Fields, Message> {
     let mut out = saved.clone();
     for d in defs {
         // A field the form did not send (an older form, the API) stays as saved.
@@ -546,11 +550,17 @@ pub async fn update(
         let theirs = values_of(&current);
         let changed_by =
             app.db.changes(ctx.programme.id, Some(i64::from(id)), 1).await?.first().map(|c| c.actor.clone());
-        let mut fields: Vec<(String, String)> = conflicts.iter().map(|&i| field_view(tr, &ctx, i, &theirs[i])).collect();
+        let mut fields: Vec<(String, String)> =
+            conflicts.iter().map(|&i| field_view(tr, &ctx, i, &theirs[i])).collect();
         fields.extend(
-            field_conflicts.iter().map(|n| (n.clone(), current.entry.fields.get(n).cloned().unwrap_or_default())),
+            field_conflicts
+                .iter()
+                .map(|n| (n.clone(), current.entry.fields.get(n).cloned().unwrap_or_default())),
         );
-        form.conflict = Some(Conflict { who: changed_by.map(|w| tr.t1("stale-by", "who", w)).unwrap_or_default(), fields });
+        form.conflict = Some(Conflict {
+            who: changed_by.map(|w| tr.t1("stale-by", "who", w)).unwrap_or_default(),
+            fields,
+        });
         return respond(&app, htmx, StatusCode::CONFLICT, &ctx, form).await;
     }
     let entry = entry_from_form(&ctx, &current, &f).and_then(|mut e| {

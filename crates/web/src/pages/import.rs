@@ -424,7 +424,9 @@ pub(crate) async fn save(app: &AppState, ctx: &Ctx, mut upload: Upload) -> AppRe
                     statuses: Mapping::statuses_line(&l.statuses()),
                 };
                 let aliases = if upload.save_aliases == "1" { l.statuses() } else { Vec::new() };
-                app.db.save_import_setup(org.id, &l.key(), Some(&profile), &l.fields, &aliases, &ctx.actor()).await?;
+                app.db
+                    .save_import_setup(org.id, &l.key(), Some(&profile), &l.fields, &aliases, &ctx.actor())
+                    .await?;
             }
             let year = imported.doc.year;
             let round = match app.db.programme(org.id, year).await? {
@@ -453,7 +455,12 @@ struct Read {
     profile: bool,
 }
 
-async fn read(app: &AppState, tr: Tr, org: &OrganisationRow, upload: &Upload) -> AppResult<Result<Read, Refused>> {
+async fn read(
+    app: &AppState,
+    tr: Tr,
+    org: &OrganisationRow,
+    upload: &Upload,
+) -> AppResult<Result<Read, Refused>> {
     let Ok(bytes) = BASE64.decode(upload.data.trim()) else {
         return Ok(Err(tr.t("import-no-file").into()));
     };
@@ -552,15 +559,28 @@ async fn read(app: &AppState, tr: Tr, org: &OrganisationRow, upload: &Upload) ->
     Ok(Ok(Read { imported, existing, profile }))
 }
 
-fn layout_view(tr: Tr, l: &tiltak_formats::mapping::Layout, vocabulary: &tiltak_core::Vocabulary, profile: bool) -> LayoutView {
+fn layout_view(
+    tr: Tr,
+    l: &tiltak_formats::mapping::Layout,
+    vocabulary: &tiltak_core::Vocabulary,
+    profile: bool,
+) -> LayoutView {
     let mut keys = vec![(String::new(), tr.t("no-status"))];
     keys.extend(vocabulary.kinds.iter().map(|k| (k.key.clone(), k.label.clone())));
     LayoutView {
         columns: l.columns.iter().map(|c| (c.heading.clone(), c.target.key(), c.example.clone())).collect(),
         targets: Target::ALL.iter().map(|t| (t.key(), tr.t(&format!("target-{}", t.key())))).collect(),
-        statuses: l.statuses.iter().map(|s| (s.label.clone(), s.count, s.key.clone().unwrap_or_default())).collect(),
+        statuses: l
+            .statuses
+            .iter()
+            .map(|s| (s.label.clone(), s.count, s.key.clone().unwrap_or_default()))
+            .collect(),
         keys,
-        fields: l.fields.iter().map(|f| (f.name.clone(), tr.t(&format!("field-kind-{}", f.kind.key())))).collect(),
+        fields: l
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), tr.t(&format!("field-kind-{}", f.kind.key()))))
+            .collect(),
         profile,
         suggested: l.suggested && !profile,
         columns_line: Mapping::columns_line(&l.columns()),
@@ -683,7 +703,10 @@ fn field_changes(tr: Tr, old: &StatusEntry, new: &StatusEntry) -> Vec<(String, S
     names.sort();
     names.dedup();
     for name in names {
-        let (a, b) = (old.fields.get(name).cloned().unwrap_or_default(), new.fields.get(name).cloned().unwrap_or_default());
+        let (a, b) = (
+            old.fields.get(name).cloned().unwrap_or_default(),
+            new.fields.get(name).cloned().unwrap_or_default(),
+        );
         if a != b {
             out.push((name.clone(), a, b));
         }

@@ -107,8 +107,13 @@ pub async fn show(
 ) -> AppResult<Response> {
     let (tr, org, programme, id) = (ctx.tr, ctx.org()?, ctx.programme()?, ctx.measure()?);
     let m = app.db.measure_detail(programme.id, id, ctx.audience()).await?;
-    let entries: Vec<_> =
-        app.db.measure_history(programme.id, id).await?.into_iter().filter(|(r, _)| ctx.audience().sees_round(r)).collect();
+    let entries: Vec<_> = app
+        .db
+        .measure_history(programme.id, id)
+        .await?
+        .into_iter()
+        .filter(|(r, _)| ctx.audience().sees_round(r))
+        .collect();
     // The fields in the organisation's order, then any it no longer lists.
     let defs = app.db.custom_fields(org.id).await?;
     let mut fields: Vec<(String, String)> = Vec::new();
@@ -163,7 +168,18 @@ pub async fn show(
         timeline.sort_by(|a, b| b.at.cmp(&a.at));
     }
     let page = ctx.page(m.title.clone(), "report");
-    render(MeasurePage { page, tr, base, m, history, round, comments, comment_back: "measure", timeline, fields })
+    render(MeasurePage {
+        page,
+        tr,
+        base,
+        m,
+        history,
+        round,
+        comments,
+        comment_back: "measure",
+        timeline,
+        fields,
+    })
 }
 
 #[derive(Debug, Deserialize)]

@@ -210,7 +210,12 @@ pub fn row(ctx: &RowCtx<'_>, m: &Measure, depth: usize, area: String, parent: Op
         fields: ctx
             .columns
             .iter()
-            .map(|d| (d.name.clone(), m.entry.fields.get(&d.name).map(|v| field_text(tr, d, v)).unwrap_or_default()))
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    m.entry.fields.get(&d.name).map(|v| field_text(tr, d, v)).unwrap_or_default(),
+                )
+            })
             .collect(),
     }
 }
@@ -235,8 +240,13 @@ pub async fn show(
             let may_edit = ctx.at_least(tiltak_db::Role::Editor);
             let edit_base = (!r.frozen && may_edit).then(|| format!("{}/rounds/{}", ctx.base(), r.slug));
             let base = ctx.base();
-            let rctx =
-                RowCtx { tr, vocabulary: &vocabulary, base: &base, edit_base: edit_base.as_deref(), columns: &columns };
+            let rctx = RowCtx {
+                tr,
+                vocabulary: &vocabulary,
+                base: &base,
+                edit_base: edit_base.as_deref(),
+                columns: &columns,
+            };
             let mut sections = rows(&rctx, report);
             // An editor edits what their working groups own: other rows get no edit link.
             if let (Some(tiltak_db::Role::Editor), Some(user)) = (ctx.role, &ctx.viewer.user) {
@@ -269,7 +279,11 @@ pub async fn show(
         }
         _ => None,
     };
-    if (f_area.is_some() || f_status.is_some() || f_decision.is_some() || f_updated.is_some() || f_field.is_some())
+    if (f_area.is_some()
+        || f_status.is_some()
+        || f_decision.is_some()
+        || f_updated.is_some()
+        || f_field.is_some())
         && let Some(report) = &report
     {
         let programme_tree = report.programme();

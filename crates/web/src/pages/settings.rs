@@ -480,8 +480,9 @@ pub async fn field(State(app): State<AppState>, ctx: Ctx, Form(f): Form<FieldFor
             app.db.remove_custom_field(org.id, name, &ctx.actor()).await?;
             return Ok(Message::new("settings-field-removed").arg("name", name));
         }
-        let kind = tiltak_core::FieldKind::parse(&f.kind)
-            .map_err(|_| AppError::bad_request(Message::new("settings-field-kind-unknown").arg("kind", &f.kind)))?;
+        let kind = tiltak_core::FieldKind::parse(&f.kind).map_err(|_| {
+            AppError::bad_request(Message::new("settings-field-kind-unknown").arg("kind", &f.kind))
+        })?;
         let def = tiltak_core::FieldDef {
             name: name.to_owned(),
             kind,

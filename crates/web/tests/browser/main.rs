@@ -417,7 +417,8 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     js.set_window_size(390, 844).await.unwrap();
     let width = js.execute("return document.documentElement.scrollWidth;", vec![]).await.unwrap();
     assert!(width.as_u64().unwrap() <= 390, "the mapping is {width} px wide at 390 px");
-    std::fs::write(screenshot_dir().join("phone-import-mapping.png"), js.screenshot().await.unwrap()).unwrap();
+    std::fs::write(screenshot_dir().join("phone-import-mapping.png"), js.screenshot().await.unwrap())
+        .unwrap();
     js.set_window_size(1400, 1000).await.unwrap();
     js.find(Locator::Css("form[action$='/import/confirm'] button[type=submit]:not([name])"))
         .await
@@ -425,12 +426,18 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
         .click()
         .await
         .unwrap();
-    assert!(settles(&js, "return location.pathname === '/osloregionen/2027/report'").await, "saved, on the report");
+    assert!(
+        settles(&js, "return location.pathname === '/osloregionen/2027/report'").await,
+        "saved, on the report"
+    );
     assert_eq!(rows(&js).await, 3);
     js.goto(&format!("{base}/osloregionen/2027/rounds/2027-06-01/measures/1/edit?lang=nb")).await.unwrap();
     let due = js.find(Locator::Css("input[name='f:Klart senast']")).await.unwrap();
     assert_eq!(due.prop("value").await.unwrap().as_deref(), Some("2027-06-30"));
-    assert!(js.find(Locator::Css("input[name='f:Ansvarig']")).await.is_err(), "the column skipped is no field");
+    assert!(
+        js.find(Locator::Css("input[name='f:Ansvarig']")).await.is_err(),
+        "the column skipped is no field"
+    );
     let violations = axe(&js).await;
     assert!(violations.is_empty(), "axe on the edit form with own fields: {violations:?}");
     std::fs::remove_file(&own).ok();

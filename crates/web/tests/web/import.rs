@@ -494,8 +494,12 @@ fn rendered_form(body: &str, action: &str) -> Vec<(String, String)> {
         match v.name() {
             "select" => {
                 let options: Vec<_> = el.select(&Selector::parse("option").unwrap()).collect();
-                let chosen = options.iter().find(|o| o.value().attr("selected").is_some()).or(options.first());
-                out.push((name.to_owned(), chosen.and_then(|o| o.value().attr("value")).unwrap_or_default().to_owned()));
+                let chosen =
+                    options.iter().find(|o| o.value().attr("selected").is_some()).or(options.first());
+                out.push((
+                    name.to_owned(),
+                    chosen.and_then(|o| o.value().attr("value")).unwrap_or_default().to_owned(),
+                ));
             }
             "textarea" => out.push((name.to_owned(), el.text().collect())),
             _ => match v.attr("type").unwrap_or("text") {
@@ -510,7 +514,8 @@ fn rendered_form(body: &str, action: &str) -> Vec<(String, String)> {
 
 fn set(form: &mut [(String, String)], name: &str, value: &str) {
     let names: Vec<String> = form.iter().map(|(k, _)| k.clone()).collect();
-    let field = form.iter_mut().find(|(k, _)| k == name).unwrap_or_else(|| panic!("no field {name} in {names:?}"));
+    let field =
+        form.iter_mut().find(|(k, _)| k == name).unwrap_or_else(|| panic!("no field {name} in {names:?}"));
     field.1 = value.to_owned();
 }
 
@@ -544,9 +549,14 @@ async fn an_own_table_is_mapped_in_the_preview_saved_with_its_profile_and_the_ne
         let fields = [("csrf", app.csrf.as_str()), ("year", "2027"), ("round", "pr 1 juni")];
         let preview = upload(&app, "uppdrag.xlsx", &first, &fields).await;
         assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
-        assert!(preview.body.contains("Tiltak har foreslått hva hver kolonne inneholder"), "{}", preview.body);
+        assert!(
+            preview.body.contains("Tiltak har foreslått hva hver kolonne inneholder"),
+            "{}",
+            preview.body
+        );
         let mut form = rendered_form(&preview.body, "/import/confirm");
-        let value = |form: &[(String, String)], k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let value =
+            |form: &[(String, String)], k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         assert_eq!(value(&form, "map:Uppdrag").as_deref(), Some("measure"));
         assert_eq!(value(&form, "map:Nämnd").as_deref(), Some("area"));
         assert_eq!(value(&form, "map:Ansvarig").as_deref(), Some("field"));
@@ -602,7 +612,9 @@ async fn an_own_table_is_mapped_in_the_preview_saved_with_its_profile_and_the_ne
         assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
         assert!(preview.body.contains("Kolonnene er lest med oppsettet dere lagret"), "{}", preview.body);
         assert!(!preview.body.contains("name=\"st:"), "no status to ask about");
-        let saved = send_form(&app, "/osloregionen/import/confirm", &rendered_form(&preview.body, "/import/confirm")).await;
+        let saved =
+            send_form(&app, "/osloregionen/import/confirm", &rendered_form(&preview.body, "/import/confirm"))
+                .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     }
 }
@@ -611,9 +623,12 @@ async fn an_own_table_is_mapped_in_the_preview_saved_with_its_profile_and_the_ne
 async fn own_fields_of_each_kind_are_edited_checked_and_filtered() {
     for mut app in TestApp::all().await {
         app.act_as("admin");
-        for (name, kind, choices) in
-            [("Ansvarlig", "text", ""), ("Frist", "date", ""), ("Ferdig", "percent", ""), ("Vurdering", "choice", "Grønn, Gul, Rød")]
-        {
+        for (name, kind, choices) in [
+            ("Ansvarlig", "text", ""),
+            ("Frist", "date", ""),
+            ("Ferdig", "percent", ""),
+            ("Vurdering", "choice", "Grønn, Gul, Rød"),
+        ] {
             let settings = app.get("/osloregionen/settings").await;
             // The last form to /settings/fields is the one that adds.
             let mut form = {
@@ -653,17 +668,27 @@ async fn own_fields_of_each_kind_are_edited_checked_and_filtered() {
         set(&mut form, "f:Vurdering", "Gul");
         let saved = send_form(&app, &path, &form).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-        let entry = app.db.editable_entry(app.db.programme(org.id, 2025).await.unwrap().unwrap().id, {
-            let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
-            app.db.rounds(p.id).await.unwrap().iter().find(|r| r.slug == round).unwrap().id
-        }, 10)
-        .await
-        .unwrap();
+        let entry = app
+            .db
+            .editable_entry(
+                app.db.programme(org.id, 2025).await.unwrap().unwrap().id,
+                {
+                    let p = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+                    app.db.rounds(p.id).await.unwrap().iter().find(|r| r.slug == round).unwrap().id
+                },
+                10,
+            )
+            .await
+            .unwrap();
         let f = &entry.entry.fields;
-        assert_eq!((f["Ansvarlig"].as_str(), f["Frist"].as_str(), f["Ferdig"].as_str(), f["Vurdering"].as_str()), ("Kari Nordmann", "2025-12-15", "40", "Gul"));
+        assert_eq!(
+            (f["Ansvarlig"].as_str(), f["Frist"].as_str(), f["Ferdig"].as_str(), f["Vurdering"].as_str()),
+            ("Kari Nordmann", "2025-12-15", "40", "Gul")
+        );
 
         // The report shows them as columns and filters by them; the measure page lists them.
-        let report = app.get(&format!("/osloregionen/2025/report?round={round}&field=Ansvarlig&value=kari")).await;
+        let report =
+            app.get(&format!("/osloregionen/2025/report?round={round}&field=Ansvarlig&value=kari")).await;
         assert_eq!(crate::report_rows(&report.body), 1, "{}", report.body);
         assert!(report.body.contains("<th scope=\"col\">Vurdering</th>"));
         assert!(report.body.contains("40 %"));
@@ -671,6 +696,10 @@ async fn own_fields_of_each_kind_are_edited_checked_and_filtered() {
         assert!(page.body.contains("<dt>Frist</dt><dd>15. desember 2025</dd>"), "{}", page.body);
         // And the JSON export carries them.
         let json = app.get(&format!("/osloregionen/2025/report/download?format=json&round={round}")).await;
-        assert!(json.body.contains("\"Vurdering\": \"Gul\"") || json.body.contains("\"Vurdering\":\"Gul\""), "{}", &json.body[..500.min(json.body.len())]);
+        assert!(
+            json.body.contains("\"Vurdering\": \"Gul\"") || json.body.contains("\"Vurdering\":\"Gul\""),
+            "{}",
+            &json.body[..500.min(json.body.len())]
+        );
     }
 }
