@@ -146,6 +146,45 @@ impl Db {
         Ok(())
     }
 
+    /// Moves a field one place up (`up`) or down in the organisation's order.
+    pub async fn move_custom_field(
+        &self,
+        organisation_id: i64,
+        name: &str,
+        up: bool,
+        actor: &str,
+    ) -> DbResult<()> {
+        let mut names: Vec<String> =
+            self.custom_fields(organisation_id).await?.into_iter().map(|d| d.name).collect();
+        let Some(at) = names.iter().position(|n| n == name) else {
+            return Err(DbError::NotFound(Message::new("db-field-not-found")));
+        };
+        let to = if up { at.checked_sub(1) } else { Some(at + 1).filter(|t| *t < names.len()) };
+        let Some(to) = to else { return Ok(()) };
+        names.swap(at, to);
+        let mut tx = self.pool.begin().await?;
+        for (i, n) in names.iter().enumerate() {
+            sqlx::query("UPDATE custom_fields SET position = $1 WHERE organisation_id = $2 AND name = $3")
+                .bind(i as i64 + 1)
+                .bind(organisation_id)
+                .bind(n)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let direction = if up { "up" } else { "down" };
+        crate::changes::log(
+            &mut tx,
+            Scope::organisation(organisation_id),
+            actor,
+            "field.move",
+            None,
+            Some(format!("{name} {direction}")),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
     /// Removes a field from the list (values already saved stay in the entries and their history).
     pub async fn remove_custom_field(&self, organisation_id: i64, name: &str, actor: &str) -> DbResult<()> {
         let mut tx = self.pool.begin().await?;

@@ -23,7 +23,7 @@ use crate::chart;
 use crate::document::ReportDocument;
 use crate::document::{Problem, Problems, Source};
 use crate::mapping::TableOptions;
-use crate::spreadsheet::SheetMeta;
+use crate::table::SheetMeta;
 use crate::table::{self, CellText, parse_report_title, read_tables};
 
 /// A4 landscape in twentieths of a point, and the width between the margins.

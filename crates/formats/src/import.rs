@@ -10,7 +10,8 @@ use tiltak_i18n::Message;
 use crate::document::{Problem, Problems, ReportDocument};
 use crate::mapping::TableOptions;
 use crate::report_text::{self, TextOptions};
-use crate::spreadsheet::{self, SheetMeta};
+use crate::spreadsheet;
+use crate::table::SheetMeta;
 use crate::{docx, json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

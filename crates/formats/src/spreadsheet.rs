@@ -134,15 +134,7 @@ pub fn write_xlsx(
     workbook.save_to_buffer()
 }
 
-/// What the rows themselves do not say: the programme and round they report.
-#[derive(Debug, Clone, Default)]
-pub struct SheetMeta {
-    pub organisation: String,
-    pub title: String,
-    pub year: Option<i32>,
-    pub round: Option<String>,
-    pub date: Option<time::Date>,
-}
+pub use crate::table::SheetMeta;
 
 fn cell(d: &Data) -> String {
     match d {
@@ -476,17 +468,13 @@ fn read_row(r: &RowCells<'_>, vocabulary: &Vocabulary) -> Result<RowData, Proble
     })
 }
 
-/// Builds the report from a header row and one row per measure; every problem is reported.
-pub fn read_rows(
-    rows: &[Vec<String>],
-    source: &Source,
-    vocabulary: &Vocabulary,
-    meta: &SheetMeta,
-) -> Result<ReportDocument, Problems> {
-    let header =
-        rows.first().ok_or_else(|| Problem::new(source.whole(), Message::new("file-sheet-empty")))?;
+/// Tiltak's columns of a header row, by column, and the organisation's own fields (a heading
+/// that is none of Tiltak's columns, or one of them a second time); every required column missing
+/// is a problem.
+type Columns = (HashMap<Column, (usize, String)>, Vec<(usize, String)>);
+
+fn header_columns(header: &[String], source: &Source) -> Result<Columns, Problems> {
     let mut col: HashMap<Column, (usize, String)> = HashMap::new();
-    // A heading that is none of Tiltak's columns (or one of them a second time) is a field.
     let mut fields: Vec<(usize, String)> = Vec::new();
     for (i, h) in header.iter().enumerate() {
         match Column::find(h) {
@@ -509,9 +497,19 @@ pub fn read_rows(
             )
         })
         .collect();
-    if !missing.is_empty() {
-        return Err(Problems(missing));
-    }
+    if missing.is_empty() { Ok((col, fields)) } else { Err(Problems(missing)) }
+}
+
+/// Builds the report from a header row and one row per measure; every problem is reported.
+pub fn read_rows(
+    rows: &[Vec<String>],
+    source: &Source,
+    vocabulary: &Vocabulary,
+    meta: &SheetMeta,
+) -> Result<ReportDocument, Problems> {
+    let header =
+        rows.first().ok_or_else(|| Problem::new(source.whole(), Message::new("file-sheet-empty")))?;
+    let (col, fields) = header_columns(header, source)?;
     let year = meta.year.ok_or_else(|| Problem::new(source.whole(), Message::new("file-no-year")))?;
     let round =
         meta.round.clone().ok_or_else(|| Problem::new(source.whole(), Message::new("file-no-round")))?;
@@ -533,13 +531,45 @@ pub fn read_rows(
     if data.is_empty() {
         return Err(Problem::new(source.whole(), Message::new("file-no-measures")).into());
     }
+    problems.extend(link_problems(&data, &col, source));
+    if !problems.is_empty() {
+        problems.truncate(MAX_PROBLEMS);
+        return Err(Problems(problems));
+    }
+    let sections = tree(&data);
+    let placed: usize = sections
+        .iter()
+        .map(|s| {
+            tiltak_core::Programme { year, title: String::new(), sections: vec![s.clone()] }.measure_count()
+        })
+        .sum();
+    if placed != data.len() {
+        return Err(Problem::new(source.whole(), Message::new("file-parent-loop")).into());
+    }
+    let mut report = StatusReport {
+        organisation: meta.organisation.clone(),
+        title: if meta.title.is_empty() { format!("{year}") } else { meta.title.clone() },
+        year,
+        round: RoundInfo { label: round, date: meta.date },
+        sections,
+    };
+    let mut programme = report.programme();
+    programme.assign_ids();
+    programme.resolve_merge_targets();
+    programme.validate().map_err(|e| Problem::new(source.whole(), tiltak_i18n::programme_error(&e)))?;
+    report.sections = programme.sections;
+    Ok(report.into())
+}
+
+/// Ids must be unique, and parents must be rows of the sheet in the same section and area.
+fn link_problems(data: &[RowData], col: &HashMap<Column, (usize, String)>, source: &Source) -> Vec<Problem> {
+    let mut problems = Vec::new();
     let at = |row: usize, c: Column| {
         let heading = col.get(&c).map(|(_, h)| h.clone()).unwrap_or_else(|| c.key().to_owned());
         source.cell(row, &heading)
     };
-    // Ids must be unique, and parents must be rows of the sheet in the same section and area.
     let mut seen: HashMap<MeasureId, usize> = HashMap::new();
-    for d in &data {
+    for d in data {
         if let Some(id) = d.id
             && let Some(first) = seen.insert(id, d.row)
         {
@@ -549,7 +579,7 @@ pub fn read_rows(
             ));
         }
     }
-    for d in &data {
+    for d in data {
         let Some(p) = d.parent else { continue };
         let problem = match seen.get(&p) {
             None => Some(Message::new("file-parent-missing").arg("id", p)),
@@ -564,11 +594,11 @@ pub fn read_rows(
             problems.push(Problem::new(at(d.row, Column::ParentId), m));
         }
     }
-    if !problems.is_empty() {
-        problems.truncate(MAX_PROBLEMS);
-        return Err(Problems(problems));
-    }
-    // Build the tree: sections and areas in order of first appearance, siblings by position.
+    problems
+}
+
+/// The tree of the rows: sections and areas in order of first appearance, siblings by position.
+fn tree(data: &[RowData]) -> Vec<Section> {
     fn children_of(
         data: &[RowData],
         parent: Option<MeasureId>,
@@ -594,7 +624,7 @@ pub fn read_rows(
             .collect()
     }
     let mut sections: Vec<Section> = Vec::new();
-    for d in &data {
+    for d in data {
         if !sections.iter().any(|s| s.title == d.section) {
             sections.push(Section { title: d.section.clone(), ..Default::default() });
         }
@@ -604,32 +634,11 @@ pub fn read_rows(
         }
     }
     for s in &mut sections {
-        s.measures = children_of(&data, None, &s.title, "", 0);
+        s.measures = children_of(data, None, &s.title, "", 0);
         let title = s.title.clone();
         for a in &mut s.areas {
-            a.measures = children_of(&data, None, &title, &a.title, 0);
+            a.measures = children_of(data, None, &title, &a.title, 0);
         }
     }
-    let placed: usize = sections
-        .iter()
-        .map(|s| {
-            tiltak_core::Programme { year, title: String::new(), sections: vec![s.clone()] }.measure_count()
-        })
-        .sum();
-    if placed != data.len() {
-        return Err(Problem::new(source.whole(), Message::new("file-parent-loop")).into());
-    }
-    let mut report = StatusReport {
-        organisation: meta.organisation.clone(),
-        title: if meta.title.is_empty() { format!("{year}") } else { meta.title.clone() },
-        year,
-        round: RoundInfo { label: round, date: meta.date },
-        sections,
-    };
-    let mut programme = report.programme();
-    programme.assign_ids();
-    programme.resolve_merge_targets();
-    programme.validate().map_err(|e| Problem::new(source.whole(), tiltak_i18n::programme_error(&e)))?;
-    report.sections = programme.sections;
-    Ok(report.into())
+    sections
 }

@@ -19,7 +19,16 @@ use tiltak_i18n::Message;
 use crate::document::{Problem, Problems, ReportDocument, Source, Warning};
 use crate::labels::decision_kind_from_cell;
 use crate::mapping::{ColumnInfo, Layout, Mapping, StatusLabel, TableOptions, Target, heading_key, suggest};
-use crate::spreadsheet::SheetMeta;
+
+/// What the rows themselves do not say: the programme and round they report.
+#[derive(Debug, Clone, Default)]
+pub struct SheetMeta {
+    pub organisation: String,
+    pub title: String,
+    pub year: Option<i32>,
+    pub round: Option<String>,
+    pub date: Option<time::Date>,
+}
 
 /// One cell as read: its paragraphs joined by line breaks.
 #[derive(Debug, Clone, Default)]

@@ -129,6 +129,9 @@ pub struct Entry {
     pub comment: String,
     /// The entry's version, sent back with an update; 0 when there is no entry yet.
     pub version: i64,
+    /// The organisation's own fields, by name (dates `YYYY-MM-DD`, percentages whole numbers).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 impl EntryUpdate {
@@ -179,6 +182,7 @@ impl Entry {
             },
             comment: e.continuation.comment.clone(),
             version: e.version.unwrap_or(0),
+            fields: e.fields.clone(),
         }
     }
 }

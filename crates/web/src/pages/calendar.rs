@@ -43,11 +43,51 @@ pub async fn feed(State(app): State<AppState>, ctx: Ctx, Query(q): Query<FeedQue
     let host = app.public_url.split("://").nth(1).unwrap_or("tiltak").split('/').next().unwrap_or("tiltak");
     let mut calendar = Calendar::new();
     calendar.name(&tr.t1("calendar-name", "organisation", &org.name));
+    // The organisation's own date fields (a due date): each measure's, as of the latest round.
+    let date_fields: Vec<String> = app
+        .db
+        .custom_fields(org.id)
+        .await?
+        .into_iter()
+        .filter(|d| d.kind == tiltak_core::FieldKind::Date)
+        .map(|d| d.name)
+        .collect();
     for programme in app.db.programmes(org.id).await? {
         if !audience.sees_programme(&programme) {
             continue;
         }
-        for round in app.db.rounds(programme.id).await? {
+        let rounds = app.db.rounds(programme.id).await?;
+        if !date_fields.is_empty()
+            && let Some(latest) = rounds.iter().rev().find(|r| audience.sees_round(r))
+        {
+            let base = format!("{}/{}/{}", app.public_url, org.slug, programme.year);
+            let report = app.db.load_report(org, programme.year, Some(&latest.slug), audience).await?;
+            for (_, m) in report.programme().measures() {
+                for name in &date_fields {
+                    let (Some(id), Some(date)) = (m.id, m.entry.fields.get(name).and_then(|v| day(v))) else {
+                        continue;
+                    };
+                    let field_key: String = name
+                        .chars()
+                        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+                        .collect();
+                    calendar.push(
+                        Event::new()
+                            .uid(&format!("{}-{}-m{id}-{field_key}@{host}", org.slug, programme.year))
+                            .summary(&tr.tn(
+                                "calendar-field-date",
+                                &[("field", name.clone()), ("title", m.title.clone())],
+                            ))
+                            .description(&format!("{} – {base}/measures/{id}", org.name))
+                            .url(&format!("{base}/measures/{id}"))
+                            .starts(date)
+                            .ends(date.succ_opt().unwrap_or(date))
+                            .done(),
+                    );
+                }
+            }
+        }
+        for round in rounds {
             if !audience.sees_round(&round) {
                 continue;
             }

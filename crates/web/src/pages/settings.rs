@@ -468,6 +468,9 @@ pub struct FieldForm {
     /// "1": the remove button of the field's form.
     #[serde(default)]
     pub remove: String,
+    /// "up" or "down": the field's buttons that move it in the order.
+    #[serde(default)]
+    pub direction: String,
 }
 
 /// The organisation's own fields: add one, change its kind, choices and place in the report, or
@@ -479,6 +482,10 @@ pub async fn field(State(app): State<AppState>, ctx: Ctx, Form(f): Form<FieldFor
         if f.remove == "1" {
             app.db.remove_custom_field(org.id, name, &ctx.actor()).await?;
             return Ok(Message::new("settings-field-removed").arg("name", name));
+        }
+        if f.action == "move" {
+            app.db.move_custom_field(org.id, name, f.direction == "up", &ctx.actor()).await?;
+            return Ok(Message::new("settings-field-moved").arg("name", name));
         }
         let kind = tiltak_core::FieldKind::parse(&f.kind).map_err(|_| {
             AppError::bad_request(Message::new("settings-field-kind-unknown").arg("kind", &f.kind))

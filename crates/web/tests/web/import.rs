@@ -694,6 +694,13 @@ async fn own_fields_of_each_kind_are_edited_checked_and_filtered() {
         assert!(report.body.contains("40 %"));
         let page = app.get("/osloregionen/2025/measures/10").await;
         assert!(page.body.contains("<dt>Frist</dt><dd>15. desember 2025</dd>"), "{}", page.body);
+        // A date field is a due date in the calendar feed.
+        let ics = app.get("/osloregionen/calendar.ics").await;
+        assert!(
+            ics.body.contains("SUMMARY:Frist: ") && ics.body.contains("DTSTART;VALUE=DATE:20251215"),
+            "{}",
+            ics.body
+        );
         // And the JSON export carries them.
         let json = app.get(&format!("/osloregionen/2025/report/download?format=json&round={round}")).await;
         assert!(
