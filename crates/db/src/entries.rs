@@ -173,10 +173,16 @@ pub fn describe(e: &StatusEntry) -> String {
         }
         d => d.kind().key().to_owned(),
     };
-    format!(
+    let mut line = format!(
         "status: {}; description: {}; decision: {decision}; comment: {}",
         if e.status.label().is_empty() { e.status.key() } else { e.status.label() },
         e.description,
         e.continuation.comment
-    )
+    );
+    // The organisation's own fields, as JSON after the comment.
+    if !e.fields.is_empty() {
+        line.push_str("; fields: ");
+        line.push_str(&crate::entry_row::encode_fields(&e.fields));
+    }
+    line
 }

@@ -387,9 +387,10 @@ pub fn read(
             DocumentChild::Table(t) => {
                 table_number += 1;
                 let rows = table_rows(t);
-                let section = last_heading.clone().or_else(|| last_paragraph.clone()).unwrap_or_else(|| {
-                    if meta.title.is_empty() { "Tiltak".to_owned() } else { meta.title.clone() }
-                });
+                let section = last_heading
+                    .clone()
+                    .or_else(|| last_paragraph.clone())
+                    .unwrap_or_else(|| table::default_section(&meta.title));
                 tables.push(table::Table { source: Source::Table(table_number), section, rows });
             }
             _ => {}

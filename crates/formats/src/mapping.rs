@@ -300,6 +300,20 @@ pub fn suggest(headings: &[String], values: &[Vec<String>], vocabulary: &Vocabul
         targets[i] = t;
         taken.push(t);
     }
+    // A comment beside a decision column is the comment on the decision, not the description.
+    if let Some(d) = targets.iter().position(|t| *t == Target::Decision)
+        && !taken.contains(&Target::ContinuationComment)
+    {
+        for i in [d.wrapping_sub(1), d + 1] {
+            if targets.get(i) == Some(&Target::Description)
+                && candidates[i].iter().any(|(t, _)| *t == Target::ContinuationComment)
+            {
+                targets[i] = Target::ContinuationComment;
+                taken.push(Target::ContinuationComment);
+                break;
+            }
+        }
+    }
     let by_heading = taken.contains(&Target::Measure);
     // No heading says measure: the column in front with the shortest distinct texts.
     if !by_heading {
@@ -411,6 +425,11 @@ mod tests {
                 Target::Description
             ]
         );
+        let (t, _) =
+            suggest(&h(&["Tiltak", "Beskrivelse", "Beslutning", "Kommentar"]), &vec![col(&["x"]); 4], &v);
+        assert_eq!(t, [Target::Measure, Target::Description, Target::Decision, Target::ContinuationComment]);
+        let (t, _) = suggest(&h(&["Tiltak", "Kommentar", "Status"]), &vec![col(&["x"]); 3], &v);
+        assert_eq!(t[1], Target::Description, "a comment with no decision beside it is the description");
         let (_, sure) = suggest(&h(&["Navn", "Dato"]), &[col(&["A"]), col(&["1"])], &v);
         assert!(!sure);
     }

@@ -331,7 +331,7 @@ pub fn read_csv_any(
     if has_id_columns(&rows) {
         return Ok((read_rows(&rows, &Source::Csv, vocabulary, meta)?, true));
     }
-    let section = if meta.title.is_empty() { "Tiltak".to_owned() } else { meta.title.clone() };
+    let section = crate::table::default_section(&meta.title);
     let rows = rows.iter().map(|r| r.iter().map(|c| CellText::from(c.as_str())).collect()).collect();
     let table = Table { source: Source::Csv, section, rows };
     Ok((read_tables(&[table], vocabulary, meta, options)?, false))

@@ -59,6 +59,14 @@ pub struct Table {
     pub rows: Vec<Vec<CellText>>,
 }
 
+/// The section of a table nothing else names: the programme's title when it has one of its own,
+/// else "Tiltak" (a programme made from such a file is titled by its year, and the next file of
+/// the same layout must land in the same section).
+pub fn default_section(programme_title: &str) -> String {
+    let t = programme_title.trim();
+    if t.is_empty() || t.chars().all(|c| c.is_ascii_digit()) { "Tiltak".to_owned() } else { t.to_owned() }
+}
+
 /// Title rows above the headings are looked for in this many rows.
 const HEADING_ROWS: usize = 10;
 const MAX_PROBLEMS: usize = 50;
@@ -452,6 +460,9 @@ pub fn read_tables(
     }
     sections.retain(|s| !s.measures.is_empty() || !s.areas.is_empty());
     // Each field's kind from its values; the values then kept in the kind's one spelling.
+    // In the order of the file's columns.
+    let position = |name: &str| layout.columns.iter().position(|c| c.heading == name).unwrap_or(usize::MAX);
+    field_values.sort_by_key(|(name, _)| position(name));
     for (name, values) in &field_values {
         let refs: Vec<&str> = values.iter().map(String::as_str).collect();
         let (kind, choices) = guess_kind(name, &refs);

@@ -90,6 +90,12 @@ pub const ACTIONS: &[&str] = &[
     "group.add_member",
     "group.remove_member",
     "group.rename",
+    "field.add",
+    "field.update",
+    "field.move",
+    "field.remove",
+    "import.profile",
+    "vocabulary.aliases",
 ];
 
 /// A logged value as people read it: the store's own words (a round's state, a role, an entry's
@@ -114,6 +120,29 @@ pub fn value_label(tr: Tr, vocabulary: &Vocabulary, action: &str, value: &str) -
             }
             None => value.to_owned(),
         },
+        "field.add" | "field.update" => {
+            // "Frist (date): … [report]" → "Frist (dato) · vist i rapporten".
+            let (body, in_report) = match value.strip_suffix(" [report]") {
+                Some(b) => (b, true),
+                None => (value, false),
+            };
+            let mut shown = body.to_owned();
+            for k in tiltak_core::FieldKind::ALL {
+                shown = shown.replace(
+                    &format!("({})", k.key()),
+                    &format!("({})", tr.t(&format!("field-kind-{}", k.key()))),
+                );
+            }
+            if in_report {
+                shown = format!("{shown} · {}", tr.t("settings-field-in-report"));
+            }
+            shown
+        }
+        "field.move" => match value.rsplit_once(' ') {
+            Some((name, "up")) => tr.t1("settings-field-up", "name", name),
+            Some((name, "down")) => tr.t1("settings-field-down", "name", name),
+            _ => value.to_owned(),
+        },
         _ => value.to_owned(),
     }
 }
@@ -125,17 +154,25 @@ fn entry_label(tr: Tr, vocabulary: &Vocabulary, value: &str) -> String {
     fields
         .iter()
         .enumerate()
-        // Status and decision always; description and comment when there is one.
-        .filter(|(i, (_, v))| i % 2 == 0 || !v.is_empty())
+        // Status and decision always; description, comment and own fields when there is one.
+        .filter(|(i, (_, v))| *i < 4 && i % 2 == 0 || !v.is_empty())
         .map(|(_, (label, v))| format!("{label}: {v}"))
         .collect::<Vec<_>>()
         .join(" · ")
 }
 
-/// A logged entry's fields in the viewer's words: status, description, decision, comment, each
-/// as (label, value). `None` when the value is not a logged entry.
-pub fn entry_fields(tr: Tr, vocabulary: &Vocabulary, value: &str) -> Option<[(String, String); 4]> {
+/// A logged entry's fields in the viewer's words: status, description, decision, comment, then the
+/// organisation's own fields, each as (label, value). `None` when the value is not a logged entry.
+pub fn entry_fields(tr: Tr, vocabulary: &Vocabulary, value: &str) -> Option<Vec<(String, String)>> {
     let rest = value.strip_prefix("status: ")?;
+    let (rest, own) = match rest.rfind("; fields: {") {
+        Some(at) => {
+            let own: std::collections::BTreeMap<String, String> =
+                serde_json::from_str(&rest[at + "; fields: ".len()..]).ok()?;
+            (&rest[..at], own)
+        }
+        None => (rest, Default::default()),
+    };
     let (c, d) = (rest.rfind("; comment: ")?, rest.rfind("; decision: ")?);
     let s = rest[..d].find("; description: ")?;
     let (status, description) = (&rest[..s], &rest[s + "; description: ".len()..d]);
@@ -156,12 +193,14 @@ pub fn entry_fields(tr: Tr, vocabulary: &Vocabulary, value: &str) -> Option<[(St
         } else {
             decision.to_owned()
         };
-    Some([
+    let mut out = vec![
         (tr.t("col-status"), status),
         (tr.t("col-description"), description.to_owned()),
         (tr.t("decision"), decision),
         (tr.t("comment"), comment.to_owned()),
-    ])
+    ];
+    out.extend(own);
+    Some(out)
 }
 
 /// What a logged entry change changed, field by field: (label, old, new). A first entry (no
@@ -173,17 +212,25 @@ pub fn entry_changes(
     after: &str,
 ) -> Option<Vec<(String, String, String)>> {
     let after = entry_fields(tr, vocabulary, after)?;
-    let before = before.and_then(|b| entry_fields(tr, vocabulary, b));
-    Some(
-        after
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, (label, new))| {
-                let old = before.as_ref().map(|b| b[i].1.clone()).unwrap_or_default();
-                (old != new).then_some((label, old, new))
-            })
-            .collect(),
-    )
+    let before = before.and_then(|b| entry_fields(tr, vocabulary, b)).unwrap_or_default();
+    let old =
+        |label: &str| before.iter().find(|(l, _)| l == label).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut out: Vec<(String, String, String)> = after
+        .iter()
+        .filter_map(|(label, new)| {
+            let old = old(label);
+            (old != *new).then(|| (label.clone(), old, new.clone()))
+        })
+        .collect();
+    // An own field emptied.
+    out.extend(
+        before
+            .iter()
+            .skip(4)
+            .filter(|(l, _)| !after.iter().any(|(a, _)| a == l))
+            .map(|(l, v)| (l.clone(), v.clone(), String::new())),
+    );
+    Some(out)
 }
 
 /// "entry.update" → "Status oppdatert"; an action without a label shows as it is stored.

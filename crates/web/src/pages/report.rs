@@ -269,7 +269,16 @@ pub async fn show(
     let want = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
     let (f_area, f_status, f_decision) =
         (want(&filters.area), want(&filters.status), want(&filters.decision));
-    let f_field = want(&filters.field).map(|f| (f, want(&filters.value).unwrap_or_default().to_lowercase()));
+    // A date is looked for as it is kept (30.06.2027 finds 2027-06-30).
+    let f_field = want(&filters.field).map(|f| {
+        let value = want(&filters.value).unwrap_or_default();
+        let is_date = own_fields.iter().any(|d| d.name == f && d.kind == tiltak_core::FieldKind::Date);
+        let value = match tiltak_core::fields::parse_date(&value) {
+            Some(d) if is_date => tiltak_core::round::iso_date(d),
+            _ => value.to_lowercase(),
+        };
+        (f, value)
+    });
     // Updated in this round or not (members only: the public does not see the workflow).
     let f_updated = match (want(&filters.updated).as_deref(), &round) {
         (Some(w @ ("yes" | "no")), Some(r)) if ctx.is_member() => {

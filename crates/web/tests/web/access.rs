@@ -14,7 +14,7 @@ fn path_of(template: &str) -> String {
         .replace("{year}", "2025")
         .replace("{round}", "2025-09-02")
         .replace("{id}", "10") // in "Klima, miljø og natur:", which the editor's group owns
-        .replace("{file}", "app-6.css")
+        .replace("{file}", "app-7.css")
         .replace("{token}", "1")
         .replace("{upload}", "kept-file")
 }
