@@ -209,6 +209,58 @@ pub(crate) async fn insert(
     .rows_affected())
 }
 
+/// One entry to insert with [`insert_many`].
+pub(crate) struct NewEntry {
+    pub key: (i64, i64),
+    pub values: EntryValues,
+    pub version: i64,
+    pub updated: Updated,
+}
+
+/// Inserts entries many to a statement (an import's thousands of entries cost tens of round
+/// trips to the database, not thousands); an entry already there is left alone, as [`insert`].
+pub(crate) async fn insert_many(conn: &mut AnyConnection, entries: &[NewEntry]) -> DbResult<()> {
+    const COLUMNS: usize = 14;
+    // 60 rows × 14 parameters stays far below SQLite's and PostgreSQL's limits.
+    for chunk in entries.chunks(60) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let params: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO status_entries (round_id, measure_id, status_key, status_label, description, decision,
+                 condition, merge_into_id, merge_into_title, comment, version, updated, updated_at, fields)
+             VALUES {} ON CONFLICT (round_id, measure_id) DO NOTHING",
+            rows.join(", ")
+        );
+        let at = now();
+        // Only placeholders are formatted in: every value is bound.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in chunk {
+            let v = &e.values;
+            q = q
+                .bind(e.key.0)
+                .bind(e.key.1)
+                .bind(v.status_key.clone())
+                .bind(v.status_label.clone())
+                .bind(v.description.clone())
+                .bind(v.decision.key())
+                .bind(v.condition.clone())
+                .bind(v.merge_id)
+                .bind(v.merge_title.clone())
+                .bind(v.comment.clone())
+                .bind(e.version)
+                .bind(e.updated.flag())
+                .bind(at.clone())
+                .bind(v.fields.clone());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Writes a person's save over the entry if it is still at `expected_version` (the check and the
 /// write are one statement); 0 rows when someone saved in between.
 pub(crate) async fn update(

@@ -9,7 +9,7 @@ use tiltak_core::{MeasureId, ProgrammeState, Status, StatusReport};
 
 use tiltak_core::Organisation;
 
-use crate::entry_row::{self, EntryValues, Updated};
+use crate::entry_row::{self, EntryValues, NewEntry, Updated};
 use crate::matching::save_tree;
 use crate::organisations::insert_organisation;
 use crate::{Db, DbError, DbResult, Message, OrganisationRow, now};
@@ -241,6 +241,7 @@ async fn save_in(
             .collect::<DbResult<_>>()?;
     let mut kept_newer = Vec::new();
     let mut changed = Vec::new();
+    let mut inserts = Vec::with_capacity(ctx.entries.len());
     for (measure_id, m) in &ctx.entries {
         let e = &m.entry;
         let merge_id = match &e.continuation.decision {
@@ -251,7 +252,7 @@ async fn save_in(
         let number = numbers.get(measure_id).copied().unwrap_or_default();
         let key = (round_id, *measure_id);
         let Some(old) = previous.get(measure_id) else {
-            entry_row::insert(&mut *tx, key, &values, 1, Updated::Yes).await?;
+            inserts.push(NewEntry { key, values, version: 1, updated: Updated::Yes });
             continue;
         };
         // Someone saved the entry after the file was made: a file with versions knows which
@@ -262,15 +263,26 @@ async fn save_in(
         };
         if old.values.same(&values) {
             // Unchanged: it keeps its version, so import → export → import gives the same file.
-            entry_row::insert(&mut *tx, key, &old.values, old.version, old.updated()).await?;
+            inserts.push(NewEntry {
+                key,
+                values: old.values.clone(),
+                version: old.version,
+                updated: old.updated(),
+            });
         } else if newer && on_existing != OnExisting::Overwrite {
             kept_newer.push((number, m.title.clone()));
-            entry_row::insert(&mut *tx, key, &old.values, old.version, old.updated()).await?;
+            inserts.push(NewEntry {
+                key,
+                values: old.values.clone(),
+                version: old.version,
+                updated: old.updated(),
+            });
         } else {
             changed.push((number, Some(old.values.describe()), values.describe()));
-            entry_row::insert(&mut *tx, key, &values, old.version + 1, Updated::Yes).await?;
+            inserts.push(NewEntry { key, values, version: old.version + 1, updated: Updated::Yes });
         }
     }
+    entry_row::insert_many(&mut *tx, &inserts).await?;
     if !kept_newer.is_empty() && on_existing == OnExisting::ReplaceRefusingNewer {
         let names: Vec<String> = kept_newer.iter().map(|(id, title)| format!("{id} «{title}»")).collect();
         return Err(DbError::Conflict(Message::new("db-import-newer").arg("measures", names.join(", "))));
