@@ -89,13 +89,10 @@ pub fn heading_key(h: &str) -> String {
     normalise_label(&words.join(" ")).trim_end_matches(['?', ':', '.', ' ', '*']).to_owned()
 }
 
-/// A person's mapping: the target of each named column (by heading; a column not named is a
-/// field) and of each status label the vocabulary does not know (label → status key).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mapping {
-    pub columns: Vec<(Target, String)>,
-    pub statuses: Vec<(String, String)>,
-}
+/// A person's mapping as written: the target of each named column, `TARGET=HEADING` (a column
+/// not named is a field), and the status of each label the vocabulary does not know,
+/// `LABEL=KEY` — the command line's syntax, which the web preview and the profiles use too.
+pub struct Mapping;
 
 impl Mapping {
     /// `area=Nämnd,measure=Uppdrag,status=Status`: `TARGET=HEADING`, comma-separated.
@@ -156,9 +153,10 @@ impl Mapping {
         statuses.iter().map(|(l, k)| format!("{l}={k}")).collect::<Vec<_>>().join(",")
     }
 
-    pub fn status_key(&self, label: &str) -> Option<&str> {
+    /// The key `statuses` gives a label, matched whatever the case and spacing.
+    pub fn status_key<'a>(statuses: &'a [(String, String)], label: &str) -> Option<&'a str> {
         let wanted = normalise_label(label);
-        self.statuses.iter().find(|(l, _)| normalise_label(l) == wanted).map(|(_, k)| k.as_str())
+        statuses.iter().find(|(l, _)| normalise_label(l) == wanted).map(|(_, k)| k.as_str())
     }
 }
 

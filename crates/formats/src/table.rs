@@ -97,18 +97,18 @@ struct Found<'a> {
     table: &'a Table,
     at: usize,
     headings: Vec<String>,
+    /// Each column's values below the heading, section rows left out.
+    values: Vec<Vec<String>>,
 }
 
-impl Found<'_> {
-    fn values(&self) -> Vec<Vec<String>> {
-        let mut out = vec![Vec::new(); self.headings.len()];
-        for row in self.table.rows.iter().skip(self.at + 1).filter(|r| filled(r) >= 2) {
-            for (i, col) in out.iter_mut().enumerate() {
-                col.push(row.get(i).map(|c| c.text.trim().to_owned()).unwrap_or_default());
-            }
+fn column_values(table: &Table, at: usize, columns: usize) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new(); columns];
+    for row in table.rows.iter().skip(at + 1).filter(|r| filled(r) >= 2) {
+        for (i, col) in out.iter_mut().enumerate() {
+            col.push(row.get(i).map(|c| c.text.trim().to_owned()).unwrap_or_default());
         }
-        out
     }
+    out
 }
 
 /// The headings found in the tables, for a message when no columns could be told.
@@ -148,8 +148,9 @@ pub fn read_tables(
                 }
             }
         }
-        let headings = table.rows[at].iter().map(|c| c.text.trim().to_owned()).collect();
-        found.push(Found { table, at, headings });
+        let headings: Vec<String> = table.rows[at].iter().map(|c| c.text.trim().to_owned()).collect();
+        let values = column_values(table, at, headings.len());
+        found.push(Found { table, at, headings, values });
     }
     if found.is_empty() {
         return Err(Problem::file(Message::new("file-no-table")).into());
@@ -202,7 +203,7 @@ pub fn read_tables(
         }
         None => {
             let mut suggestions: Vec<(Vec<Target>, bool)> =
-                found.iter().map(|f| suggest(&f.headings, &f.values(), vocabulary)).collect();
+                found.iter().map(|f| suggest(&f.headings, &f.values, vocabulary)).collect();
             if options.best_guess && !suggestions.iter().any(|(_, sure)| *sure) {
                 // Every table as guessed, the first filled column the measure where none is.
                 for (f, (t, sure)) in found.iter().zip(suggestions.iter_mut()) {
@@ -247,11 +248,10 @@ pub fn read_tables(
             found = kept;
         }
     }
-    let mapping = Mapping { columns: Vec::new(), statuses: options.statuses.clone() };
 
     let mut layout = Layout { suggested: named.is_none(), ..Default::default() };
     for (f, t) in found.iter().zip(&targets) {
-        let values = f.values();
+        let values = &f.values;
         for (i, h) in f.headings.iter().enumerate() {
             if h.is_empty() || layout.columns.iter().any(|c| heading_key(&c.heading) == heading_key(h)) {
                 continue;
@@ -370,12 +370,13 @@ pub fn read_tables(
             {
                 Status::Reported { key: kind.key.clone(), label: status_text.clone() }
             } else {
-                let key = mapping.status_key(&status_text).map(str::to_owned).or_else(|| {
-                    options
-                        .suggest_statuses
-                        .then(|| crate::mapping::suggest_status(&status_text, vocabulary))
-                        .flatten()
-                });
+                let key =
+                    Mapping::status_key(&options.statuses, &status_text).map(str::to_owned).or_else(|| {
+                        options
+                            .suggest_statuses
+                            .then(|| crate::mapping::suggest_status(&status_text, vocabulary))
+                            .flatten()
+                    });
                 let key = key.filter(|k| vocabulary.get(k).is_some());
                 match layout.statuses.iter_mut().find(|s| s.label == status_text) {
                     Some(s) => s.count += 1,

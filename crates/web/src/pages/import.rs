@@ -286,7 +286,7 @@ pub(crate) async fn read_and_keep(
 ) -> AppResult<Result<Preview, Refused>> {
     let (tr, org) = (ctx.tr, ctx.org()?);
     match read(app, tr, org, upload).await? {
-        Ok(Read { imported, existing, profile }) => {
+        Ok(Read { imported, existing, profile, vocabulary }) => {
             let user = ctx.viewer.user.as_ref().map_or(0, |u| u.id);
             if let Some(l) = &imported.doc.layout {
                 upload.columns = Mapping::columns_line(&l.columns());
@@ -302,7 +302,6 @@ pub(crate) async fn read_and_keep(
                 Some((round, _)) => app.db.saved_on_the_web(round.id).await?,
                 None => Vec::new(),
             };
-            let vocabulary = app.db.vocabulary(org.id).await?;
             let mut preview = preview_of(tr, &imported, existing.as_ref().map(|(_, r)| r), &saved);
             preview.layout = imported.doc.layout.as_ref().map(|l| layout_view(tr, l, &vocabulary, profile));
             Ok(Ok(preview))
@@ -453,6 +452,8 @@ struct Read {
     imported: Imported,
     existing: Option<(tiltak_db::RoundRow, StatusReport)>,
     profile: bool,
+    /// The organisation's statuses it was read with.
+    vocabulary: tiltak_core::Vocabulary,
 }
 
 async fn read(
@@ -556,7 +557,7 @@ async fn read(
             existing = Some((round, report));
         }
     }
-    Ok(Ok(Read { imported, existing, profile }))
+    Ok(Ok(Read { imported, existing, profile, vocabulary }))
 }
 
 fn layout_view(
