@@ -12,7 +12,7 @@ pub mod rollover;
 pub mod round;
 pub mod status;
 
-pub use entities::{BoardDecision, Event, Partner, Project, WorkingGroup};
+pub use entities::{Entity, EntityKind, EntityProblem, Suggestion, WorkingGroup};
 pub use fields::{FieldDef, FieldKind, Fields};
 pub use organisation::{Language, Licence, Organisation, OrganisationSlug};
 pub use programme::{Area, Measure, MeasureId, Programme, ProgrammeError, ProgrammeState, Section};

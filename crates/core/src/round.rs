@@ -88,7 +88,7 @@ impl RoundInfo {
     }
 }
 
-mod opt_iso_date {
+pub(crate) mod opt_iso_date {
     use serde::{Deserialize, Deserializer, Serializer};
     use time::Date;
 

@@ -3,6 +3,7 @@
 //! Every write runs in one transaction: it all lands or none of it does.
 
 pub mod changes;
+mod entities;
 mod entries;
 mod entry_row;
 mod fields;
@@ -24,6 +25,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use changes::ChangeRow;
+pub use entities::{AnnualText, EntityRow, LinkedMeasure, SuggestionRow};
 pub use entries::{EditableEntry, SaveEntryError, describe};
 pub use fields::ImportProfile;
 pub use measures::{MeasureDetail, MeasureRef, Placement};

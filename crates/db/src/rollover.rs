@@ -74,6 +74,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
+            crate::entities::carry_links(&mut tx, id).await?;
             crate::search::refresh(&mut tx, id).await?;
             let scope = Scope {
                 organisation_id: org.id,
@@ -114,16 +115,13 @@ impl Db {
             return Err(DbError::Invalid(Message::new("db-decision-reference-needed")));
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO board_decisions (organisation_id, programme_id, decided_on, reference, text) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(org.id)
-        .bind(programme.id)
-        .bind(tiltak_core::round::iso_date(decided_on))
-        .bind(reference.trim())
-        .bind(text.trim())
-        .execute(&mut *tx)
-        .await?;
+        let mut decision = tiltak_core::Entity::new(tiltak_core::EntityKind::Decision, reference.trim());
+        decision.starts_on = Some(decided_on);
+        decision.category = "board".into();
+        decision.reference = reference.trim().to_owned();
+        decision.text = text.trim().to_owned();
+        let decision = decision.checked().map_err(|p| DbError::Invalid(Message::new(p.key())))?;
+        crate::entities::record_adoption(&mut tx, org.id, programme.id, &decision).await?;
         sqlx::query("UPDATE programmes SET state = 'adopted', version = version + 1 WHERE id = $1 AND state = 'draft'")
             .bind(programme.id)
             .execute(&mut *tx)
@@ -138,17 +136,6 @@ impl Db {
         changes::log(&mut tx, scope, actor, "programme.adopt", Some("draft".into()), Some(after)).await?;
         self.commit(tx).await?;
         Ok(())
-    }
-
-    /// The board decisions recorded on a programme: (date, reference, text).
-    pub async fn board_decisions(&self, programme_id: i64) -> DbResult<Vec<(String, String, String)>> {
-        let rows = sqlx::query("SELECT decided_on, reference, text FROM board_decisions WHERE programme_id = $1 ORDER BY decided_on, id")
-            .bind(programme_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("decided_on")?, r.try_get("reference")?, r.try_get("text")?)))
-            .collect()
     }
 
     /// What happened between two programmes: carried, merged, dropped and new measures.

@@ -40,7 +40,7 @@ pub struct SummaryRow {
 }
 
 impl SummaryRow {
-    fn new(label: String, counts: &Counts) -> Self {
+    pub fn of(label: String, counts: &Counts) -> Self {
         SummaryRow { label, counts: counts.parts().iter().map(|(_, n)| *n).collect(), total: counts.total() }
     }
 }
@@ -124,7 +124,7 @@ impl BoardReport {
         let summary = o
             .groups
             .iter()
-            .map(|g| SummaryRow::new(g.area.clone().unwrap_or_else(|| g.section.clone()), &g.counts))
+            .map(|g| SummaryRow::of(g.area.clone().unwrap_or_else(|| g.section.clone()), &g.counts))
             .collect();
         let sections = report
             .sections
@@ -172,7 +172,7 @@ impl BoardReport {
             chart_description: labels.chart_description,
             categories: categories(labels),
             summary,
-            total: SummaryRow::new(labels.total.to_owned(), &o.total),
+            total: SummaryRow::of(labels.total.to_owned(), &o.total),
             headings: Headings {
                 area: labels.area,
                 measure: labels.measure,

@@ -22,6 +22,19 @@ pub struct ReportDocument {
     /// layout); not part of the JSON.
     #[serde(skip)]
     pub layout: Option<crate::mapping::Layout>,
+    /// The events, projects, partners and decisions linked to the report's measures (Tiltak's
+    /// JSON only; an additive field older files lack).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<LinkedEntity>,
+}
+
+/// An event, project, partner or decision with the numbers of the report's measures it is linked to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedEntity {
+    #[serde(flatten)]
+    pub entity: tiltak_core::Entity,
+    #[serde(default)]
+    pub measures: Vec<MeasureId>,
 }
 
 /// Something a reader was not sure of, with the line (or 0 when it concerns the whole document).
@@ -88,7 +101,13 @@ impl Problems {
 
 impl From<StatusReport> for ReportDocument {
     fn from(report: StatusReport) -> Self {
-        ReportDocument { report, warnings: Vec::new(), source_lines: BTreeMap::new(), layout: None }
+        ReportDocument {
+            report,
+            warnings: Vec::new(),
+            source_lines: BTreeMap::new(),
+            layout: None,
+            entities: Vec::new(),
+        }
     }
 }
 

@@ -18,6 +18,7 @@ use tiltak_core::StatusReport;
 use tiltak_core::status::Vocabulary;
 
 use crate::Labels;
+use crate::annual::AnnualReport;
 use crate::board::{BoardReport, ChangesReport, SummaryRow};
 use crate::chart;
 use crate::document::ReportDocument;
@@ -77,6 +78,73 @@ pub fn write_report_with(
         doc = doc.add_paragraph(heading(2, &section.title)).add_table(report_table(&board, section));
     }
     finish(doc, &board.title, board.lang, Some(board.chart_description))
+}
+
+/// The annual report: title, the counts and chart, then per section and area the secretariat's
+/// text and the lists of what was done, held, decided and continues.
+pub fn write_annual(annual: &AnnualReport) -> Result<Vec<u8>, DocxError> {
+    let mut doc = base(annual.page)
+        .add_paragraph(heading(1, &annual.title))
+        .add_paragraph(plain(&format!("{} · {}", annual.organisation, annual.basis)))
+        .add_paragraph(heading(2, annual.summary_caption))
+        .add_table(counts_table(
+            annual.group,
+            &annual.categories,
+            annual.total_label,
+            &annual.summary,
+            &annual.total,
+        ));
+    let chart = chart::png(&annual.summary);
+    let (w, h) = (chart::WIDTH, chart::height(annual.summary.len()));
+    let emu_w = (TEXT_W as u32 * 635).min(w * 9525);
+    let emu_h = (u64::from(emu_w) * u64::from(h) / u64::from(w)) as u32;
+    let pic = Pic::new_with_dimensions(chart, w, h).id("rIdImage1").size(emu_w, emu_h);
+    doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
+    let hd = &annual.headings;
+    for s in &annual.sections {
+        doc = doc.add_paragraph(heading(2, &s.title));
+        for p in &s.parts {
+            if p.title != s.title {
+                doc = doc.add_paragraph(heading(3, &p.title));
+            }
+            for line in p.text.split('\n').filter(|l| !l.trim().is_empty()) {
+                doc = doc.add_paragraph(plain(line));
+            }
+            let items = |list: &[crate::annual::Item]| -> Vec<String> {
+                list.iter()
+                    .map(|i| {
+                        if i.description.is_empty() {
+                            i.title.clone()
+                        } else {
+                            format!("{} – {}", i.title, i.description)
+                        }
+                    })
+                    .collect()
+            };
+            let lists: [(&str, Vec<String>); 7] = [
+                (hd.done, items(&p.done)),
+                (hd.ongoing, items(&p.ongoing)),
+                (hd.events, p.events.clone()),
+                (hd.decisions, p.decisions.clone()),
+                (hd.projects, p.projects.clone()),
+                (hd.partners, p.partners.clone()),
+                (hd.continues.as_str(), p.continues.clone()),
+            ];
+            // A section's own measures have no area heading: their lists are one level up.
+            let level = if p.title == s.title { 3 } else { 4 };
+            for (title, list) in lists.iter().filter(|(_, l)| !l.is_empty()) {
+                doc = doc.add_paragraph(heading(level, title));
+                for item in list {
+                    doc = doc.add_paragraph(
+                        Paragraph::new()
+                            .indent(Some(360), Some(SpecialIndentType::Hanging(240)), None, None)
+                            .add_run(Run::new().add_text(format!("• {item}"))),
+                    );
+                }
+            }
+        }
+    }
+    finish(doc, &annual.title, annual.lang, Some(annual.chart_description))
 }
 
 pub fn write_changes(changes: &ChangesReport) -> Result<Vec<u8>, DocxError> {
@@ -152,6 +220,12 @@ fn base(page: &str) -> Docx {
         .add_style(
             Style::new("Heading2", StyleType::Paragraph).name("heading 2").size(28).bold().outline_lvl(1),
         )
+        .add_style(
+            Style::new("Heading3", StyleType::Paragraph).name("heading 3").size(24).bold().outline_lvl(2),
+        )
+        .add_style(
+            Style::new("Heading4", StyleType::Paragraph).name("heading 4").size(20).bold().outline_lvl(3),
+        )
         .footer(footer)
         .created_at(FIXED_DATE)
         .updated_at(FIXED_DATE)
@@ -198,6 +272,17 @@ fn grid(rows: Vec<TableRow>, widths: &[usize]) -> Table {
 }
 
 fn summary_table(board: &BoardReport) -> Table {
+    counts_table(board.group, &board.categories, board.total_label, &board.summary, &board.total)
+}
+
+/// The counts per area and category, with the total row.
+fn counts_table(
+    group: &str,
+    categories: &[crate::board::Category],
+    total_label: &str,
+    summary: &[SummaryRow],
+    total: &SummaryRow,
+) -> Table {
     let count_w = 1500;
     let first = TEXT_W - count_w * 6;
     let mut widths = vec![first];
@@ -206,9 +291,9 @@ fn summary_table(board: &BoardReport) -> Table {
         TableCell::new()
             .width(first, WidthType::Dxa)
             .shading(Shading::new().fill("E5E7EB"))
-            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(board.group).bold())),
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(group).bold())),
     ];
-    for c in &board.categories {
+    for c in categories {
         header.push(
             TableCell::new()
                 .width(count_w, WidthType::Dxa)
@@ -220,7 +305,7 @@ fn summary_table(board: &BoardReport) -> Table {
         TableCell::new()
             .width(count_w, WidthType::Dxa)
             .shading(Shading::new().fill("E5E7EB"))
-            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(board.total_label).bold())),
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(total_label).bold())),
     );
     let mut rows =
         vec![TableRow::new(header).row_height(HEADER_HEIGHT).height_rule(HeightRule::AtLeast).cant_split()];
@@ -240,10 +325,10 @@ fn summary_table(board: &BoardReport) -> Table {
         }
         TableRow::new(cells).cant_split()
     };
-    for r in &board.summary {
+    for r in summary {
         rows.push(row(r, false));
     }
-    rows.push(row(&board.total, true));
+    rows.push(row(total, true));
     grid(rows, &widths)
 }
 

@@ -62,6 +62,21 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<ReportDocument, Jso
     let report: StatusReport =
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(shape)?;
     let mut doc = ReportDocument::from(report);
+    // The linked entities, read on their own so that their errors name their path.
+    #[derive(serde::Deserialize)]
+    struct Entities {
+        #[serde(default)]
+        entities: Vec<crate::document::LinkedEntity>,
+    }
+    let entities: Entities =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(shape)?;
+    for (i, linked) in entities.entities.into_iter().enumerate() {
+        let entity = linked.entity.checked().map_err(|p| JsonError::Invalid {
+            path: format!("entities[{i}]"),
+            message: Message::new(p.key()),
+        })?;
+        doc.entities.push(crate::document::LinkedEntity { entity, measures: linked.measures });
+    }
     for (si, s) in doc.sections.iter().enumerate() {
         for (mi, m) in s.measures.iter().enumerate() {
             check_measure(m, &format!("sections[{si}].measures[{mi}]"), vocabulary)?;

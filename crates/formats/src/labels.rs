@@ -369,3 +369,152 @@ pub fn is_no_status(cell: &str) -> bool {
         || c == "none"
         || Language::ALL.iter().any(|l| Labels::for_language(*l).no_status.to_lowercase() == c)
 }
+
+/// The annual report's words (see [`crate::annual`]), in the document's language.
+pub struct AnnualLabels {
+    title: &'static str,
+    basis: &'static str,
+    basis_dated: &'static str,
+    pub done: &'static str,
+    pub ongoing: &'static str,
+    pub events: &'static str,
+    pub decisions: &'static str,
+    pub projects: &'static str,
+    pub partners: &'static str,
+    continues: &'static str,
+    /// The text an area starts from: counts of its measures.
+    prefill: &'static str,
+    prefill_events: &'static str,
+    prefill_empty: &'static str,
+    months: [&'static str; 12],
+    /// "4. juni 2025" or "4 June 2025".
+    day_dot: bool,
+}
+
+impl AnnualLabels {
+    pub fn for_language(language: Language) -> Self {
+        const NB_MONTHS: [&str; 12] = [
+            "januar",
+            "februar",
+            "mars",
+            "april",
+            "mai",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "desember",
+        ];
+        match language {
+            Language::Nb => AnnualLabels {
+                title: "Årsmelding {year}",
+                basis: "Grunnlag: status {round}",
+                basis_dated: "Grunnlag: status {round} ({date})",
+                done: "Gjennomført",
+                ongoing: "Pågående",
+                events: "Arrangementer",
+                decisions: "Vedtak",
+                projects: "Prosjekter",
+                partners: "Samarbeidspartnere",
+                continues: "Videreføres i {year}",
+                prefill: "I {year} ble {done} av {total} tiltak gjennomført, og {ongoing} er pågående.",
+                prefill_events: " Det ble holdt {events} arrangementer knyttet til området.",
+                prefill_empty: "Området hadde ingen tiltak i {year}.",
+                months: NB_MONTHS,
+                day_dot: true,
+            },
+            Language::Nn => AnnualLabels {
+                title: "Årsmelding {year}",
+                basis: "Grunnlag: status {round}",
+                basis_dated: "Grunnlag: status {round} ({date})",
+                done: "Gjennomført",
+                ongoing: "Pågåande",
+                events: "Arrangement",
+                decisions: "Vedtak",
+                projects: "Prosjekt",
+                partners: "Samarbeidspartnarar",
+                continues: "Vidareførast i {year}",
+                prefill: "I {year} vart {done} av {total} tiltak gjennomførte, og {ongoing} er pågåande.",
+                prefill_events: " Det vart halde {events} arrangement knytte til området.",
+                prefill_empty: "Området hadde ingen tiltak i {year}.",
+                months: NB_MONTHS,
+                day_dot: true,
+            },
+            Language::En => AnnualLabels {
+                title: "Annual report {year}",
+                basis: "Based on: status {round}",
+                basis_dated: "Based on: status {round} ({date})",
+                done: "Done",
+                ongoing: "In progress",
+                events: "Events",
+                decisions: "Decisions",
+                projects: "Projects",
+                partners: "Partners",
+                continues: "Continues in {year}",
+                prefill: "In {year}, {done} of {total} measures were done, and {ongoing} are in progress.",
+                prefill_events: " {events} events linked to the area were held.",
+                prefill_empty: "The area had no measures in {year}.",
+                months: [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ],
+                day_dot: false,
+            },
+        }
+    }
+
+    pub fn title(&self, year: i32) -> String {
+        self.title.replace("{year}", &year.to_string())
+    }
+
+    pub fn basis(&self, round: &str, date: Option<time::Date>) -> String {
+        match date {
+            Some(d) => self.basis_dated.replace("{round}", round).replace("{date}", &self.date(d)),
+            None => self.basis.replace("{round}", round),
+        }
+    }
+
+    pub fn continues(&self, year: i32) -> String {
+        self.continues.replace("{year}", &year.to_string())
+    }
+
+    /// A date as the document's language writes it.
+    pub fn date(&self, d: time::Date) -> String {
+        let month = self.months[usize::from(u8::from(d.month())) - 1];
+        if self.day_dot {
+            format!("{}. {month} {}", d.day(), d.year())
+        } else {
+            format!("{} {month} {}", d.day(), d.year())
+        }
+    }
+
+    /// What an area's text starts as: how many of its measures were done and are in progress,
+    /// and how many events were held.
+    pub fn prefill(&self, year: i32, done: usize, ongoing: usize, total: usize, events: usize) -> String {
+        if total == 0 {
+            return self.prefill_empty.replace("{year}", &year.to_string());
+        }
+        let mut s = self
+            .prefill
+            .replace("{year}", &year.to_string())
+            .replace("{done}", &done.to_string())
+            .replace("{total}", &total.to_string())
+            .replace("{ongoing}", &ongoing.to_string());
+        if events > 0 {
+            s.push_str(&self.prefill_events.replace("{events}", &events.to_string()));
+        }
+        s
+    }
+}

@@ -244,3 +244,92 @@ pub const STATUS_WORDS: &[(&str, &str)] = &[
     ("utgår", "dropped"),
     ("skrinlagt", "dropped"),
 ];
+
+/// What a measure's text may mention (see [`crate::mentions`]): words that name an event, with
+/// the event's category. A word of the text names one when it ends with the stem (compounds:
+/// "energiworkshop", "faggruppemøte") followed by one of [`SINGULAR_ENDINGS`]; plurals
+/// ("webinarer", "workshops") speak of events in general and do not.
+pub const EVENT_WORDS: &[(&str, &str)] = &[
+    ("webinar", "webinar"),
+    ("seminar", "seminar"),
+    ("konferanse", "conference"),
+    ("konferansen", "conference"),
+    ("arendalsuka", "conference"),
+    ("fagsamling", "meeting"),
+    ("fagsamlinga", "meeting"),
+    ("samling", "meeting"),
+    ("workshop", "workshop"),
+    ("verksted", "workshop"),
+    ("møte", "meeting"),
+    ("møtet", "meeting"),
+    ("frokostmøte", "meeting"),
+    ("dialogmøte", "meeting"),
+    ("arrangement", "other"),
+    ("conference", "conference"),
+    ("meeting", "meeting"),
+];
+
+/// What may follow an event word's stem in the same word (the definite forms).
+pub const SINGULAR_ENDINGS: &[&str] = &["", "et", "en", "a"];
+
+/// Phrases that make a clause speak of events in general ("arr vurderes etter behov", "andre
+/// arrangement på aktuelle tema"): no event is suggested from it.
+pub const GENERAL_EVENT_PHRASES: &[&str] = &[
+    "vurderes etter behov",
+    "andre arrangement",
+    "aktuelle tema",
+    "ulike interessenter",
+    "hyppighet",
+    "etter workshop",
+];
+
+/// Phrases that make an event someone else's, not the organisation's ("regjeringens
+/// budsjettkonferanse", to which input was sent).
+pub const OTHERS_EVENT_PHRASES: &[&str] = &["regjeringens", "stortingets", "departementets"];
+
+/// A project word glued to a name ("energistasjonsprosjektet", "samlastingsprosjekt") names a
+/// project, unless the first part only says which phase or part of one it is.
+pub const GENERIC_PROJECT_PREFIXES: &[&str] = &["for", "hoved", "del", "under", "nytt", "ny"];
+
+/// Words that name a board decision.
+pub const DECISION_WORDS: &[&str] = &[
+    "styrevedtak",
+    "styrevedtaket",
+    "vedtak i styret",
+    "styret vedtok",
+    "styret har vedtatt",
+    "vedtatt av styret",
+    "representantskapsvedtak",
+    "vedtak i representantskapet",
+    "board decision",
+];
+
+/// Words that name a project; a name written with a capital letter (or digits) right after it, or
+/// right before it ("IMDi prosjekt"), or glued to it ("Klimasats-prosjektet"), is the project's.
+pub const PROJECT_WORDS: &[&str] = &["prosjekt", "prosjektet", "project"];
+
+/// The ends of a compound project word ("…sprosjektet").
+pub const PROJECT_WORD_ENDINGS: &[&str] = &["prosjektet", "prosjekt"];
+
+/// A period of a project in the same text ("prosjektperiode mai2025-aug2026").
+pub const PROJECT_PERIOD_WORDS: &[&str] = &["prosjektperiode", "prosjektperioden", "project period"];
+
+/// Words in front of an event that are not part of its name.
+pub const LEADING_WORDS: &[&str] = &[
+    "gjennomført",
+    "gjennomføre",
+    "gjennomførte",
+    "planlegge",
+    "planlegger",
+    "under planlegging",
+    "arrangere",
+    "arrangert",
+    "avholdt",
+    "holdt",
+    "tema på",
+    "tema for",
+    "tema i",
+    "innledere på",
+    "deltatt på",
+    "deltok på",
+];

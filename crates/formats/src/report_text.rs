@@ -119,6 +119,7 @@ pub fn parse(
         warnings: reader.warnings,
         source_lines,
         layout: None,
+        entities: Vec::new(),
     })
 }
 

@@ -500,6 +500,7 @@ pub fn read_tables(
         },
         warnings,
         source_lines,
+        entities: Vec::new(),
         layout: Some(layout),
     })
 }

@@ -24,6 +24,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 const COMMON: &str = include_str!("../templates/common.typ");
 const REPORT: &str = include_str!("../templates/report.typ");
 const CHANGES: &str = include_str!("../templates/changes.typ");
+const ANNUAL: &str = include_str!("../templates/annual.typ");
 
 #[derive(Debug, thiserror::Error)]
 #[error("could not typeset the PDF: {0}")]
@@ -52,6 +53,11 @@ pub fn write_report_with(
 /// The changes since the previous round.
 pub fn write_changes(changes: &ChangesReport) -> Result<Vec<u8>, PdfError> {
     render(CHANGES, changes, &changes.title)
+}
+
+/// The annual report.
+pub fn write_annual(annual: &tiltak_formats::annual::AnnualReport) -> Result<Vec<u8>, PdfError> {
+    render(ANNUAL, annual, &annual.title)
 }
 
 /// Fonts are parsed once per process: Libertinus Serif (all the templates use) from typst's

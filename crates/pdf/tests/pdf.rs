@@ -106,3 +106,34 @@ fn in_order(words: &[&str], wanted: &[&str], slack: usize) -> bool {
         true
     })
 }
+
+#[test]
+fn the_annual_report_is_a_tagged_pdf_with_every_done_measure() {
+    use std::collections::BTreeMap;
+    use tiltak_formats::annual::{AnnualInput, AnnualReport};
+    let report = sample();
+    let v = Vocabulary::default_nb();
+    let mut texts = BTreeMap::new();
+    let heading = format!("{} › {}", report.sections[2].title, report.sections[2].areas[0].title);
+    texts.insert(heading, "Et år med mye arbeid.\nOg en andre linje.".to_owned());
+    let input = AnnualInput { entities: &[], carried: None, texts: &texts };
+    let annual = AnnualReport::new(&report, &v, &Labels::for_language(Language::Nn), &input);
+    let pdf = tiltak_pdf::write_annual(&annual).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let path = dir().join("annual.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let p = path.to_str().unwrap();
+    let Some(info) = tool("pdfinfo", &[p]) else { return };
+    assert!(info.lines().any(|l| l.starts_with("Tagged:") && l.ends_with("yes")), "{info}");
+    assert!(info.contains("Title:           Årsmelding 2025"), "{info}");
+    let text = tool("pdftotext", &[p, "-"]).unwrap();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(text.contains("Et år med mye arbeid."), "the secretariat's text");
+    assert!(text.contains("Pågåande"), "nynorsk headings");
+    let done = annual.done_titles();
+    assert!(done.len() >= 3);
+    for title in done {
+        let title: Vec<&str> = title.split_whitespace().collect();
+        assert!(in_order(&words, &title, 4), "{title:?} is in the PDF text");
+    }
+}

@@ -118,6 +118,11 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         db.save_import_setup(org_row.id, &layout.key(), profile.as_ref(), &layout.fields, &[], "import")
             .await?;
     }
+    // What the texts mention, offered on the measures' pages for a person to accept.
+    if let Some(org_row) = db.organisation(slug.as_str()).await? {
+        let report = db.load_report(&org_row, doc.year, None, tiltak_db::Audience::Members).await?;
+        db.offer_suggestions(saved.programme_id, &tiltak_formats::mentions::in_report(&report)).await?;
+    }
     let verb = if saved.replaced_round { "Replaced" } else { "Imported" };
     match args.format {
         OutputFormat::Json => println!(

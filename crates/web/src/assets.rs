@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 /// (name, content type, bytes). Names carry a version so they can be cached for a year.
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("app-7.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
+    ("app-8.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
     ("app-3.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
     ("htmx-2.0.11.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/htmx-2.0.11.min.js")),
 ];

@@ -426,6 +426,22 @@ async fn admit(
             .map_err(|_| AppError::not_found(Message::new("not-found-measure").arg("number", id)))?;
         ctx.measure = Some(id);
     }
+    // `/{org}/events…`, `/{org}/projects…`: the kind of entity, and the one of `{entity}`.
+    let path = parts.uri.path();
+    ctx.kind = path.split('/').nth(2).and_then(tiltak_core::EntityKind::from_plural).or_else(|| {
+        (ctx.programme.is_some() && path.ends_with("/events")).then_some(tiltak_core::EntityKind::Event)
+    });
+    if let Some(id) = params.get("entity") {
+        let org = ctx.org()?;
+        let entity = match id.parse::<i64>() {
+            Ok(id) => Some(app.db.entity(org.id, id, ctx.audience()).await?),
+            Err(_) => None,
+        };
+        let entity = entity
+            .filter(|e| Some(e.entity.kind) == ctx.kind)
+            .ok_or_else(|| AppError::not_found(Message::new("db-entity-not-found")))?;
+        ctx.entity = Some(entity);
+    }
     Ok(())
 }
 

@@ -1,14 +1,15 @@
 //! The request context: what the gate learnt about a request — the viewer and their language, and
 //! for routes under `/{org}` the organisation, the viewer's role there, the programme of `{year}`
-//! with the rounds this viewer may see, the round of `{round}` and the measure of `{id}` — parsed
+//! with the rounds this viewer may see, the round of `{round}`, the measure of `{id}` and the
+//! event, project, partner or decision of `{entity}` — parsed
 //! once into core's types and loaded once. Handlers take it as an extractor (`ctx: Ctx`) and never
 //! load the organisation or programme again. A path value that does not parse, or names nothing
 //! this viewer may see, is a "not found" page before any handler runs.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use tiltak_core::MeasureId;
-use tiltak_db::{OrganisationRow, ProgrammeRow, Role, RoundRow};
+use tiltak_core::{EntityKind, MeasureId};
+use tiltak_db::{EntityRow, OrganisationRow, ProgrammeRow, Role, RoundRow};
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -29,6 +30,10 @@ pub struct Ctx {
     pub round: Option<RoundRow>,
     /// The measure number of `{id}`.
     pub measure: Option<MeasureId>,
+    /// The kind of entity the path is about (`/{org}/events…`, `/{org}/projects…`).
+    pub kind: Option<EntityKind>,
+    /// The event, project, partner or decision of `{entity}`, if this viewer sees it.
+    pub entity: Option<EntityRow>,
     /// Where the request comes from (see `auth::client_addr`), and whether over https.
     pub client: Option<std::net::IpAddr>,
     pub https: bool,
@@ -45,6 +50,8 @@ impl Ctx {
             rounds: Vec::new(),
             round: None,
             measure: None,
+            kind: None,
+            entity: None,
             client: None,
             https: false,
         }
@@ -68,6 +75,14 @@ impl Ctx {
 
     pub fn measure(&self) -> AppResult<MeasureId> {
         self.measure.ok_or_else(|| Self::missing("{id}"))
+    }
+
+    pub fn kind(&self) -> AppResult<EntityKind> {
+        self.kind.ok_or_else(|| Self::missing("entity kind"))
+    }
+
+    pub fn entity(&self) -> AppResult<&EntityRow> {
+        self.entity.as_ref().ok_or_else(|| Self::missing("{entity}"))
     }
 
     pub fn is_member(&self) -> bool {

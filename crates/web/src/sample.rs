@@ -35,5 +35,10 @@ pub async fn load_if_empty(db: &Db) -> DbResult<bool> {
         Err(e) => return Err(e),
     };
     db.set_published(saved.programme_id, true, "setup").await?;
+    // What the sample's texts mention, offered on its measures' pages.
+    if let Some(org) = db.organisation(SAMPLE_ORG).await? {
+        let report = db.load_report(&org, doc.year, None, tiltak_db::Audience::Members).await?;
+        db.offer_suggestions(saved.programme_id, &tiltak_formats::mentions::in_report(&report)).await?;
+    }
     Ok(true)
 }

@@ -17,6 +17,7 @@ mod bad_input;
 mod exports;
 mod json_round_trip;
 mod layout_property;
+mod mentions;
 mod office;
 mod own_tables;
 mod rollover;

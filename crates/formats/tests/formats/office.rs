@@ -81,3 +81,37 @@ fn libreoffice_converts_the_word_and_excel_exports() {
     assert_eq!(first, headings, "the Status sheet as LibreOffice reads it, headed in bokmål");
     assert!(csv.contains("Rikstunnel"));
 }
+
+#[test]
+fn libreoffice_opens_the_annual_report_with_every_done_measure() {
+    use std::collections::BTreeMap;
+    use tiltak_formats::annual::{AnnualInput, AnnualReport};
+    let report = sample().report;
+    let v = Vocabulary::default_nb();
+    let mut event =
+        tiltak_core::Entity::new(tiltak_core::EntityKind::Event, "Felles fagsamling i Folloregionen");
+    event.starts_on = Some(time::macros::date!(2025 - 08 - 28));
+    let first = report.programme().measures()[0].1.id.unwrap();
+    let entities = vec![(event, vec![first])];
+    let texts = BTreeMap::new();
+    let input = AnnualInput { entities: &entities, carried: None, texts: &texts };
+    for language in [Language::Nb, Language::Nn] {
+        let annual = AnnualReport::new(&report, &v, &Labels::for_language(language), &input);
+        let done = annual.done_titles();
+        assert!(done.len() >= 3, "the sample has done measures: {done:?}");
+        if !available("soffice") || !available("pdftotext") {
+            return;
+        }
+        let word = dir().join(format!("annual-{}.docx", language.code()));
+        std::fs::write(&word, docx::write_annual(&annual).unwrap()).unwrap();
+        let pdf = convert(&word, "pdf");
+        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        let bare = |s: &str| s.split_whitespace().collect::<String>();
+        let text = bare(&String::from_utf8_lossy(&text.stdout));
+        assert!(text.contains(&bare(&annual.title)), "{}", annual.title);
+        assert!(text.contains("FellesfagsamlingiFolloregionen(28.august2025)"), "the event is listed");
+        for title in done {
+            assert!(text.contains(&bare(title)), "{title:?} is in LibreOffice's PDF of the annual report");
+        }
+    }
+}

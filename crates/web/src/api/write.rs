@@ -103,6 +103,13 @@ pub async fn update_entry(
         .await
     {
         Ok(saved) => {
+            let found = crate::pages::entities::found_in(
+                edit.programme.year,
+                saved.number,
+                &saved.title,
+                &saved.entry,
+            );
+            crate::pages::entities::offer(&app, edit.programme.id, found).await;
             let mut entry = saved.entry.clone();
             entry.version = Some(saved.version);
             ok(&Entry::of(&entry, vocabulary))

@@ -1,4 +1,5 @@
-//! `/{org}/calendar.ics`: the rounds' dates and deadlines as an iCalendar feed (RFC 5545) for
+//! `/{org}/calendar.ics`: the rounds' dates and deadlines, the organisation's events and its own
+//! date fields as an iCalendar feed (RFC 5545) for
 //! any calendar program. Without a key it holds what the public may see (public rounds of
 //! published programmes); with `?key=…`, a member's personal feed, it holds every round. A key
 //! that was revoked (or never made) is not found. Each date is one all-day event with a stable
@@ -114,6 +115,25 @@ pub async fn feed(State(app): State<AppState>, ctx: Ctx, Query(q): Query<FeedQue
                 );
             }
         }
+    }
+    // The organisation's events (those the feed's audience sees), each over its days.
+    for row in app.db.entities(org.id, Some(tiltak_core::EntityKind::Event), audience).await? {
+        let e = &row.entity;
+        let Some(start) = e.starts_on.and_then(|d| day(&tiltak_core::round::iso_date(d))) else { continue };
+        let end = e.ends_on.and_then(|d| day(&tiltak_core::round::iso_date(d))).unwrap_or(start);
+        let href = format!("{}/{}/events/{}", app.public_url, org.slug, row.id);
+        let mut event = Event::new();
+        event
+            .uid(&format!("{}-event-{}@{host}", org.slug, row.id))
+            .summary(&e.title)
+            .description(&format!("{} – {href}", org.name))
+            .url(&href)
+            .starts(start)
+            .ends(end.succ_opt().unwrap_or(end));
+        if !e.place.is_empty() {
+            event.location(&e.place);
+        }
+        calendar.push(event.done());
     }
     let mut response = (
         [

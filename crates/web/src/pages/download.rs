@@ -35,16 +35,36 @@ pub async fn report(
     let vocabulary = app.db.vocabulary(org.id).await?;
     let labels = Labels::for_language(tr.language);
     let format = q.format.clone();
+    let entities =
+        if format == "json" { linked_entities(&app, &ctx, ctx.audience()).await? } else { Vec::new() };
     // The organisation's own fields it chose as columns of the report (every field goes in the
     // spreadsheet, CSV and JSON).
     let columns: Vec<String> =
         app.db.custom_fields(org.id).await?.into_iter().filter(|d| d.in_report).map(|d| d.name).collect();
     // Documents are made on the blocking pool, away from the threads that answer requests.
-    let (content_type, extension, bytes) =
-        tokio::task::spawn_blocking(move || make_report(&format, &report, &vocabulary, &labels, &columns))
-            .await??;
+    let (content_type, extension, bytes) = tokio::task::spawn_blocking(move || {
+        make_report(&format, &report, &vocabulary, &labels, &columns, entities)
+    })
+    .await??;
     let name = format!("{}-{}-{}.{extension}", org.slug, programme.year, round.slug);
     Ok(attachment(content_type, &name, bytes))
+}
+
+/// The events, projects, partners and decisions linked to the programme's measures that the
+/// viewer sees, for Tiltak's JSON.
+pub(super) async fn linked_entities(
+    app: &AppState,
+    ctx: &Ctx,
+    audience: tiltak_db::Audience,
+) -> AppResult<Vec<tiltak_formats::document::LinkedEntity>> {
+    let (org, programme) = (ctx.org()?, ctx.programme()?);
+    Ok(app
+        .db
+        .programme_entities(org.id, programme.year, audience)
+        .await?
+        .into_iter()
+        .map(|(row, measures)| tiltak_formats::document::LinkedEntity { entity: row.entity, measures })
+        .collect())
 }
 
 type Made = (&'static str, &'static str, Vec<u8>);
@@ -55,6 +75,7 @@ fn make_report(
     vocabulary: &tiltak_core::Vocabulary,
     labels: &Labels,
     columns: &[String],
+    entities: Vec<tiltak_formats::document::LinkedEntity>,
 ) -> AppResult<Made> {
     Ok(match format {
         "xlsx" => {
@@ -65,7 +86,11 @@ fn make_report(
             ("text/csv; charset=utf-8", "csv", csv_export::write(report, vocabulary, labels).into_bytes())
         }
         "md" => ("text/markdown; charset=utf-8", "md", markdown::write(report, labels).into_bytes()),
-        "json" => ("application/json", "json", json::write(&report.clone().into()).into_bytes()),
+        "json" => {
+            let mut doc: tiltak_formats::ReportDocument = report.clone().into();
+            doc.entities = entities;
+            ("application/json", "json", json::write(&doc).into_bytes())
+        }
         "docx" => (
             DOCX,
             "docx",
@@ -93,7 +118,7 @@ const FORMATS: &[&str] = if cfg!(feature = "pdf") {
     &["docx", "xlsx", "csv", "md", "json"]
 };
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(super) const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 #[derive(Debug, Deserialize)]
 pub struct FormatQuery {
@@ -136,7 +161,7 @@ pub async fn changes(
     Ok(attachment(content_type, &name, bytes))
 }
 
-fn attachment(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
+pub(super) fn attachment(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

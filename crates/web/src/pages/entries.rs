@@ -580,6 +580,9 @@ pub async fn update(
     let actor = request_ctx.actor();
     match app.db.save_entry(ctx.org.id, ctx.programme.id, ctx.round, id, &entry, f.version, &actor).await {
         Ok(saved) => {
+            let found =
+                super::entities::found_in(ctx.programme.year, saved.number, &saved.title, &saved.entry);
+            super::entities::offer(&app, ctx.programme.id, found).await;
             if htmx {
                 let report = app
                     .db

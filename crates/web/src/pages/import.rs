@@ -438,6 +438,16 @@ pub(crate) async fn save(app: &AppState, ctx: &Ctx, mut upload: Upload) -> AppRe
                     .map(|r| r.slug),
                 None => None,
             };
+            // Tiltak's JSON carries the events, projects, partners and decisions linked to measures.
+            let linked: Vec<_> =
+                imported.doc.entities.iter().map(|l| (l.entity.clone(), l.measures.clone())).collect();
+            app.db.import_entities(org.id, saved.programme_id, &linked, &ctx.actor()).await?;
+            // What the imported texts mention, offered on the measures' pages.
+            if let Some(slug) = &round {
+                let report = app.db.load_report(org, year, Some(slug), tiltak_db::Audience::Members).await?;
+                super::entities::offer(app, saved.programme_id, tiltak_formats::mentions::in_report(&report))
+                    .await;
+            }
             Ok(Confirmed::Saved { year, round, saved })
         }
         Err(tiltak_db::DbError::Conflict(m) | tiltak_db::DbError::Invalid(m)) => Ok(Confirmed::Conflict(m)),

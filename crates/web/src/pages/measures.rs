@@ -41,6 +41,14 @@ struct MeasurePage {
     timeline: Vec<ChangeLine>,
     /// The organisation's own fields in the latest round the viewer sees: (name, value).
     fields: Vec<(String, String)>,
+    /// The events, decisions, projects and partners it is linked to that the viewer sees.
+    links: Vec<super::entities::EntityView>,
+    /// Whether the viewer may link and unlink them and answer suggestions.
+    may_link: bool,
+    /// What its text seems to mention, waiting for a person (members who may link).
+    suggestions: Vec<super::entities::SuggestionView>,
+    /// Entities kept already that may be linked: (id, "kind: title").
+    link_options: Vec<(i64, String)>,
 }
 
 pub struct RoundState {
@@ -167,8 +175,35 @@ pub async fn show(
         }
         timeline.sort_by(|a, b| b.at.cmp(&a.at));
     }
+    let audience = ctx.audience();
+    let linked = app.db.measure_entities(org.id, programme.id, id, audience).await?;
+    let may_link = ctx.is_member() && super::entities::may_link(&app, &ctx, id).await?;
+    let (mut suggestions, mut link_options) = (Vec::new(), Vec::new());
+    if may_link {
+        let kept = app.db.entities(org.id, None, audience).await?;
+        suggestions = app
+            .db
+            .suggestions(programme.id, id)
+            .await?
+            .iter()
+            .map(|s| super::entities::SuggestionView::of(tr, s.id, &s.suggestion, &kept))
+            .collect();
+        link_options = kept
+            .iter()
+            .filter(|k| !linked.iter().any(|l| l.id == k.id))
+            .map(|k| {
+                (k.id, format!("{}: {}", super::entities::kind_label(tr, k.entity.kind), k.entity.title))
+            })
+            .collect();
+    }
+    let links =
+        linked.iter().map(|l| super::entities::EntityView::of(tr, &org.slug, l, !ctx.is_member())).collect();
     let page = ctx.page(m.title.clone(), "report");
     render(MeasurePage {
+        links,
+        may_link,
+        suggestions,
+        link_options,
         page,
         tr,
         base,

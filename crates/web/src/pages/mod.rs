@@ -2,12 +2,14 @@
 //! renders a template, and leaves rules to core and storage to db.
 
 pub mod account;
+pub mod annual;
 pub mod api_docs;
 pub mod audit;
 pub mod calendar;
 pub mod changes;
 pub mod comments;
 pub mod download;
+pub mod entities;
 pub mod entries;
 pub mod import;
 pub mod measures;

@@ -46,8 +46,10 @@ pub async fn json(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
     let (org, programme, round) = published(&app, &ctx).await?;
     let report = app.db.load_report(&org, programme.year, Some(&round.slug), Audience::Public).await?;
     let licence = app.db.licence(org.id).await?;
+    let mut report: tiltak_formats::ReportDocument = report.into();
+    report.entities = super::download::linked_entities(&app, &ctx, Audience::Public).await?;
     let mut doc: Value =
-        serde_json::from_str(&tiltak_formats::json::write(&report.into())).map_err(AppError::internal)?;
+        serde_json::from_str(&tiltak_formats::json::write(&report)).map_err(AppError::internal)?;
     if let Value::Object(fields) = &mut doc {
         fields.insert("licence".into(), json!({"id": licence.key(), "url": licence.url()}));
         fields.insert("publisher".into(), json!(org.name));

@@ -115,7 +115,13 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
         .board_decisions(programme.id)
         .await?
         .into_iter()
-        .map(|(d, r, t)| (tr.date(&d), r, t))
+        .map(|d| {
+            (
+                d.starts_on.map(|s| tr.date(&tiltak_core::round::iso_date(s))).unwrap_or_default(),
+                d.reference,
+                d.text,
+            )
+        })
         .collect();
     let next_exists = app.db.programme(org.id, programme.year + 1).await?.is_some();
     let previous_exists = app.db.programme(org.id, programme.year - 1).await?.is_some();

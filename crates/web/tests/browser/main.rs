@@ -336,6 +336,12 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
         ("/osloregionen/2025/report?lang=nn", "report-nynorsk"),
         ("/osloregionen/settings?lang=nn", "settings-nynorsk"),
         ("/osloregionen/2025/measures/abc?lang=nb", "not-a-measure"),
+        ("/osloregionen/2025/measures/1", "measure-suggestions"),
+        ("/osloregionen/events", "events"),
+        ("/osloregionen/decisions", "decisions"),
+        ("/osloregionen/2025/events", "programme-events"),
+        ("/osloregionen/2025/annual-report", "annual-report"),
+        ("/osloregionen/2025/annual-report?lang=nn", "annual-report-nynorsk"),
     ] {
         check_page(&js, &base, path, shot).await;
     }
@@ -361,6 +367,10 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
         ("/osloregionen/mine", "phone-mine"),
         ("/osloregionen/2025/rounds/2025-12-01/progress", "phone-progress"),
         ("/osloregionen/2025/measures/27?round=2025-12-01", "phone-measure-comments"),
+        ("/osloregionen/2025/measures/1", "phone-measure-suggestions"),
+        ("/osloregionen/events", "phone-events"),
+        ("/osloregionen/2025/events", "phone-programme-events"),
+        ("/osloregionen/2025/annual-report", "phone-annual-report"),
     ] {
         check_page(&js, &base, path, shot).await;
         let width = js.execute("return document.documentElement.scrollWidth;", vec![]).await.unwrap();
@@ -443,6 +453,29 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     let violations = axe(&js).await;
     assert!(violations.is_empty(), "axe on the edit form with own fields: {violations:?}");
     std::fs::remove_file(&own).ok();
+    // A suggestion from the measure's text, reviewed, edited and accepted: the decision is kept
+    // and linked, and the page says so.
+    js.goto(&format!("{base}/osloregionen/2025/measures/1?lang=nb")).await.unwrap();
+    js.find(Locator::Css("li.suggestion details summary")).await.unwrap().click().await.unwrap();
+    let title = js.find(Locator::Css("li.suggestion details input[name='title']")).await.unwrap();
+    title.clear().await.unwrap();
+    title.send_keys("Styrets vedtak 6. februar 2025").await.unwrap();
+    let violations = axe(&js).await;
+    assert!(violations.is_empty(), "axe on an open suggestion: {violations:?}");
+    std::fs::write(screenshot_dir().join("suggestion-open.png"), js.screenshot().await.unwrap()).unwrap();
+    js.find(Locator::Css("li.suggestion details form button[type=submit]")).await.unwrap().click().await.unwrap();
+    assert!(
+        settles(&js, "return [...document.querySelectorAll('.entity-links a')].some(a => a.textContent === 'Styrets vedtak 6. februar 2025')").await,
+        "the accepted decision is linked on the measure page"
+    );
+    let violations = axe(&js).await;
+    assert!(violations.is_empty(), "axe after accepting: {violations:?}");
+    std::fs::write(screenshot_dir().join("suggestion-accepted.png"), js.screenshot().await.unwrap()).unwrap();
+    js.find(Locator::LinkText("Styrets vedtak 6. februar 2025")).await.unwrap().click().await.unwrap();
+    assert!(settles(&js, "return location.pathname.startsWith('/osloregionen/decisions/')").await);
+    let violations = axe(&js).await;
+    assert!(violations.is_empty(), "axe on the decision's page: {violations:?}");
+    std::fs::write(screenshot_dir().join("decision.png"), js.screenshot().await.unwrap()).unwrap();
     // An inline edit form is checked too.
     js.goto(&format!("{base}/osloregionen/2025/report?lang=nb")).await.unwrap();
     js.find(Locator::Css("#m3 a[hx-get]")).await.unwrap().click().await.unwrap();

@@ -14,9 +14,27 @@ fn path_of(template: &str) -> String {
         .replace("{year}", "2025")
         .replace("{round}", "2025-09-02")
         .replace("{id}", "10") // in "Klima, miljø og natur:", which the editor's group owns
-        .replace("{file}", "app-7.css")
+        .replace("{file}", "app-8.css")
         .replace("{token}", "1")
         .replace("{upload}", "kept-file")
+        .replace("{suggestion}", "1")
+        // The entities `with_entities` makes, one of each kind, in this order.
+        .replace("/events/{entity}", "/events/1")
+        .replace("/projects/{entity}", "/projects/2")
+        .replace("/partners/{entity}", "/partners/3")
+        .replace("/decisions/{entity}", "/decisions/4")
+}
+
+/// One public entity of each kind, linked to measure 10, so every `{entity}` route has one.
+async fn with_entities(app: &TestApp) {
+    use tiltak_core::{Entity, EntityKind};
+    let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+    let programme = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+    for kind in EntityKind::ALL {
+        let mut e = Entity::new(kind, format!("En {}", kind.key()));
+        e.starts_on = Some(time::macros::date!(2025 - 06 - 04));
+        app.db.add_entity(org.id, e, Some((programme.id, 10)), "test").await.unwrap();
+    }
 }
 
 fn allowed(access: Access, persona: &str) -> bool {
@@ -41,6 +59,7 @@ fn passed(status: StatusCode, location: Option<&str>) -> bool {
 async fn every_route_for_every_role() {
     for persona in PERSONAS {
         for mut app in TestApp::all().await {
+            with_entities(&app).await;
             app.act_as(persona);
             let mut routes = tiltak_web::routes();
             // Reads first, and what changes the most (freezing, removing, logging out) last.

@@ -480,7 +480,7 @@ async fn a_ten_megabyte_file_previews_and_confirms() {
 
 /// The fields a browser sends for the form whose action ends with `action`, as rendered: hidden
 /// and text inputs, each select's chosen option, checked boxes (no button).
-fn rendered_form(body: &str, action: &str) -> Vec<(String, String)> {
+pub fn rendered_form(body: &str, action: &str) -> Vec<(String, String)> {
     use scraper::{Html, Selector};
     let doc = Html::parse_document(body);
     let form = doc
@@ -512,14 +512,14 @@ fn rendered_form(body: &str, action: &str) -> Vec<(String, String)> {
     out
 }
 
-fn set(form: &mut [(String, String)], name: &str, value: &str) {
+pub fn set(form: &mut [(String, String)], name: &str, value: &str) {
     let names: Vec<String> = form.iter().map(|(k, _)| k.clone()).collect();
     let field =
         form.iter_mut().find(|(k, _)| k == name).unwrap_or_else(|| panic!("no field {name} in {names:?}"));
     field.1 = value.to_owned();
 }
 
-async fn send_form(app: &TestApp, path: &str, form: &[(String, String)]) -> crate::Reply {
+pub async fn send_form(app: &TestApp, path: &str, form: &[(String, String)]) -> crate::Reply {
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.post_raw(path, &fields, false).await
 }

@@ -4,6 +4,7 @@
 mod access;
 mod api;
 mod editing;
+mod entities;
 mod forms;
 mod import;
 mod pages;

@@ -42,7 +42,7 @@ async fn every_page_renders_with_its_content() {
         assert_eq!(changes.status, StatusCode::OK);
         assert!(changes.body.contains("første runde"));
 
-        let css = app.get("/static/app-7.css").await;
+        let css = app.get("/static/app-8.css").await;
         assert!(css.body.contains("@media print"));
         assert_eq!(app.get("/static/htmx-2.0.11.min.js").await.status, StatusCode::OK);
     }

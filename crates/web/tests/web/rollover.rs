@@ -112,6 +112,12 @@ async fn lineage_and_new_measures_follow_the_visibility_rule() {
         form.extend(ACCEPT.iter().map(|id| (format!("choice-{id}"), "accept".to_owned())));
         form.extend(REJECT.iter().map(|id| (format!("choice-{id}"), "reject".to_owned())));
         let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // An event linked to measure 10 before the rollover stays linked to its successor.
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let p2025 = app.db.programme(org.id, 2025).await.unwrap().unwrap();
+        let mut event = tiltak_core::Entity::new(tiltak_core::EntityKind::Event, "Fagsamling om klima");
+        event.starts_on = Some(time::macros::date!(2025 - 08 - 28));
+        app.db.add_entity(org.id, event, Some((p2025.id, 10)), "test").await.unwrap();
         let saved = app.post("/osloregionen/2025/rollover", &borrowed, false).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         // 2026 is an unpublished draft: measure 10 of 2025 is carried into it, renamed there.
@@ -121,6 +127,9 @@ async fn lineage_and_new_measures_follow_the_visibility_rule() {
         let at = successor.body.find("/osloregionen/2026/measures/").expect("members see the successor");
         let number: String = successor.body[at + 28..].chars().take_while(char::is_ascii_digit).collect();
         let number: u32 = number.parse().unwrap();
+        let carried = app.db.measure_entities(org.id, p2026.id, number, tiltak_db::Audience::Members).await.unwrap();
+        assert_eq!(carried.len(), 1, "the carried measure keeps its links");
+        assert_eq!(carried[0].entity.title, "Fagsamling om klima");
         let version =
             app.db.measure_detail(p2026.id, number, tiltak_db::Audience::Members).await.unwrap().version;
         app.db.rename_measure(org.id, p2026.id, number, "Hemmelig neste år", version, "test").await.unwrap();
