@@ -47,7 +47,20 @@ pub async fn run(db: &Db, args: ExportArgs) -> anyhow::Result<ExitCode> {
             db.load_report(&org, args.year, args.round.as_deref(), tiltak_db::Audience::Members).await?;
         let vocabulary = db.vocabulary(org.id).await?;
         match args.format {
-            ExportFormat::Json => json::write(&report.into()).into_bytes(),
+            ExportFormat::Json => {
+                // With the events, projects, partners and decisions linked to its measures.
+                let mut doc: tiltak_formats::ReportDocument = report.into();
+                doc.entities = db
+                    .programme_entities(org.id, args.year, tiltak_db::Audience::Members)
+                    .await?
+                    .into_iter()
+                    .map(|(row, measures)| tiltak_formats::document::LinkedEntity {
+                        entity: row.entity,
+                        measures,
+                    })
+                    .collect();
+                json::write(&doc).into_bytes()
+            }
             ExportFormat::Md => markdown::write(&report, &labels).into_bytes(),
             ExportFormat::Csv => csv_export::write(&report, &vocabulary, &labels).into_bytes(),
             ExportFormat::Xlsx => tiltak_formats::spreadsheet::write_xlsx(&report, &vocabulary, &labels)?,

@@ -118,8 +118,11 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         db.save_import_setup(org_row.id, &layout.key(), profile.as_ref(), &layout.fields, &[], "import")
             .await?;
     }
-    // What the texts mention, offered on the measures' pages for a person to accept.
+    // What the texts mention, offered on the measures' pages for a person to accept; Tiltak's
+    // JSON brings the entities linked to its measures.
     if let Some(org_row) = db.organisation(slug.as_str()).await? {
+        let linked: Vec<_> = doc.entities.iter().map(|l| (l.entity.clone(), l.measures.clone())).collect();
+        db.import_entities(org_row.id, saved.programme_id, &linked, "import").await?;
         let report = db.load_report(&org_row, doc.year, None, tiltak_db::Audience::Members).await?;
         db.offer_suggestions(saved.programme_id, &tiltak_formats::mentions::in_report(&report)).await?;
     }

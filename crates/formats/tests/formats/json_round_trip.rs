@@ -46,3 +46,37 @@ fn measures_without_ids_get_the_next_free_ones() {
     let doc = json::read(v.to_string().as_bytes(), &Vocabulary::default_nb()).unwrap();
     assert_eq!(doc.sections[0].areas[0].measures[0].id, Some(61));
 }
+
+#[test]
+fn entities_are_an_additive_field_that_reads_back() {
+    use tiltak_core::{Entity, EntityKind};
+    use tiltak_formats::document::LinkedEntity;
+    let mut doc = sample();
+    doc.warnings.clear();
+    let plain = json::write(&doc);
+    assert!(!plain.contains("\"entities\""), "no entities, no field: older readers see the same file");
+    let mut project = Entity::new(EntityKind::Project, "Geo4Water");
+    project.starts_on = Some(time::macros::date!(2025 - 05 - 01));
+    project.ends_on = Some(time::macros::date!(2026 - 08 - 31));
+    project.lead_partner = Some("Sintef".into());
+    project.partners = vec!["NGU".into()];
+    let mut event = Entity::new(EntityKind::Event, "BEST 2025");
+    event.starts_on = Some(time::macros::date!(2025 - 06 - 04));
+    event.public = false;
+    doc.entities = vec![
+        LinkedEntity { entity: project, measures: vec![60] },
+        LinkedEntity { entity: event, measures: vec![4, 5] },
+    ];
+    let written = json::write(&doc);
+    let v: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(v["entities"][0]["kind"], "project");
+    assert_eq!(v["entities"][0]["lead_partner"], "Sintef");
+    assert_eq!(v["entities"][1]["starts_on"], "2025-06-04");
+    assert_eq!(v["entities"][1]["public"], false);
+    let read = json::read(written.as_bytes(), &Vocabulary::default_nb()).unwrap();
+    assert_eq!(read.entities, doc.entities);
+    // An entity that breaks its kind's rules is refused with its place in the file.
+    let bad = written.replace("\"starts_on\": \"2025-06-04\",", "");
+    let err = json::read(bad.as_bytes(), &Vocabulary::default_nb()).unwrap_err();
+    assert!(err.to_string().starts_with("entities[1]"), "{err}");
+}

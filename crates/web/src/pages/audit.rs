@@ -120,6 +120,14 @@ pub fn value_label(tr: Tr, vocabulary: &Vocabulary, action: &str, value: &str) -
             }
             None => value.to_owned(),
         },
+        // "event: BEST 2025 (2025-06-04)" → "Hendelse: BEST 2025 (2025-06-04)".
+        "entity.add" | "entity.update" | "entity.remove" | "entity.link" | "entity.unlink"
+        | "suggestion.accept" | "suggestion.dismiss" => {
+            match value.split_once(": ").map(|(k, rest)| (tiltak_core::EntityKind::parse(k), rest)) {
+                Some((Ok(kind), rest)) => format!("{}: {rest}", super::entities::kind_label(tr, kind)),
+                _ => value.to_owned(),
+            }
+        }
         "field.add" | "field.update" => {
             // "Frist (date): … [report]" → "Frist (dato) · vist i rapporten".
             let (body, in_report) = match value.strip_suffix(" [report]") {

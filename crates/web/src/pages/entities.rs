@@ -610,16 +610,35 @@ pub async fn may_link(app: &AppState, ctx: &Ctx, number: MeasureId) -> AppResult
 #[derive(Debug, Deserialize)]
 pub struct LinkForm {
     /// The entity to link or unlink.
+    #[serde(default)]
     pub entity: String,
-    /// "link" or "unlink".
+    /// "link", "unlink", or "new" (the secretariat adds one linked to the measure).
     pub action: String,
+    /// For "new": its kind, and its title and dates in `new`.
+    #[serde(default)]
+    pub kind: String,
+    #[serde(flatten)]
+    pub new: EntityForm,
 }
 
-/// `POST /{org}/{year}/measures/{id}/links`: links an entity kept already, or removes a link.
+/// `POST /{org}/{year}/measures/{id}/links`: links an entity kept already, removes a link, or
+/// (the secretariat) adds a new one linked to the measure and opens its page to say more.
 pub async fn links(State(app): State<AppState>, ctx: Ctx, Form(form): Form<LinkForm>) -> AppResult<Response> {
     let (org, programme, id) = (ctx.org()?, ctx.programme()?, ctx.measure()?);
     if !may_link(&app, &ctx, id).await? {
         return Err(AppError::forbidden(Message::new("forbidden-not-your-area")));
+    }
+    if form.action == "new" {
+        if !ctx.at_least(Role::Secretariat) {
+            return Err(AppError::forbidden(Message::new("forbidden-manage")));
+        }
+        let kind = EntityKind::parse(&form.kind)
+            .map_err(|_| AppError::unprocessable(Message::new("entity-kind-choose")))?;
+        let mut sent = form.new.clone();
+        sent.public = Some("1".into());
+        let entity = sent.entity(kind).map_err(AppError::unprocessable)?;
+        let new = app.db.add_entity(org.id, entity, Some((programme.id, id)), &ctx.actor()).await?;
+        return Ok(see_other(&format!("/{}/{}/{new}#edit-entity", org.slug, kind.plural())));
     }
     let entity: i64 =
         form.entity.trim().parse().map_err(|_| AppError::unprocessable(Message::new("entity-choose-one")))?;

@@ -49,6 +49,8 @@ struct MeasurePage {
     suggestions: Vec<super::entities::SuggestionView>,
     /// Entities kept already that may be linked: (id, "kind: title").
     link_options: Vec<(i64, String)>,
+    /// The kinds a new linked entity may have: (key, name).
+    new_kinds: Vec<(&'static str, String)>,
 }
 
 pub struct RoundState {
@@ -199,7 +201,10 @@ pub async fn show(
     let links =
         linked.iter().map(|l| super::entities::EntityView::of(tr, &org.slug, l, !ctx.is_member())).collect();
     let page = ctx.page(m.title.clone(), "report");
+    let new_kinds =
+        tiltak_core::EntityKind::ALL.iter().map(|k| (k.key(), super::entities::kind_label(tr, *k))).collect();
     render(MeasurePage {
+        new_kinds,
         links,
         may_link,
         suggestions,

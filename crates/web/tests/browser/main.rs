@@ -463,7 +463,12 @@ async fn a_user_reads_filters_opens_a_round_edits_and_sees_the_changes() {
     let violations = axe(&js).await;
     assert!(violations.is_empty(), "axe on an open suggestion: {violations:?}");
     std::fs::write(screenshot_dir().join("suggestion-open.png"), js.screenshot().await.unwrap()).unwrap();
-    js.find(Locator::Css("li.suggestion details form button[type=submit]")).await.unwrap().click().await.unwrap();
+    js.find(Locator::Css("li.suggestion details form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert!(
         settles(&js, "return [...document.querySelectorAll('.entity-links a')].some(a => a.textContent === 'Styrets vedtak 6. februar 2025')").await,
         "the accepted decision is linked on the measure page"

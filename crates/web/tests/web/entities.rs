@@ -337,3 +337,39 @@ fn document_xml(docx: &[u8]) -> String {
     std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
     xml
 }
+
+#[tokio::test]
+async fn the_secretariat_adds_one_linked_from_the_measure_page() {
+    for mut app in TestApp::all().await {
+        let page = app.get("/osloregionen/2025/measures/4").await;
+        let (action, mut f) = form(&page.body, "/links", Some(("action", "new")));
+        set(&mut f, "kind", "event");
+        set(&mut f, "title", "Fagsamling i Follo");
+        let refused = send_form(&app, &action, &f).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Skriv en dato"), "{}", refused.body);
+        set(&mut f, "starts_on", "28.08.2025");
+        let added = send_form(&app, &action, &f).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        let to = added.location.unwrap();
+        assert!(to.starts_with("/osloregionen/events/") && to.ends_with("#edit-entity"), "{to}");
+        let shown = app.get(to.split('#').next().unwrap()).await;
+        assert!(
+            shown.body.contains("28. august 2025") && shown.body.contains("/osloregionen/2025/measures/4")
+        );
+        let measure = app.get("/osloregionen/2025/measures/4").await;
+        assert!(measure.body.contains("Fagsamling i Follo</a>"));
+        // An editor links, but does not add new ones.
+        app.act_as("editor");
+        let own = app.get("/osloregionen/2025/measures/10").await;
+        assert!(!own.body.contains("name=\"action\" value=\"new\""));
+        let refused = app
+            .post(
+                "/osloregionen/2025/measures/10/links",
+                &[("action", "new"), ("kind", "project"), ("title", "Eget prosjekt")],
+                false,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+}
