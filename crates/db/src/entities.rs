@@ -76,9 +76,10 @@ fn decode(r: &sqlx::any::AnyRow) -> DbResult<(i64, Entity, i64, String)> {
     Ok((r.try_get("id")?, e, r.try_get("version")?, r.try_get("updated_at")?))
 }
 
-/// How the audit log shows an entity: its kind, title and date.
+/// How the audit log shows an entity: its title and date, then its other parts, " · " apart —
+/// the category as `category:KEY` and `internal` for the web to put in words.
 fn describe(e: &Entity) -> String {
-    let mut s = format!("{}: {}", e.kind.key(), e.title);
+    let mut s = e.title.clone();
     if let Some(d) = e.starts_on {
         s.push_str(&format!(" ({}", iso_date(d)));
         if let Some(end) = e.ends_on {
@@ -86,7 +87,37 @@ fn describe(e: &Entity) -> String {
         }
         s.push(')');
     }
+    let mut parts: Vec<String> = Vec::new();
+    if !e.category.is_empty() {
+        parts.push(format!("category:{}", e.category));
+    }
+    for text in [&e.place, &e.reference, &e.funding] {
+        if !text.is_empty() {
+            parts.push(text.clone());
+        }
+    }
+    if let Some(lead) = &e.lead_partner {
+        parts.push(format!("lead:{lead}"));
+    }
+    if !e.partners.is_empty() {
+        parts.push(e.partners.join(", "));
+    }
+    if !e.text.is_empty() {
+        parts.push(e.text.chars().take(120).collect());
+    }
+    if !e.public {
+        parts.push("internal".into());
+    }
+    for p in parts {
+        s.push_str(" · ");
+        s.push_str(&p);
+    }
     s
+}
+
+/// The change log's action for a change of an entity of `kind`: `event.add`, `project.link` …
+fn action(kind: EntityKind, what: &str) -> String {
+    format!("{}.{what}", kind.key())
 }
 
 /// The columns `decode` reads (a macro, so that queries stay static strings).
@@ -111,7 +142,12 @@ async fn measure_id(conn: &mut AnyConnection, programme_id: i64, number: Measure
 }
 
 /// The partner of that title, created if the organisation has none yet.
-async fn partner_id(conn: &mut AnyConnection, organisation_id: i64, title: &str) -> DbResult<i64> {
+async fn partner_id(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    title: &str,
+    actor: &str,
+) -> DbResult<i64> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM entities WHERE organisation_id = $1 AND kind = 'partner' AND lower(title) = lower($2) ORDER BY id LIMIT 1",
     )
@@ -119,17 +155,22 @@ async fn partner_id(conn: &mut AnyConnection, organisation_id: i64, title: &str)
     .bind(title)
     .fetch_optional(&mut *conn)
     .await?;
-    match found {
-        Some(id) => Ok(id),
-        None => Ok(sqlx::query_scalar(
-            "INSERT INTO entities (organisation_id, kind, title, updated_at) VALUES ($1, 'partner', $2, $3) RETURNING id",
-        )
-        .bind(organisation_id)
-        .bind(title)
-        .bind(now())
-        .fetch_one(&mut *conn)
-        .await?),
+    if let Some(id) = found {
+        return Ok(id);
     }
+    let id = sqlx::query_scalar(
+        "INSERT INTO entities (organisation_id, kind, title, updated_at) VALUES ($1, 'partner', $2, $3) RETURNING id",
+    )
+    .bind(organisation_id)
+    .bind(title)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let partner = Entity::new(EntityKind::Partner, title);
+    let add = action(EntityKind::Partner, "add");
+    changes::log(conn, scope(organisation_id, None, None), actor, &add, None, Some(describe(&partner)))
+        .await?;
+    Ok(id)
 }
 
 async fn insert(
@@ -137,6 +178,7 @@ async fn insert(
     organisation_id: i64,
     e: &Entity,
     programme_id: Option<i64>,
+    actor: &str,
 ) -> DbResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO entities (organisation_id, kind, title, starts_on, ends_on, place, category, reference, funding, text, public, programme_id, updated_at)
@@ -157,16 +199,22 @@ async fn insert(
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
-    set_partners(conn, organisation_id, id, e).await?;
+    set_partners(conn, organisation_id, id, e, actor).await?;
     Ok(id)
 }
 
 /// A project's lead partner and partners, by title (partners not yet kept are added).
-async fn set_partners(conn: &mut AnyConnection, organisation_id: i64, id: i64, e: &Entity) -> DbResult<()> {
+async fn set_partners(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    id: i64,
+    e: &Entity,
+    actor: &str,
+) -> DbResult<()> {
     sqlx::query("DELETE FROM entity_partners WHERE project_id = $1").bind(id).execute(&mut *conn).await?;
     let all = e.lead_partner.iter().map(|p| (p, true)).chain(e.partners.iter().map(|p| (p, false)));
     for (title, lead) in all {
-        let partner = partner_id(conn, organisation_id, title).await?;
+        let partner = partner_id(conn, organisation_id, title, actor).await?;
         sqlx::query("INSERT INTO entity_partners (project_id, partner_id, lead) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(partner)
@@ -286,12 +334,12 @@ impl Db {
     ) -> DbResult<i64> {
         let entity = entity.checked().map_err(|p| DbError::Invalid(Message::new(p.key())))?;
         let mut tx = self.pool.begin().await?;
-        let id = insert(&mut tx, organisation_id, &entity, None).await?;
+        let id = insert(&mut tx, organisation_id, &entity, None, actor).await?;
         changes::log(
             &mut tx,
             scope(organisation_id, None, None),
             actor,
-            "entity.add",
+            &action(entity.kind, "add"),
             None,
             Some(describe(&entity)),
         )
@@ -300,7 +348,8 @@ impl Db {
             let measure = measure_id(&mut tx, programme_id, number).await?;
             link_in(&mut tx, id, measure).await?;
             let s = scope(organisation_id, Some(programme_id), Some(number));
-            changes::log(&mut tx, s, actor, "entity.link", None, Some(describe(&entity))).await?;
+            changes::log(&mut tx, s, actor, &action(entity.kind, "link"), None, Some(describe(&entity)))
+                .await?;
         }
         self.commit(tx).await?;
         Ok(id)
@@ -345,13 +394,13 @@ impl Db {
             ));
         }
         if entity.kind.has(tiltak_core::entities::Part::Partners) {
-            set_partners(&mut tx, organisation_id, id, &entity).await?;
+            set_partners(&mut tx, organisation_id, id, &entity, actor).await?;
         }
         changes::log(
             &mut tx,
             scope(organisation_id, None, None),
             actor,
-            "entity.update",
+            &action(entity.kind, "update"),
             Some(describe(&before.entity)),
             Some(describe(&entity)),
         )
@@ -377,7 +426,7 @@ impl Db {
             &mut tx,
             scope(organisation_id, None, None),
             actor,
-            "entity.remove",
+            &action(before.entity.kind, "remove"),
             Some(describe(&before.entity)),
             None,
         )
@@ -400,7 +449,8 @@ impl Db {
         let measure = measure_id(&mut tx, programme_id, number).await?;
         if link_in(&mut tx, id, measure).await? {
             let s = scope(organisation_id, Some(programme_id), Some(number));
-            changes::log(&mut tx, s, actor, "entity.link", None, Some(describe(&e.entity))).await?;
+            changes::log(&mut tx, s, actor, &action(e.entity.kind, "link"), None, Some(describe(&e.entity)))
+                .await?;
         }
         self.commit(tx).await?;
         Ok(())
@@ -424,7 +474,15 @@ impl Db {
             .await?;
         if gone.rows_affected() > 0 {
             let s = scope(organisation_id, Some(programme_id), Some(number));
-            changes::log(&mut tx, s, actor, "entity.unlink", Some(describe(&e.entity)), None).await?;
+            changes::log(
+                &mut tx,
+                s,
+                actor,
+                &action(e.entity.kind, "unlink"),
+                Some(describe(&e.entity)),
+                None,
+            )
+            .await?;
         }
         self.commit(tx).await?;
         Ok(())
@@ -597,9 +655,10 @@ impl Db {
         let (id, entity) = match accepted {
             Err(kept) => kept,
             Ok(entity) => {
-                let id = insert(&mut tx, organisation_id, &entity, None).await?;
+                let id = insert(&mut tx, organisation_id, &entity, None, actor).await?;
                 let s = scope(organisation_id, None, None);
-                changes::log(&mut tx, s, actor, "entity.add", None, Some(describe(&entity))).await?;
+                changes::log(&mut tx, s, actor, &action(entity.kind, "add"), None, Some(describe(&entity)))
+                    .await?;
                 (id, entity)
             }
         };
@@ -612,7 +671,8 @@ impl Db {
         .execute(&mut *tx)
         .await?;
         let s = scope(organisation_id, Some(programme_id), Some(number));
-        changes::log(&mut tx, s, actor, "suggestion.accept", None, Some(describe(&entity))).await?;
+        let what = format!("{}: {}", entity.kind.key(), describe(&entity));
+        changes::log(&mut tx, s, actor, "suggestion.accept", None, Some(what)).await?;
         self.commit(tx).await?;
         Ok(id)
     }
@@ -761,9 +821,17 @@ impl Db {
             let id = match same {
                 Some(k) => k.id,
                 None => {
-                    let id = insert(&mut tx, organisation_id, &entity, None).await?;
+                    let id = insert(&mut tx, organisation_id, &entity, None, actor).await?;
                     let s = scope(organisation_id, None, None);
-                    changes::log(&mut tx, s, actor, "entity.add", None, Some(describe(&entity))).await?;
+                    changes::log(
+                        &mut tx,
+                        s,
+                        actor,
+                        &action(entity.kind, "add"),
+                        None,
+                        Some(describe(&entity)),
+                    )
+                    .await?;
                     added += 1;
                     id
                 }
@@ -772,7 +840,15 @@ impl Db {
                 let Ok(measure) = measure_id(&mut tx, programme_id, *number).await else { continue };
                 if link_in(&mut tx, id, measure).await? {
                     let s = scope(organisation_id, Some(programme_id), Some(*number));
-                    changes::log(&mut tx, s, actor, "entity.link", None, Some(describe(&entity))).await?;
+                    changes::log(
+                        &mut tx,
+                        s,
+                        actor,
+                        &action(entity.kind, "link"),
+                        None,
+                        Some(describe(&entity)),
+                    )
+                    .await?;
                 }
             }
         }
@@ -819,8 +895,9 @@ pub(crate) async fn record_adoption(
     organisation_id: i64,
     programme_id: i64,
     decision: &Entity,
+    actor: &str,
 ) -> DbResult<()> {
-    insert(conn, organisation_id, decision, Some(programme_id)).await?;
+    insert(conn, organisation_id, decision, Some(programme_id), actor).await?;
     Ok(())
 }
 

@@ -121,7 +121,7 @@ impl Db {
         decision.reference = reference.trim().to_owned();
         decision.text = text.trim().to_owned();
         let decision = decision.checked().map_err(|p| DbError::Invalid(Message::new(p.key())))?;
-        crate::entities::record_adoption(&mut tx, org.id, programme.id, &decision).await?;
+        crate::entities::record_adoption(&mut tx, org.id, programme.id, &decision, actor).await?;
         sqlx::query("UPDATE programmes SET state = 'adopted', version = version + 1 WHERE id = $1 AND state = 'draft'")
             .bind(programme.id)
             .execute(&mut *tx)

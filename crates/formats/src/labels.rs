@@ -385,6 +385,7 @@ pub struct AnnualLabels {
     /// The text an area starts from: counts of its measures.
     prefill: &'static str,
     prefill_events: &'static str,
+    prefill_event: &'static str,
     prefill_empty: &'static str,
     months: [&'static str; 12],
     /// "4. juni 2025" or "4 June 2025".
@@ -421,6 +422,7 @@ impl AnnualLabels {
                 continues: "Videreføres i {year}",
                 prefill: "I {year} ble {done} av {total} tiltak gjennomført, og {ongoing} er pågående.",
                 prefill_events: " Det ble holdt {events} arrangementer knyttet til området.",
+                prefill_event: " Det ble holdt ett arrangement knyttet til området.",
                 prefill_empty: "Området hadde ingen tiltak i {year}.",
                 months: NB_MONTHS,
                 day_dot: true,
@@ -438,6 +440,7 @@ impl AnnualLabels {
                 continues: "Vidareførast i {year}",
                 prefill: "I {year} vart {done} av {total} tiltak gjennomførte, og {ongoing} er pågåande.",
                 prefill_events: " Det vart halde {events} arrangement knytte til området.",
+                prefill_event: " Det vart halde eitt arrangement knytt til området.",
                 prefill_empty: "Området hadde ingen tiltak i {year}.",
                 months: NB_MONTHS,
                 day_dot: true,
@@ -455,6 +458,7 @@ impl AnnualLabels {
                 continues: "Continues in {year}",
                 prefill: "In {year}, {done} of {total} measures were done, and {ongoing} are in progress.",
                 prefill_events: " {events} events linked to the area were held.",
+                prefill_event: " One event linked to the area was held.",
                 prefill_empty: "The area had no measures in {year}.",
                 months: [
                     "January",
@@ -512,8 +516,10 @@ impl AnnualLabels {
             .replace("{done}", &done.to_string())
             .replace("{total}", &total.to_string())
             .replace("{ongoing}", &ongoing.to_string());
-        if events > 0 {
-            s.push_str(&self.prefill_events.replace("{events}", &events.to_string()));
+        match events {
+            0 => {}
+            1 => s.push_str(self.prefill_event),
+            n => s.push_str(&self.prefill_events.replace("{events}", &n.to_string())),
         }
         s
     }

@@ -354,8 +354,19 @@ fn project_name(clause: &str) -> Option<String> {
             continue;
         }
         let clean = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_owned();
-        if let Some(next) = words.get(i + 1).filter(|n| is_name(n)) {
-            return Some(clean(next));
+        // The name: the capitalised words after it ("prosjektet Oppdrag Mjøsa"), up to a comma.
+        let mut name: Vec<String> = Vec::new();
+        for next in words.iter().skip(i + 1).take(3) {
+            if !is_name(next) {
+                break;
+            }
+            name.push(clean(next));
+            if next.ends_with([',', '.', ';', ':']) {
+                break;
+            }
+        }
+        if !name.is_empty() {
+            return Some(name.join(" "));
         }
         if prefix.is_some() {
             let original = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
@@ -578,6 +589,7 @@ mod tests {
         let found = find(&["Nytt prosjekt Geo4Water", "ja, prosjektperiode mai2025-aug2026"], 2025);
         assert_eq!(found[0].kind, EntityKind::Project);
         assert_eq!(found[0].title, "Geo4Water");
+        assert_eq!(find(&["Koble arbeidet med prosjektet Oppdrag Mjøsa"], 2025)[0].title, "Oppdrag Mjøsa");
         assert_eq!(found[0].ends_on, Some(date!(2026 - 08 - 31)));
         let found = find(&["Vedtak i styret 14.10.2025 om ny strategi"], 2025);
         assert_eq!((found[0].kind, found[0].starts_on), (EntityKind::Decision, Some(date!(2025 - 10 - 14))));

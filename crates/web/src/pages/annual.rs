@@ -24,6 +24,8 @@ use crate::i18n::{Message, Tr};
 
 /// What the annual report is drawn from, loaded once for the page and the downloads.
 struct Drawn {
+    /// The organisation's name (the report carries its slug).
+    organisation: String,
     report: tiltak_core::StatusReport,
     vocabulary: tiltak_core::Vocabulary,
     entities: Vec<(tiltak_core::Entity, Vec<MeasureId>)>,
@@ -36,7 +38,10 @@ impl Drawn {
         let texts: BTreeMap<String, String> =
             self.texts.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
         let input = AnnualInput { entities: &self.entities, carried: self.carried.as_ref(), texts: &texts };
-        AnnualReport::new(&self.report, &self.vocabulary, &Labels::for_language(language), &input)
+        let mut annual =
+            AnnualReport::new(&self.report, &self.vocabulary, &Labels::for_language(language), &input);
+        annual.organisation = self.organisation.clone();
+        annual
     }
 
     /// When the texts were last saved (what a save must start from), and by whom.
@@ -66,7 +71,7 @@ async fn draw(app: &AppState, ctx: &Ctx) -> AppResult<Drawn> {
         None => None,
     };
     let texts = app.db.annual_texts(programme.id).await?;
-    Ok(Drawn { report, vocabulary, entities, carried, texts })
+    Ok(Drawn { organisation: org.name.clone(), report, vocabulary, entities, carried, texts })
 }
 
 #[derive(Template)]
@@ -88,6 +93,11 @@ struct AnnualPage {
 }
 
 impl AnnualPage {
+    /// The name of the `i`th category, for a cell's label on phones.
+    pub fn category_label(&self, i: &usize) -> &str {
+        self.annual.categories.get(*i).map(|c| c.label).unwrap_or_default()
+    }
+
     /// The text to show in an area's box: what the person sent, or what is saved (or prefilled).
     pub fn text_of(&self, heading: &str, text: &str) -> String {
         self.sent.get(heading).cloned().unwrap_or_else(|| text.to_owned())

@@ -96,7 +96,59 @@ pub const ACTIONS: &[&str] = &[
     "field.remove",
     "import.profile",
     "vocabulary.aliases",
+    "event.add",
+    "event.update",
+    "event.remove",
+    "event.link",
+    "event.unlink",
+    "project.add",
+    "project.update",
+    "project.remove",
+    "project.link",
+    "project.unlink",
+    "partner.add",
+    "partner.update",
+    "partner.remove",
+    "partner.link",
+    "partner.unlink",
+    "decision.add",
+    "decision.update",
+    "decision.remove",
+    "decision.link",
+    "decision.unlink",
+    "suggestion.accept",
+    "suggestion.dismiss",
+    "annual.save",
 ];
+
+/// An entity as the change log describes it, in the viewer's words: dates written out, its
+/// category and "internal" translated.
+fn entity_value(tr: Tr, kind: tiltak_core::EntityKind, value: &str) -> String {
+    let mut parts = value.split(" · ");
+    let first = parts.next().unwrap_or_default();
+    // "Title (2025-06-04 – 2025-06-05)": the dates as people read them.
+    let mut shown = match first.rsplit_once(" (").filter(|(_, d)| d.ends_with(')')) {
+        Some((title, dates)) => {
+            let dates: Vec<String> = dates.trim_end_matches(')').split(" – ").map(|d| tr.date(d)).collect();
+            format!("{title} ({})", dates.join(" – "))
+        }
+        None => first.to_owned(),
+    };
+    for part in parts {
+        let word = if let Some(key) = part.strip_prefix("category:") {
+            super::entities::category_label(tr, kind, key)
+        } else if let Some(lead) = part.strip_prefix("lead:") {
+            format!("{}: {lead}", tr.t("entity-lead-partner"))
+        } else if part == "internal" {
+            tr.t("entity-internal")
+        } else {
+            part.to_owned()
+        };
+        shown.push_str(" · ");
+        shown.push_str(&word);
+    }
+    shown
+}
 
 /// A logged value as people read it: the store's own words (a round's state, a role, an entry's
 /// fields and decision) in the viewer's language; what people wrote stays as written.
@@ -120,13 +172,21 @@ pub fn value_label(tr: Tr, vocabulary: &Vocabulary, action: &str, value: &str) -
             }
             None => value.to_owned(),
         },
-        // "event: BEST 2025 (2025-06-04)" → "Hendelse: BEST 2025 (2025-06-04)".
-        "entity.add" | "entity.update" | "entity.remove" | "entity.link" | "entity.unlink"
-        | "suggestion.accept" | "suggestion.dismiss" => {
-            match value.split_once(": ").map(|(k, rest)| (tiltak_core::EntityKind::parse(k), rest)) {
-                Some((Ok(kind), rest)) => format!("{}: {rest}", super::entities::kind_label(tr, kind)),
-                _ => value.to_owned(),
-            }
+        // "BEST 2025 (2025-06-04) · category:conference · internal" → "BEST 2025 (4. juni 2025) ·
+        // Konferanse · Intern"; a suggestion's starts with its kind ("event: …").
+        a if a.starts_with("suggestion.") => match value.split_once(": ") {
+            Some((k, rest)) => match tiltak_core::EntityKind::parse(k) {
+                Ok(kind) => {
+                    format!("{}: {}", super::entities::kind_label(tr, kind), entity_value(tr, kind, rest))
+                }
+                Err(_) => value.to_owned(),
+            },
+            None => value.to_owned(),
+        },
+        a if a.split_once('.').is_some_and(|(k, _)| tiltak_core::EntityKind::parse(k).is_ok()) => {
+            let kind = tiltak_core::EntityKind::parse(a.split('.').next().unwrap_or_default())
+                .unwrap_or(tiltak_core::EntityKind::Event);
+            entity_value(tr, kind, value)
         }
         "field.add" | "field.update" => {
             // "Frist (date): … [report]" → "Frist (dato) · vist i rapporten".

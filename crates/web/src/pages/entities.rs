@@ -112,7 +112,9 @@ pub struct EntityFields {
     pub partners: String,
     /// The kind's categories: (key, label).
     pub categories: Vec<(String, String)>,
-    /// "Dato" for a decision, "Fra" otherwise; what its category is called.
+    /// "Navn" for a partner, "Tittel" otherwise; "Dato" for a decision, "Fra" otherwise; what
+    /// its category is called.
+    pub title_label: String,
     pub start_label: String,
     pub category_label: String,
 }
@@ -139,6 +141,7 @@ impl EntityFields {
                 .iter()
                 .map(|c| ((*c).to_owned(), category_label(tr, e.kind, c)))
                 .collect(),
+            title_label: tr.t(if e.kind == EntityKind::Partner { "entity-name" } else { "entity-title" }),
             start_label: tr.t(if e.kind == EntityKind::Decision {
                 "entity-decided-on"
             } else {
@@ -149,7 +152,7 @@ impl EntityFields {
     }
 
     /// The form as the person sent it (shown again with the reason it was refused).
-    fn sent(tr: Tr, prefix: &str, kind: EntityKind, f: &EntityForm) -> Self {
+    pub fn sent(tr: Tr, prefix: &str, kind: EntityKind, f: &EntityForm) -> Self {
         let mut fields = Self::new(tr, prefix, &Entity::new(kind, f.title.clone()));
         fields.starts_on = f.starts_on.clone();
         fields.ends_on = f.ends_on.clone();
@@ -260,6 +263,8 @@ struct ListPage {
     kinds: Vec<(String, String, bool)>,
     /// The programme's events list: its filter.
     filter: Option<EventFilter>,
+    /// Whether the filter left some out (an empty list then says so).
+    filtered: bool,
     csv_href: String,
 }
 
@@ -276,6 +281,8 @@ pub struct EventFilter {
     pub area: String,
     /// The programme's areas: (value, label).
     pub areas: Vec<(String, String)>,
+    /// What is wrong with the filter as given (a date that does not read, from after to).
+    pub problem: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -321,13 +328,27 @@ async fn list(
     let public_only = !ctx.is_member();
     let mut rows = app.db.entities(org.id, Some(kind), ctx.audience()).await?;
     let mut filter = None;
+    let mut filtered = false;
     if let Some(programme) = &ctx.programme {
         // The programme's events: linked to its measures, in a period, in an area.
         let some =
             |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         let (from, to, area) = (some(&q.from), some(&q.to), some(&q.area));
-        let date = |s: &Option<String>| s.as_deref().and_then(tiltak_core::fields::parse_date);
+        let mut problem = None;
+        let mut date = |s: &Option<String>| {
+            let d = s.as_deref().and_then(tiltak_core::fields::parse_date);
+            if let (Some(v), None) = (s, d) {
+                problem = Some(tr.t1("entity-filter-bad-date", "value", v));
+            }
+            d
+        };
         let (from_d, to_d) = (date(&from), date(&to));
+        if let (Some(f), Some(t)) = (from_d, to_d)
+            && f > t
+        {
+            problem = Some(tr.t("entity-filter-backwards"));
+        }
+        filtered = from_d.is_some() || to_d.is_some() || area.is_some();
         let report = app.db.load_report(org, programme.year, None, ctx.audience()).await?;
         let p = report.programme();
         let mut area_of: HashMap<MeasureId, String> = HashMap::new();
@@ -358,6 +379,7 @@ async fn list(
             to: to.unwrap_or_default(),
             area: area.unwrap_or_default(),
             areas,
+            problem,
         });
     }
     if q.format.as_deref() == Some("csv") {
@@ -369,9 +391,18 @@ async fn list(
     };
     let mut page = ctx.page(heading.clone(), "entities");
     page.title = heading.clone();
-    let csv_href = match &ctx.programme {
-        Some(p) => format!("/{}/{}/events?format=csv", org.slug, p.year),
-        None => format!("/{}/{}?format=csv", org.slug, kind.plural()),
+    let csv_href = match (&ctx.programme, &filter) {
+        (Some(p), Some(f)) => {
+            let mut href = format!("/{}/{}/events?format=csv", org.slug, p.year);
+            for (k, v) in [("from", &f.from), ("to", &f.to), ("area", &f.area)] {
+                if !v.is_empty() {
+                    href.push_str(&format!("&{k}={}", crate::auth::urlencode(v)));
+                }
+            }
+            href
+        }
+        (Some(p), None) => format!("/{}/{}/events?format=csv", org.slug, p.year),
+        (None, _) => format!("/{}/{}?format=csv", org.slug, kind.plural()),
     };
     let t = ListPage {
         page,
@@ -383,6 +414,7 @@ async fn list(
         error,
         kinds: kinds_nav(tr, &org.slug, if ctx.programme.is_some() { None } else { Some(kind) }),
         filter,
+        filtered,
         csv_href,
     };
     render_status(status, t)
@@ -397,8 +429,9 @@ fn csv(
     public_only: bool,
 ) -> AppResult<Response> {
     let mut headings = vec![tr.t("entity-id"), tr.t("entity-title")];
+    let start = if kind == EntityKind::Decision { "entity-decided-on" } else { "entity-starts-on" };
     let parts: Vec<(Part, &str)> = [
-        (Part::Period, "entity-starts-on"),
+        (Part::Period, start),
         (Part::Period, "entity-ends-on"),
         (Part::Category, "entity-category"),
         (Part::Place, "entity-place"),
@@ -418,7 +451,7 @@ fn csv(
         let mut cells = vec![r.id.to_string(), e.title.clone()];
         for (_, key) in &parts {
             cells.push(match *key {
-                "entity-starts-on" => e.starts_on.map(iso_date).unwrap_or_default(),
+                "entity-starts-on" | "entity-decided-on" => e.starts_on.map(iso_date).unwrap_or_default(),
                 "entity-ends-on" => e.ends_on.map(iso_date).unwrap_or_default(),
                 "entity-category" => category_label(tr, kind, &e.category),
                 "entity-place" => e.place.clone(),
@@ -636,9 +669,24 @@ pub async fn links(State(app): State<AppState>, ctx: Ctx, Form(form): Form<LinkF
             .map_err(|_| AppError::unprocessable(Message::new("entity-kind-choose")))?;
         let mut sent = form.new.clone();
         sent.public = Some("1".into());
-        let entity = sent.entity(kind).map_err(AppError::unprocessable)?;
-        let new = app.db.add_entity(org.id, entity, Some((programme.id, id)), &ctx.actor()).await?;
-        return Ok(see_other(&format!("/{}/{}/{new}#edit-entity", org.slug, kind.plural())));
+        let refused = |message: Message| super::measures::Refused {
+            suggestion: None,
+            kind,
+            form: sent.clone(),
+            message: ctx.tr.message(&message),
+        };
+        let added = match sent.entity(kind) {
+            Ok(entity) => app.db.add_entity(org.id, entity, Some((programme.id, id)), &ctx.actor()).await,
+            Err(m) => Err(DbError::Invalid(m)),
+        };
+        return match added {
+            Ok(new) => Ok(see_other(&format!("/{}/{}/{new}#edit-entity", org.slug, kind.plural()))),
+            Err(DbError::Invalid(m)) => {
+                super::measures::page(&app, &ctx, super::measures::MeasureQuery::default(), Some(refused(m)))
+                    .await
+            }
+            Err(e) => Err(e.into()),
+        };
     }
     let entity: i64 =
         form.entity.trim().parse().map_err(|_| AppError::unprocessable(Message::new("entity-choose-one")))?;
@@ -685,16 +733,37 @@ pub async fn suggestion(
     match form.action.as_str() {
         "dismiss" => app.db.dismiss_suggestion(org.id, programme.id, id, suggestion, &ctx.actor()).await?,
         "accept" => {
+            let refused = |kind: EntityKind, message: Message| super::measures::Refused {
+                suggestion: Some(suggestion),
+                kind,
+                form: form.entity.clone(),
+                message: ctx.tr.message(&message),
+            };
             let accepted = match form.existing.trim().parse::<i64>() {
                 Ok(existing) => Err(existing),
                 Err(_) => {
                     let kind = EntityKind::parse(&form.kind).map_err(|_| {
                         AppError::bad_request(Message::new("entity-action-unknown").arg("action", &form.kind))
                     })?;
-                    Ok(form.entity.entity(kind).map_err(AppError::unprocessable)?)
+                    match form.entity.entity(kind) {
+                        Ok(e) => Ok(e),
+                        Err(m) => {
+                            let q = super::measures::MeasureQuery::default();
+                            return super::measures::page(&app, &ctx, q, Some(refused(kind, m))).await;
+                        }
+                    }
                 }
             };
-            app.db.accept_suggestion(org.id, programme.id, id, suggestion, accepted, &ctx.actor()).await?;
+            let kind = accepted.as_ref().map(|e| e.kind).unwrap_or(EntityKind::Event);
+            match app.db.accept_suggestion(org.id, programme.id, id, suggestion, accepted, &ctx.actor()).await
+            {
+                Ok(_) => {}
+                Err(DbError::Invalid(m)) => {
+                    let q = super::measures::MeasureQuery::default();
+                    return super::measures::page(&app, &ctx, q, Some(refused(kind, m))).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         other => {
             return Err(AppError::bad_request(Message::new("entity-action-unknown").arg("action", other)));
@@ -713,6 +782,8 @@ pub struct SuggestionView {
     pub fields: EntityFields,
     /// Entities of the same kind kept already that it may be: (id, label).
     pub existing: Vec<(i64, String)>,
+    /// Why accepting it as sent was refused (it is shown open, with what was sent).
+    pub error: Option<String>,
 }
 
 impl SuggestionView {
@@ -746,7 +817,14 @@ impl SuggestionView {
                     )
                 })
                 .collect(),
+            error: None,
         }
+    }
+
+    /// Shown again as the person sent it, with why it was refused.
+    pub fn refused(&mut self, tr: Tr, r: &super::measures::Refused) {
+        self.fields = EntityFields::sent(tr, &self.fields.prefix.clone(), r.kind, &r.form);
+        self.error = Some(r.message.clone());
     }
 }
 

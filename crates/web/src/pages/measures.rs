@@ -10,7 +10,7 @@ use tiltak_db::{ChangeRow, MeasureDetail, Placement};
 
 use super::comments::CommentView;
 use super::report::decision_label;
-use super::{PageCtx, render, see_other};
+use super::{PageCtx, see_other};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -51,6 +51,8 @@ struct MeasurePage {
     link_options: Vec<(i64, String)>,
     /// The kinds a new linked entity may have: (key, name).
     new_kinds: Vec<(&'static str, String)>,
+    /// The add-new form as sent when refused: (kind, title, date, why).
+    new_refused: Option<(&'static str, String, String, String)>,
 }
 
 pub struct RoundState {
@@ -115,6 +117,27 @@ pub async fn show(
     ctx: Ctx,
     Query(q): Query<MeasureQuery>,
 ) -> AppResult<Response> {
+    page(&app, &ctx, q, None).await
+}
+
+/// A form of the measure page's links section that was refused: shown again as sent, with why.
+pub struct Refused {
+    /// The suggestion answered, or none for the form that adds a new one.
+    pub suggestion: Option<i64>,
+    pub kind: tiltak_core::EntityKind,
+    pub form: super::entities::EntityForm,
+    pub message: String,
+}
+
+/// The measure page; with `refused`, the form that was refused open with what the person sent.
+pub async fn page(
+    app: &AppState,
+    ctx: &Ctx,
+    q: MeasureQuery,
+    refused: Option<Refused>,
+) -> AppResult<Response> {
+    let app = app.clone();
+    let ctx = ctx.clone();
     let (tr, org, programme, id) = (ctx.tr, ctx.org()?, ctx.programme()?, ctx.measure()?);
     let m = app.db.measure_detail(programme.id, id, ctx.audience()).await?;
     let entries: Vec<_> = app
@@ -183,16 +206,23 @@ pub async fn show(
     let (mut suggestions, mut link_options) = (Vec::new(), Vec::new());
     if may_link {
         let kept = app.db.entities(org.id, None, audience).await?;
+        let linked_ids: Vec<i64> = linked.iter().map(|l| l.id).collect();
+        let kept: Vec<_> = kept.into_iter().filter(|k| !linked_ids.contains(&k.id)).collect();
         suggestions = app
             .db
             .suggestions(programme.id, id)
             .await?
             .iter()
-            .map(|s| super::entities::SuggestionView::of(tr, s.id, &s.suggestion, &kept))
+            .map(|s| {
+                let mut view = super::entities::SuggestionView::of(tr, s.id, &s.suggestion, &kept);
+                if let Some(r) = refused.as_ref().filter(|r| r.suggestion == Some(s.id)) {
+                    view.refused(tr, r);
+                }
+                view
+            })
             .collect();
         link_options = kept
             .iter()
-            .filter(|k| !linked.iter().any(|l| l.id == k.id))
             .map(|k| {
                 (k.id, format!("{}: {}", super::entities::kind_label(tr, k.entity.kind), k.entity.title))
             })
@@ -203,23 +233,38 @@ pub async fn show(
     let page = ctx.page(m.title.clone(), "report");
     let new_kinds =
         tiltak_core::EntityKind::ALL.iter().map(|k| (k.key(), super::entities::kind_label(tr, *k))).collect();
-    render(MeasurePage {
-        new_kinds,
-        links,
-        may_link,
-        suggestions,
-        link_options,
-        page,
-        tr,
-        base,
-        m,
-        history,
-        round,
-        comments,
-        comment_back: "measure",
-        timeline,
-        fields,
-    })
+    // The form that adds a new one, as sent when it was refused.
+    let new_refused = refused
+        .filter(|r| r.suggestion.is_none())
+        .map(|r| (r.kind.key(), r.form.title.clone(), r.form.starts_on.clone(), r.message));
+    let status = if new_refused.is_some()
+        || suggestions.iter().any(|s: &super::entities::SuggestionView| s.error.is_some())
+    {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    super::render_status(
+        status,
+        MeasurePage {
+            new_refused,
+            new_kinds,
+            links,
+            may_link,
+            suggestions,
+            link_options,
+            page,
+            tr,
+            base,
+            m,
+            history,
+            round,
+            comments,
+            comment_back: "measure",
+            timeline,
+            fields,
+        },
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -285,6 +330,20 @@ pub async fn remove(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response
 }
 
 impl MeasurePage {
+    /// The kind the add-new form shows chosen: what was sent, or a project (which needs no date).
+    pub fn new_kind(&self) -> &'static str {
+        self.new_refused.as_ref().map(|r| r.0).unwrap_or("project")
+    }
+
+    /// The add-new form's title (1) or date (2) as sent when refused.
+    pub fn new_value(&self, i: usize) -> String {
+        match (&self.new_refused, i) {
+            (Some(r), 1) => r.1.clone(),
+            (Some(r), 2) => r.2.clone(),
+            _ => String::new(),
+        }
+    }
+
     pub fn place(&self) -> String {
         match &self.m.area {
             Some(a) => format!("{} › {a}", self.m.section),

@@ -138,7 +138,9 @@ async fn events_are_kept_linked_and_shown_by_the_visibility_rule() {
 
         // The audit log names who linked what.
         let audit = app.get("/osloregionen/audit").await;
-        assert!(audit.body.contains("Knyttet til tiltak"), "{}", audit.body);
+        assert!(audit.body.contains("Hendelse knyttet til tiltak"), "{}", audit.body);
+        assert!(audit.body.contains("Konferanse"), "the kind of event in words, not its key");
+        assert!(!audit.body.contains("category:"), "{}", audit.body);
 
         // The public sees the public event, with its measure, and nothing of the internal one.
         let ics = app.get("/osloregionen/calendar.ics").await;
@@ -217,6 +219,15 @@ async fn suggestions_from_the_sample_wait_for_a_person() {
         assert!(f.iter().any(|(k, v)| k == "starts_on" && v == "2025-02-06"), "{f:?}");
         set(&mut f, "title", "Styrets vedtak om politiske prioriteringer");
         set(&mut f, "reference", "Sak 3/2025");
+        // Refused: shown again on the measure page, open, with what was typed and why.
+        let mut bad = f.clone();
+        set(&mut bad, "starts_on", "6/2 i fjor");
+        let refused = send_form(&app, &action, &bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("«6/2 i fjor» er ikke en dato"), "{}", refused.body);
+        assert!(refused.body.contains("value=\"Styrets vedtak om politiske prioriteringer\""), "kept");
+        assert!(refused.body.contains("<details open>"), "the suggestion is open");
+        assert_eq!(count(&app, "entities").await, 0);
         let accepted = send_form(&app, &action, &f).await;
         assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
         let page = app.get("/osloregionen/2025/measures/1").await;
