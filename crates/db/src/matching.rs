@@ -32,6 +32,92 @@ pub(crate) struct SaveCtx<'a> {
     pub(crate) db_ids: HashMap<MeasureId, i64>,
     /// Each measure's database id with the measure as the file has it (its entry to write).
     pub(crate) entries: Vec<(i64, &'a Measure)>,
+    /// New measures not yet written, with the ids given them: written 60 to a statement.
+    pending: Vec<NewMeasure<'a>>,
+    /// Ids reserved for new measures and not yet given, and whether PostgreSQL reserves them.
+    free_ids: std::ops::Range<i64>,
+    postgres: bool,
+}
+
+/// A new measure waiting to be written (see [`flush`]).
+struct NewMeasure<'a> {
+    id: i64,
+    number: i64,
+    section: i64,
+    area: Option<i64>,
+    parent: Option<i64>,
+    position: i64,
+    title: &'a str,
+    group: Option<i64>,
+    continues: Option<i64>,
+}
+
+/// How many ids PostgreSQL reserves at a time, and how many rows one INSERT writes.
+const BLOCK: i64 = 60;
+
+/// An id for a new measure. SQLite: after the highest in the table (the transaction holds the
+/// database's write lock by now, so no one else can take it). PostgreSQL: reserved from the
+/// table's identity sequence, a block at a time.
+async fn new_id(tx: &mut AnyConnection, ctx: &mut SaveCtx<'_>) -> DbResult<i64> {
+    if ctx.free_ids.is_empty() {
+        ctx.free_ids = if ctx.postgres {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT nextval(pg_get_serial_sequence('measures', 'id')) FROM generate_series(1, $1)",
+            )
+            .bind(BLOCK)
+            .fetch_all(&mut *tx)
+            .await?;
+            // A sequence hands out rising numbers; another transaction may take some in between.
+            match (ids.first(), ids.last()) {
+                (Some(first), Some(last)) if last - first + 1 == BLOCK => *first..last + 1,
+                (Some(first), _) => *first..first + 1,
+                _ => return Err(DbError::Invalid(Message::new("db-measure-ids"))),
+            }
+        } else {
+            let highest: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM measures").fetch_one(&mut *tx).await?;
+            highest + 1..i64::MAX
+        };
+    }
+    let id = ctx.free_ids.start;
+    ctx.free_ids.start += 1;
+    Ok(id)
+}
+
+/// Writes the new measures waiting, parents before their sub-measures, 60 to a statement.
+async fn flush(tx: &mut AnyConnection, ctx: &mut SaveCtx<'_>) -> DbResult<()> {
+    const COLUMNS: usize = 10;
+    for chunk in ctx.pending.chunks(BLOCK as usize) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let params: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO measures (id, programme_id, number, section_id, area_id, parent_id, position, title,
+                 working_group_id, continues_id) VALUES {}",
+            rows.join(", ")
+        );
+        // Only placeholders are formatted in: every value is bound.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for m in chunk {
+            q = q
+                .bind(m.id)
+                .bind(ctx.programme_id)
+                .bind(m.number)
+                .bind(m.section)
+                .bind(m.area)
+                .bind(m.parent)
+                .bind(m.position)
+                .bind(m.title)
+                .bind(m.group)
+                .bind(m.continues);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    ctx.pending.clear();
+    Ok(())
 }
 
 /// Creates or updates a programme's tree (sections, areas, measures) inside the caller's
@@ -66,6 +152,9 @@ pub(crate) async fn save_tree<'a>(
         next_number,
         db_ids: HashMap::new(),
         entries: Vec::new(),
+        pending: Vec::new(),
+        free_ids: 0..0,
+        postgres: tx.backend_name().to_ascii_lowercase().starts_with("postgres"),
     };
     if ids == IdSource::Document {
         // Ids the document gives to new measures are kept; others continue after the highest.
@@ -150,7 +239,7 @@ pub(crate) async fn save_tree<'a>(
             }
         }
     }
-
+    flush(tx, &mut ctx).await?;
     Ok(ctx)
 }
 
@@ -257,6 +346,8 @@ where
             Some(i) => {
                 ctx.used[i] = true;
                 let id = ctx.existing[i].id;
+                // Its parent may be a new measure still waiting to be written.
+                flush(tx, ctx).await?;
                 // The owner as the file says, or kept (`group` is then none, and the row keeps its own).
                 let set_measure = match ctx.owners {
                     Owners::FromFile => {
@@ -294,22 +385,22 @@ where
                     }
                 };
                 ctx.by_number.insert(number, usize::MAX);
-                sqlx::query_scalar(
-                    "INSERT INTO measures (programme_id, number, section_id, area_id, parent_id, position, title,
-                         working_group_id, continues_id)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                )
-                .bind(ctx.programme_id)
-                .bind(number)
-                .bind(section.0)
-                .bind(area.map(|a| a.0))
-                .bind(parent)
-                .bind(position as i64)
-                .bind(&m.title)
-                .bind(group)
-                .bind(continues)
-                .fetch_one(&mut *tx)
-                .await?
+                let id = new_id(tx, ctx).await?;
+                ctx.pending.push(NewMeasure {
+                    id,
+                    number,
+                    section: section.0,
+                    area: area.map(|a| a.0),
+                    parent,
+                    position: position as i64,
+                    title: &m.title,
+                    group,
+                    continues,
+                });
+                if ctx.pending.len() >= BLOCK as usize {
+                    flush(tx, ctx).await?;
+                }
+                id
             }
         };
         if let Some(doc_id) = m.id {

@@ -920,3 +920,4 @@ entity-filter-bad-date = “{ $value }” is not a date; the filter does not use
 entity-filter-backwards = The from date is after the to date, so no event fits.
 entity-name = Name
 entity-measure-ref = { $year }, no. { $number }: { $title }
+db-measure-ids = No free numbers for new measures were found.

@@ -920,3 +920,4 @@ entity-filter-bad-date = «{ $value }» er ikke en dato; filteret bruker den ikk
 entity-filter-backwards = Fra-datoen er etter til-datoen, så ingen hendelser passer.
 entity-name = Navn
 entity-measure-ref = { $year }, nr. { $number }: { $title }
+db-measure-ids = Fant ingen ledige nummer til nye tiltak.

@@ -920,3 +920,4 @@ entity-filter-bad-date = «{ $value }» er ikkje ein dato; filteret brukar han i
 entity-filter-backwards = Frå-datoen er etter til-datoen, så ingen hendingar passar.
 entity-name = Namn
 entity-measure-ref = { $year }, nr. { $number }: { $title }
+db-measure-ids = Fann ingen ledige nummer til nye tiltak.
