@@ -113,10 +113,12 @@ pub fn write_annual(annual: &AnnualReport) -> Result<Vec<u8>, DocxError> {
             let items = |list: &[crate::annual::Item]| -> Vec<String> {
                 list.iter()
                     .map(|i| {
-                        if i.description.is_empty() {
+                        // A description's lines, one space apart (a run has no line breaks).
+                        let description = i.description.split_whitespace().collect::<Vec<_>>().join(" ");
+                        if description.is_empty() {
                             i.title.clone()
                         } else {
-                            format!("{} – {}", i.title, i.description)
+                            format!("{} – {description}", i.title)
                         }
                     })
                     .collect()

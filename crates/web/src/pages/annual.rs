@@ -123,7 +123,7 @@ fn page(
                 "annual-download-as",
                 &[
                     ("format", tr.t(&format!("format-{format}"))),
-                    ("language", tr.t(&format!("language-name-{}", language.code()))),
+                    ("language", tr.t(&format!("annual-language-{}", language.code()))),
                 ],
             );
             downloads.push((

@@ -47,6 +47,9 @@ impl AuditPage {
     pub fn when(&self, at: &str) -> String {
         self.tr.datetime(at)
     }
+    pub fn who(&self, actor: &str) -> String {
+        actor_label(self.tr, actor)
+    }
     pub fn action(&self, action: &str) -> String {
         action_label(self.tr, action)
     }
@@ -121,6 +124,26 @@ pub const ACTIONS: &[&str] = &[
     "annual.save",
 ];
 
+/// Who the log names: a person's address as written; Tiltak's own steps (the first start, the
+/// command line, loading the sample, an import) in the viewer's words.
+pub fn actor_label(tr: Tr, actor: &str) -> String {
+    tr.try_t(&format!("audit-actor-{}", actor.replace(' ', "-"))).unwrap_or_else(|| actor.to_owned())
+}
+
+/// "60 measures", "2025 → 2026: 58 measures": the count in the viewer's words.
+fn measures_label(tr: Tr, value: &str) -> Option<String> {
+    let (head, count) = match value.rsplit_once(": ") {
+        Some((head, rest)) => (Some(head), rest),
+        None => (None, value),
+    };
+    let n: usize = count.strip_suffix(" measures")?.parse().ok()?;
+    let counted = tr.t1("audit-value-measures", "count", n);
+    Some(match head {
+        Some(h) => format!("{h}: {counted}"),
+        None => counted,
+    })
+}
+
 /// An entity as the change log describes it, in the viewer's words: dates written out, its
 /// category and "internal" translated.
 fn entity_value(tr: Tr, kind: tiltak_core::EntityKind, value: &str) -> String {
@@ -158,6 +181,9 @@ pub fn value_label(tr: Tr, vocabulary: &Vocabulary, action: &str, value: &str) -
     }
     match action {
         "entry.update" | "entry.import" => entry_label(tr, vocabulary, value),
+        "report.import" | "report.replace" | "programme.rollover" => {
+            measures_label(tr, value).unwrap_or_else(|| value.to_owned())
+        }
         "member.role" => match value.rsplit_once(": ") {
             Some((email, role)) => match tiltak_db::Role::parse(role) {
                 Ok(r) => format!("{email}: {}", tr.t(&format!("role-{}", r.key()))),
@@ -326,7 +352,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQu
                 };
                 vec![
                     tr.datetime(&r.at),
-                    r.actor.clone(),
+                    actor_label(tr, &r.actor),
                     r.year.map(|y| y.to_string()).unwrap_or_default(),
                     r.round_label.clone().unwrap_or_default(),
                     r.measure_number.map(|n| n.to_string()).unwrap_or_default(),

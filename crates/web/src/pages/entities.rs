@@ -87,7 +87,15 @@ impl EntityView {
                 .iter()
                 .filter(|m| !public_only || m.published)
                 .map(|m| {
-                    (format!("{}: {}", m.year, m.title), format!("/{org}/{}/measures/{}", m.year, m.number))
+                    let label = tr.tn(
+                        "entity-measure-ref",
+                        &[
+                            ("year", m.year.to_string()),
+                            ("number", m.number.to_string()),
+                            ("title", m.title.clone()),
+                        ],
+                    );
+                    (label, format!("/{org}/{}/measures/{}", m.year, m.number))
                 })
                 .collect(),
         }

@@ -101,7 +101,7 @@ fn change_lines(tr: Tr, vocabulary: &tiltak_core::Vocabulary, rows: Vec<ChangeRo
             ChangeLine {
                 when: tr.datetime(&c.at),
                 at: c.at,
-                who: c.actor,
+                who: super::audit::actor_label(tr, &c.actor),
                 what: super::audit::action_label(tr, &c.action),
                 year: c.year,
                 round: c.round_label,

@@ -119,6 +119,7 @@ async fn events_are_kept_linked_and_shown_by_the_visibility_rule() {
         assert!(measure.body.contains(&format!("href=\"{best}\">BEST 2025</a>")), "{}", measure.body);
         let events = app.get("/osloregionen/2025/events").await;
         assert!(events.body.contains("BEST 2025") && events.body.contains("Internt planmøte"));
+        assert!(events.body.contains("2025, nr. 10: "), "linked measures are named with their number");
         let later = app.get("/osloregionen/2025/events?from=2025-06-05").await;
         assert!(!later.body.contains("BEST 2025") && later.body.contains("Internt planmøte"));
         // By area: measure 10's, and another.
@@ -307,6 +308,7 @@ async fn the_annual_report_is_drafted_edited_and_downloaded() {
             let xml = document_xml(&docx.bytes);
             assert!(xml.contains("Klimaarbeidet fikk et løft i 2025."), "the saved text");
             assert!(xml.contains(heading), "{language}");
+            assert!(!xml.contains("prioriteringerPol"), "a description's lines are not glued together");
             for title in &done {
                 let escaped = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
                 assert!(xml.contains(&escaped), "{title:?} in the {language} document");
