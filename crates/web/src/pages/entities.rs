@@ -39,7 +39,6 @@ pub struct EntityView {
     pub text: String,
     pub public: bool,
     pub lead_partner: String,
-    pub partners: String,
     /// The measures it is linked to that the viewer sees: (label, href).
     pub measures: Vec<(String, String)>,
 }
@@ -81,7 +80,6 @@ impl EntityView {
             text: e.text.clone(),
             public: e.public,
             lead_partner: e.lead_partner.clone().unwrap_or_default(),
-            partners: e.partners.join(", "),
             measures: row
                 .measures
                 .iter()
@@ -550,6 +548,11 @@ struct ShowPage {
     page: PageCtx,
     tr: Tr,
     e: EntityView,
+    /// A project's lead partner and partners, with their pages when the viewer sees them.
+    lead: Option<(String, Option<String>)>,
+    partners: Vec<(String, Option<String>)>,
+    /// A partner's projects (as lead or partner): (title, href).
+    projects: Vec<(String, String)>,
     version: i64,
     form: Option<EntityFields>,
     error: Option<String>,
@@ -558,13 +561,13 @@ struct ShowPage {
 
 /// `GET /{org}/{kind}/{entity}`.
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let _ = &app;
     let row = ctx.entity()?;
     let form = ctx.at_least(Role::Secretariat).then(|| EntityFields::new(ctx.tr, "edit", &row.entity));
-    entity_page(&ctx, row, row.version, form, None, StatusCode::OK)
+    entity_page(&app, &ctx, row, row.version, form, None, StatusCode::OK).await
 }
 
-fn entity_page(
+async fn entity_page(
+    app: &AppState,
     ctx: &Ctx,
     row: &EntityRow,
     version: i64,
@@ -575,12 +578,42 @@ fn entity_page(
     let (tr, org) = (ctx.tr, ctx.org()?);
     let e = EntityView::of(tr, &org.slug, row, !ctx.is_member());
     let page = ctx.page(e.title.clone(), "entities");
+    // Partners and projects link to each other's pages (by the partner's title, as projects keep it).
+    let (mut lead, mut partners, mut projects) = (None, Vec::new(), Vec::new());
+    if matches!(row.entity.kind, EntityKind::Project | EntityKind::Partner) {
+        let seen = app.db.entities(org.id, None, ctx.audience()).await?;
+        let href = |r: &EntityRow| format!("/{}/{}/{}", org.slug, r.entity.kind.plural(), r.id);
+        let partner_href = |title: &str| {
+            seen.iter()
+                .find(|r| {
+                    r.entity.kind == EntityKind::Partner
+                        && r.entity.title.to_lowercase() == title.to_lowercase()
+                })
+                .map(href)
+        };
+        lead = row.entity.lead_partner.as_ref().map(|t| (t.clone(), partner_href(t)));
+        partners = row.entity.partners.iter().map(|t| (t.clone(), partner_href(t))).collect();
+        if row.entity.kind == EntityKind::Partner {
+            let me = row.entity.title.to_lowercase();
+            projects = seen
+                .iter()
+                .filter(|r| r.entity.kind == EntityKind::Project)
+                .filter(|r| {
+                    r.entity.lead_partner.iter().chain(&r.entity.partners).any(|p| p.to_lowercase() == me)
+                })
+                .map(|r| (r.entity.title.clone(), href(r)))
+                .collect();
+        }
+    }
     render_status(
         status,
         ShowPage {
             page,
             tr,
             e,
+            lead,
+            partners,
+            projects,
             version,
             form,
             error,
@@ -600,29 +633,32 @@ pub async fn update(
     let kind = row.entity.kind;
     let refused = |m: Message, status| {
         let fields = EntityFields::sent(tr, "edit", kind, &form);
-        entity_page(
-            &ctx,
-            row,
-            form.version.unwrap_or(row.version),
-            Some(fields),
-            Some(tr.message(&m)),
-            status,
-        )
+        let message = tr.message(&m);
+        entity_page(&app, &ctx, row, form.version.unwrap_or(row.version), Some(fields), Some(message), status)
     };
     let entity = match form.entity(kind) {
         Ok(e) => e,
-        Err(m) => return refused(m, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(m) => return refused(m, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let version = form.version.unwrap_or(row.version);
     match app.db.update_entity(org.id, row.id, version, entity, &ctx.actor()).await {
         Ok(()) => Ok(see_other(&format!("/{}/{}/{}", org.slug, kind.plural(), row.id))),
-        Err(DbError::Invalid(m)) => refused(m, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(DbError::Invalid(m)) => refused(m, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(DbError::Conflict(_)) => {
             // Shown with what is saved now; the form keeps what the person sent, and saving it
             // again (knowingly) takes the newer version.
             let fields = EntityFields::sent(tr, "edit", kind, &form);
             let m = Message::new("entity-changed-meanwhile");
-            entity_page(&ctx, row, row.version, Some(fields), Some(tr.message(&m)), StatusCode::CONFLICT)
+            entity_page(
+                &app,
+                &ctx,
+                row,
+                row.version,
+                Some(fields),
+                Some(tr.message(&m)),
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

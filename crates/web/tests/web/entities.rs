@@ -386,3 +386,33 @@ async fn the_secretariat_adds_one_linked_from_the_measure_page() {
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn projects_and_their_partners_link_to_each_other() {
+    for app in TestApp::all().await {
+        let page = app.get("/osloregionen/projects").await;
+        let (action, mut f) = form(&page.body, "/osloregionen/projects", None);
+        set(&mut f, "title", "Geo4Water");
+        set(&mut f, "starts_on", "2025-05-01");
+        set(&mut f, "ends_on", "2026-08-31");
+        set(&mut f, "lead_partner", "Sintef");
+        set(&mut f, "partners", "NGU\nNIVA");
+        set(&mut f, "funding", "Forskningsrådet");
+        let saved = send_form(&app, &action, &f).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let project = app.get(saved.location.as_deref().unwrap()).await;
+        let partners = app.get("/osloregionen/partners").await;
+        for name in ["Sintef", "NGU", "NIVA"] {
+            assert!(partners.body.contains(&format!(">{name}</a>")), "{name} is kept as a partner");
+            let at = project.body.find(&format!(">{name}</a>")).unwrap_or_else(|| panic!("{name} links"));
+            let href_at = project.body[..at].rfind("href=\"").unwrap();
+            let href: String = project.body[href_at + 6..].chars().take_while(|c| *c != '"').collect();
+            assert!(href.starts_with("/osloregionen/partners/"), "{href}");
+            let partner = app.get(&href).await;
+            assert!(partner.body.contains(">Geo4Water</a>"), "the partner's page lists its project");
+        }
+        assert!(project.body.contains("Forskningsrådet"));
+        let audit = app.get("/osloregionen/audit").await;
+        assert!(audit.body.matches("Samarbeidspartner lagt til").count() >= 3, "new partners are logged");
+    }
+}
