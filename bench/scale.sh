@@ -3,8 +3,9 @@
 # million status entries, `tiltak demo-data`), against the same organisation alone in a database.
 # For one organisation: the report, overview, search and changes pages, p99 under wrk, with the
 # page cache (as shipped) and without it (TILTAK_PAGE_CACHE=off: what a page costs to make). Prints
-# the load time, RSS, and the query plans of the hot queries. SQLite by default; with
-# TILTAK_BENCH_POSTGRES=postgres://… it runs on that server too. Ends with one `ratio …` line.
+# the load time, RSS, and the query plans of the hot queries. On SQLite, then on PostgreSQL: a
+# throwaway cluster from .ci/postgres.sh with two databases made here (or the server named by
+# TILTAK_BENCH_POSTGRES=postgres://…; SCALE_POSTGRES=0 skips it). Ends with one `ratio …` line.
 # ORGS=40 bench/scale.sh runs a smaller country.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,7 +63,14 @@ for q in "SELECT n FROM data_revision WHERE id = 1" \
   "SELECT m.number FROM status_entries e JOIN measures m ON m.id = e.measure_id WHERE e.round_id = 3"; do
   echo "  $q"; sqlite3 "$WORK/big.db" "EXPLAIN QUERY PLAN $q" | sed 's/^/    /'
 done
-if [ -n "${TILTAK_BENCH_POSTGRES:-}" ]; then
+if [ "${SCALE_POSTGRES:-1}" = 1 ]; then
+  if [ -z "${TILTAK_BENCH_POSTGRES:-}" ]; then
+    eval "$(.ci/postgres.sh)"
+    TILTAK_BENCH_POSTGRES=${TILTAK_TEST_DATABASE_URL%/postgres}
+  fi
+  for db in tiltak_small tiltak_big; do
+    psql -q "$TILTAK_BENCH_POSTGRES/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+  done
   run_on postgres "$TILTAK_BENCH_POSTGRES/tiltak_small" "$TILTAK_BENCH_POSTGRES/tiltak_big"
 fi
 echo "ratio$RATIOS"

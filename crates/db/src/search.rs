@@ -75,20 +75,44 @@ impl Db {
         }
         let rows = match self.backend {
             Backend::Sqlite => {
-                // Each word quoted (no FTS syntax from users) and matched as a prefix in the title
-                // or description, within the organisation's scope token.
-                let words: String = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
-                let fts = format!("scope : \"o{organisation_id}\" AND {{title description}} : ({words})");
+                // Each word quoted (no FTS syntax from users) and matched as a prefix, within the
+                // organisation's scope token. No column filter: it makes FTS5 read the position
+                // lists of every row a word's prefix matches in the whole country. Only a word that
+                // could match the scope token itself ("o", "o12") is kept to the text columns.
+                let words: String = words
+                    .iter()
+                    .map(|w| {
+                        let scope_like = w.starts_with('o') && w[1..].chars().all(|c| c.is_ascii_digit());
+                        if scope_like {
+                            format!("{{title description}} : \"{w}\"*")
+                        } else {
+                            format!("\"{w}\"*")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let fts = format!("scope : \"o{organisation_id}\" AND {words}");
+                // In three steps, each forced (MATERIALIZED) so the planner cannot turn them
+                // around: the organisation's matches from the index alone (the scope token keeps
+                // them to one organisation); those the audience may see, ranked and cut to the
+                // limit; and only those get their highlighted title and snippet. Left to itself the
+                // planner may walk the organisation's measures and ask the index once for each.
                 sqlx::query(
-                    "SELECT p.year, m.number,
+                    "WITH found AS MATERIALIZED (
+                         SELECT rowid AS id, rank FROM measure_search WHERE measure_search MATCH $1),
+                     hits AS MATERIALIZED (
+                         SELECT found.id, found.rank, p.year, m.number
+                         FROM found JOIN measures m ON m.id = found.id JOIN programmes p ON p.id = m.programme_id
+                         WHERE p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
+                           AND ($4 = 0 OR EXISTS (SELECT 1 FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+                                                  WHERE e.measure_id = m.id AND r.public = 1))
+                         ORDER BY found.rank, p.year DESC, m.number LIMIT $3)
+                     SELECT hits.year, hits.number,
                             highlight(measure_search, 0, char(2), char(3)) AS title,
                             snippet(measure_search, 1, char(2), char(3), '…', 24) AS snippet
-                     FROM measure_search JOIN measures m ON m.id = measure_search.rowid
-                     JOIN programmes p ON p.id = m.programme_id
-                     WHERE measure_search MATCH $1 AND p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
-                       AND ($4 = 0 OR EXISTS (SELECT 1 FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
-                                              WHERE e.measure_id = m.id AND r.public = 1))
-                     ORDER BY rank, p.year DESC, m.number LIMIT $3",
+                     FROM measure_search JOIN hits ON hits.id = measure_search.rowid
+                     WHERE measure_search MATCH $1
+                     ORDER BY hits.rank, hits.year DESC, hits.number",
                 )
                 .bind(fts)
                 .bind(organisation_id)

@@ -128,6 +128,13 @@ async fn search_finds_titles_and_descriptions_and_marks_the_hit() {
         assert!(!r.body.contains("<script>"));
         let r = app.get("/osloregionen/search?q=zzzzqqq").await;
         assert!(r.body.contains("Ingen treff"));
+        // The organisation's scope token is not text: "o" and "o1" find only words that start so.
+        let org = app.db.organisation("osloregionen").await.unwrap().unwrap();
+        let scope = app.get(&format!("/osloregionen/search?q=o{}", org.id)).await;
+        assert!(scope.body.contains("Ingen treff"), "{}", scope.body);
+        let o = app.get("/osloregionen/search?q=o").await;
+        let hits = o.body.matches("/osloregionen/2025/measures/").count();
+        assert!(hits > 0 && o.body.contains("<mark>O"), "words starting with o are found: {hits}");
     }
 }
 
