@@ -253,19 +253,21 @@ impl Db {
             let (id, entity, version, updated_at) = decode(r)?;
             out.push(EntityRow { id, entity, version, updated_at, measures: Vec::new() });
         }
-        self.attach(organisation_id, &mut out).await?;
+        self.attach(organisation_id, &mut out, None).await?;
         out.retain(|e| audience.sees_entity(e));
         Ok(out)
     }
 
-    /// Fills in the rows' measures and projects' partners, in two queries for all of them.
-    async fn attach(&self, organisation_id: i64, rows: &mut [EntityRow]) -> DbResult<()> {
+    /// Fills in the rows' measures and projects' partners, in two queries for all of them (for
+    /// the one entity `only` names, when it is one).
+    async fn attach(&self, organisation_id: i64, rows: &mut [EntityRow], only: Option<i64>) -> DbResult<()> {
         let links = sqlx::query(
             "SELECT l.entity_id, p.year, m.number, m.title, p.published FROM entity_links l
              JOIN measures m ON m.id = l.measure_id JOIN programmes p ON p.id = m.programme_id
-             WHERE p.organisation_id = $1 ORDER BY p.year, m.number",
+             WHERE p.organisation_id = $1 AND ($2 IS NULL OR l.entity_id = $2) ORDER BY p.year, m.number",
         )
         .bind(organisation_id)
+        .bind(only)
         .fetch_all(&self.pool)
         .await?;
         let mut by_entity: HashMap<i64, Vec<LinkedMeasure>> = HashMap::new();
@@ -280,9 +282,10 @@ impl Db {
         }
         let partners = sqlx::query(
             "SELECT ep.project_id, ep.lead, e.title FROM entity_partners ep JOIN entities e ON e.id = ep.partner_id
-             WHERE e.organisation_id = $1 ORDER BY ep.lead DESC, lower(e.title)",
+             WHERE e.organisation_id = $1 AND ($2 IS NULL OR ep.project_id = $2) ORDER BY ep.lead DESC, lower(e.title)",
         )
         .bind(organisation_id)
+        .bind(only)
         .fetch_all(&self.pool)
         .await?;
         let mut of_project: HashMap<i64, Vec<(bool, String)>> = HashMap::new();
@@ -319,7 +322,7 @@ impl Db {
         .ok_or_else(not_found)?;
         let (id, entity, version, updated_at) = decode(&row)?;
         let mut rows = [EntityRow { id, entity, version, updated_at, measures: Vec::new() }];
-        self.attach(organisation_id, &mut rows).await?;
+        self.attach(organisation_id, &mut rows, Some(id)).await?;
         let [row] = rows;
         if audience.sees_entity(&row) { Ok(row) } else { Err(not_found()) }
     }

@@ -503,40 +503,16 @@ pub async fn create(
     Form(form): Form<EntityForm>,
 ) -> AppResult<Response> {
     let (tr, org, kind) = (ctx.tr, ctx.org()?, ctx.kind()?);
-    let refused = |message: Message| {
-        let fields = EntityFields::sent(tr, "new", kind, &form);
-        (fields, tr.message(&message))
+    let added = match form.entity(kind) {
+        Ok(entity) => app.db.add_entity(org.id, entity, None, &ctx.actor()).await,
+        Err(m) => Err(DbError::Invalid(m)),
     };
-    let entity = match form.entity(kind) {
-        Ok(e) => e,
-        Err(m) => {
-            let (fields, error) = refused(m);
-            return list(
-                &app,
-                &ctx,
-                kind,
-                ListQuery::default(),
-                Some(fields),
-                Some(error),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    match app.db.add_entity(org.id, entity, None, &ctx.actor()).await {
+    match added {
         Ok(id) => Ok(see_other(&format!("/{}/{}/{id}", org.slug, kind.plural()))),
         Err(DbError::Invalid(m)) => {
-            let (fields, error) = refused(m);
-            list(
-                &app,
-                &ctx,
-                kind,
-                ListQuery::default(),
-                Some(fields),
-                Some(error),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let fields = EntityFields::sent(tr, "new", kind, &form);
+            let (q, status) = (ListQuery::default(), StatusCode::UNPROCESSABLE_ENTITY);
+            list(&app, &ctx, kind, q, Some(fields), Some(tr.message(&m)), status).await
         }
         Err(e) => Err(e.into()),
     }

@@ -200,14 +200,17 @@ pub async fn page(
         }
         timeline.sort_by(|a, b| b.at.cmp(&a.at));
     }
+    // The organisation's entities the viewer sees, read once: those linked here, and the others.
     let audience = ctx.audience();
-    let linked = app.db.measure_entities(org.id, programme.id, id, audience).await?;
+    let (linked, kept): (Vec<_>, Vec<_>) = app
+        .db
+        .entities(org.id, None, audience)
+        .await?
+        .into_iter()
+        .partition(|e| e.measures.iter().any(|l| l.year == programme.year && l.number == id));
     let may_link = ctx.is_member() && super::entities::may_link(&app, &ctx, id).await?;
     let (mut suggestions, mut link_options) = (Vec::new(), Vec::new());
     if may_link {
-        let kept = app.db.entities(org.id, None, audience).await?;
-        let linked_ids: Vec<i64> = linked.iter().map(|l| l.id).collect();
-        let kept: Vec<_> = kept.into_iter().filter(|k| !linked_ids.contains(&k.id)).collect();
         suggestions = app
             .db
             .suggestions(programme.id, id)
