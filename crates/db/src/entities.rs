@@ -538,36 +538,51 @@ impl Db {
         if found.iter().all(|(_, s)| s.is_empty()) {
             return Ok(0);
         }
+        // The programme's measures by number, read once; the suggestions written 60 to a
+        // statement, each only once per measure (a key offered before stays as it was).
+        let ids: HashMap<i64, i64> = sqlx::query("SELECT number, id FROM measures WHERE programme_id = $1")
+            .bind(programme_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("number")?, r.try_get("id")?)))
+            .collect::<DbResult<_>>()?;
+        let rows: Vec<(i64, &Suggestion)> = found
+            .iter()
+            .filter_map(|(number, list)| ids.get(&i64::from(*number)).map(|id| (*id, list)))
+            .flat_map(|(id, list)| list.iter().map(move |s| (id, s)))
+            .collect();
+        const COLUMNS: usize = 8;
+        let at = now();
         let mut tx = self.pool.begin().await?;
         let mut new = 0;
-        for (number, suggestions) in found {
-            let Ok(measure) = measure_id(&mut tx, programme_id, *number).await else { continue };
-            for s in suggestions {
-                let exists: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM suggestions WHERE measure_id = $1 AND key = $2")
-                        .bind(measure)
-                        .bind(s.key())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if exists.is_some() {
-                    continue;
-                }
-                sqlx::query(
-                    "INSERT INTO suggestions (measure_id, key, kind, title, starts_on, ends_on, quote, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(measure)
-                .bind(s.key())
-                .bind(s.kind.key())
-                .bind(&s.title)
-                .bind(s.starts_on.map(iso_date))
-                .bind(s.ends_on.map(iso_date))
-                .bind(&s.quote)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-                new += 1;
+        for chunk in rows.chunks(60) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let params: Vec<String> =
+                        (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect();
+                    format!("({})", params.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO suggestions (measure_id, key, kind, title, starts_on, ends_on, quote, created_at)
+                 VALUES {} ON CONFLICT (measure_id, key) DO NOTHING",
+                values.join(", ")
+            );
+            // Only placeholders are formatted in: every value is bound.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (measure, s) in chunk {
+                q = q
+                    .bind(*measure)
+                    .bind(s.key())
+                    .bind(s.kind.key())
+                    .bind(s.title.clone())
+                    .bind(s.starts_on.map(iso_date))
+                    .bind(s.ends_on.map(iso_date))
+                    .bind(s.quote.clone())
+                    .bind(at.clone());
             }
+            new += q.execute(&mut *tx).await?.rows_affected() as usize;
         }
         if new > 0 {
             self.commit(tx).await?;

@@ -266,3 +266,24 @@ async fn logins_check_the_password_the_account_and_the_session() {
         assert!(db.verify_login("kari@example.no", "correct horse battery").await.unwrap().is_none());
     }
 }
+
+#[tokio::test]
+async fn suggestions_are_offered_once_and_a_dismissed_one_stays_dismissed() {
+    for db in testing::all().await {
+        let o = org(&db, "osloregionen").await;
+        let saved = db.save_report(&o, &sample(), IdSource::Place, OnExisting::Refuse).await.unwrap();
+        let found = tiltak_formats::mentions::in_report(
+            &db.load_report(&o, 2025, None, tiltak_db::Audience::Members).await.unwrap(),
+        );
+        let n: usize = found.iter().map(|(_, s)| s.len()).sum();
+        assert!(n >= 30, "{n}");
+        assert_eq!(db.offer_suggestions(saved.programme_id, &found).await.unwrap(), n, "{:?}", db.backend());
+        assert_eq!(db.offer_suggestions(saved.programme_id, &found).await.unwrap(), 0, "offered once");
+        let first = db.suggestions(saved.programme_id, 1).await.unwrap();
+        assert!(!first.is_empty());
+        db.dismiss_suggestion(o.id, saved.programme_id, 1, first[0].id, "test").await.unwrap();
+        assert_eq!(db.offer_suggestions(saved.programme_id, &found).await.unwrap(), 0, "not again");
+        assert_eq!(db.suggestions(saved.programme_id, 1).await.unwrap().len(), first.len() - 1);
+        assert_eq!(count(&db, "entities").await, 0, "nothing is created without a person");
+    }
+}
