@@ -491,23 +491,6 @@ impl Db {
         Ok(())
     }
 
-    /// The entities linked to a measure that `audience` sees.
-    pub async fn measure_entities(
-        &self,
-        organisation_id: i64,
-        programme_id: i64,
-        number: MeasureId,
-        audience: Audience,
-    ) -> DbResult<Vec<EntityRow>> {
-        let year: i64 = sqlx::query_scalar("SELECT year FROM programmes WHERE id = $1")
-            .bind(programme_id)
-            .fetch_one(&self.pool)
-            .await?;
-        let mut all = self.entities(organisation_id, None, audience).await?;
-        all.retain(|e| e.measures.iter().any(|m| i64::from(m.year) == year && m.number == number));
-        Ok(all)
-    }
-
     /// The programme's entities `audience` sees, each with the numbers of the programme's
     /// measures it is linked to.
     pub async fn programme_entities(
@@ -617,26 +600,6 @@ impl Db {
                         nth: 0,
                     },
                 })
-            })
-            .collect()
-    }
-
-    /// How many suggestions wait in a programme, by measure number.
-    pub async fn open_suggestions(&self, programme_id: i64) -> DbResult<BTreeMap<MeasureId, usize>> {
-        let rows = sqlx::query(
-            "SELECT m.number, COUNT(*) AS n FROM suggestions s JOIN measures m ON m.id = s.measure_id
-             WHERE m.programme_id = $1 AND s.state = 'open' GROUP BY m.number",
-        )
-        .bind(programme_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let number: i64 = r.try_get("number")?;
-                Ok((
-                    MeasureId::try_from(number).map_err(DbError::invalid)?,
-                    r.try_get::<i64, _>("n")? as usize,
-                ))
             })
             .collect()
     }

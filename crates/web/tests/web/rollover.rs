@@ -127,10 +127,10 @@ async fn lineage_and_new_measures_follow_the_visibility_rule() {
         let at = successor.body.find("/osloregionen/2026/measures/").expect("members see the successor");
         let number: String = successor.body[at + 28..].chars().take_while(char::is_ascii_digit).collect();
         let number: u32 = number.parse().unwrap();
-        let carried =
-            app.db.measure_entities(org.id, p2026.id, number, tiltak_db::Audience::Members).await.unwrap();
+        let carried = app.db.programme_entities(org.id, 2026, tiltak_db::Audience::Members).await.unwrap();
         assert_eq!(carried.len(), 1, "the carried measure keeps its links");
-        assert_eq!(carried[0].entity.title, "Fagsamling om klima");
+        assert_eq!(carried[0].0.entity.title, "Fagsamling om klima");
+        assert_eq!(carried[0].1, vec![number]);
         let version =
             app.db.measure_detail(p2026.id, number, tiltak_db::Audience::Members).await.unwrap().version;
         app.db.rename_measure(org.id, p2026.id, number, "Hemmelig neste år", version, "test").await.unwrap();
