@@ -10,6 +10,7 @@ pub mod programme;
 pub mod report;
 pub mod rollover;
 pub mod round;
+pub mod search;
 pub mod status;
 
 pub use entities::{Entity, EntityKind, EntityProblem, Suggestion, WorkingGroup};

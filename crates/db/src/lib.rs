@@ -253,13 +253,28 @@ impl Db {
             // sqlx takes an advisory lock around PostgreSQL migrations.
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Db {
+        let db = Db {
             pool,
             backend,
             url: url.to_owned(),
             revision: Default::default(),
             sessions: Default::default(),
-        })
+        };
+        // Two processes starting at once after the index changed shape: one fills it, the other
+        // may find the file locked and tries again (then finds it full).
+        let mut tries = 0;
+        loop {
+            match db.fill_search_if_empty().await {
+                Ok(()) => break,
+                Err(e) if tries < 50 && backend == Backend::Sqlite => {
+                    tries += 1;
+                    tracing::debug!("search index: {e}; trying again");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(db)
     }
 
     /// The URL this store was opened with (a second connection to the same database, in tests).

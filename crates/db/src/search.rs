@@ -1,61 +1,89 @@
 //! Full-text search over the titles and latest descriptions of an organisation's measures, all
-//! years: SQLite FTS5 or PostgreSQL's Norwegian text search, behind one method.
+//! years, behind one method: SQLite FTS5 or PostgreSQL's text search (`tsvector` and GIN) over the
+//! organisation-scoped words of [`tiltak_core::search`], which also marks the hits.
 
 use sqlx::{AnyConnection, Row};
+use tiltak_core::search::{Marked, SearchQuery, index_words, scoped};
 
 use crate::{Audience, Backend, Db, DbResult};
-
-/// Marks around a hit in highlighted text; the page escapes the text, then turns these into `<mark>`.
-pub const HIT_START: char = '\u{2}';
-pub const HIT_END: char = '\u{3}';
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchHit {
     pub year: i32,
     pub number: i64,
-    /// The title with hits between [`HIT_START`] and [`HIT_END`].
-    pub title: String,
-    /// A snippet of the description, marked the same way (may be empty).
-    pub snippet: String,
+    /// The title, its hits marked.
+    pub title: Marked,
+    /// Words of the description around the first hit, marked the same way (may be empty).
+    pub snippet: Marked,
 }
 
+/// Words in a snippet.
+const SNIPPET_WORDS: usize = 24;
+
+/// Rows written to the index by one statement.
+const ROWS_PER_INSERT: usize = 60;
+
 /// Rewrites the search rows of a programme's measures from the latest public round's descriptions
-/// (the index serves the public too, so an internal round's text stays out of it).
+/// (the index serves the public too, so an internal round's text stays out of it). The index words
+/// are made here ([`index_words`]: scoped to the organisation), the same for both databases.
 pub(crate) async fn refresh(conn: &mut AnyConnection, programme_id: i64) -> DbResult<()> {
-    // SQLite's index is keyed by rowid (= the measure's id) and scoped by organisation (migration
-    // 0006); PostgreSQL's is a table with a measure_id column and a generated tsvector.
+    let rows = sqlx::query(
+        "SELECT m.id, p.organisation_id, m.title, COALESCE(e.description, '') AS description
+         FROM measures m JOIN programmes p ON p.id = m.programme_id
+         LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = (
+             SELECT r.id FROM reporting_rounds r WHERE r.programme_id = m.programme_id AND r.public = 1
+             ORDER BY CASE WHEN r.date IS NULL THEN 1 ELSE 0 END DESC, r.date DESC, r.id DESC LIMIT 1)
+         WHERE m.programme_id = $1",
+    )
+    .bind(programme_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    // SQLite's index is keyed by rowid (= the measure's id); PostgreSQL's is a table with a
+    // measure_id column and a generated tsvector.
     let sqlite = conn.backend_name() == "SQLite";
     let (delete, insert) = if sqlite {
         (
             "DELETE FROM measure_search WHERE rowid IN (SELECT id FROM measures WHERE programme_id = $1)",
-            "INSERT INTO measure_search (rowid, title, description, scope)
-             SELECT m.id, m.title, COALESCE(e.description, ''), 'o' || p.organisation_id",
+            "INSERT INTO measure_search (rowid, title_words, text_words, title, description) VALUES ",
         )
     } else {
         (
             "DELETE FROM measure_search WHERE measure_id IN (SELECT id FROM measures WHERE programme_id = $1)",
-            "INSERT INTO measure_search (measure_id, title, description)
-             SELECT m.id, m.title, COALESCE(e.description, '')",
+            "INSERT INTO measure_search (measure_id, title_words, text_words, title, description) VALUES ",
         )
     };
     sqlx::query(delete).bind(programme_id).execute(&mut *conn).await?;
-    // Built from the two constant halves above only.
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{insert} FROM measures m JOIN programmes p ON p.id = m.programme_id
-         LEFT JOIN status_entries e ON e.measure_id = m.id AND e.round_id = (
-             SELECT r.id FROM reporting_rounds r WHERE r.programme_id = m.programme_id AND r.public = 1
-             ORDER BY CASE WHEN r.date IS NULL THEN 1 ELSE 0 END DESC, r.date DESC, r.id DESC LIMIT 1)
-         WHERE m.programme_id = $1"
-    )))
-    .bind(programme_id)
-    .execute(&mut *conn)
-    .await?;
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(insert);
+        for i in 0..chunk.len() {
+            let n = i * 5;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5));
+        }
+        // Built from the constant statement above and numbered placeholders only.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            let organisation_id: i64 = row.try_get("organisation_id")?;
+            let title: String = row.try_get("title")?;
+            let description: String = row.try_get("description")?;
+            query = query
+                .bind(row.try_get::<i64, _>("id")?)
+                .bind(index_words(organisation_id, &title))
+                .bind(index_words(organisation_id, &description))
+                .bind(title)
+                .bind(description);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
 impl Db {
     /// What `audience` may find: for the public, published programmes' measures that a public
-    /// round has (the [`Audience`] rule).
+    /// round has (the [`Audience`] rule). Every word of the query must start a word of the title
+    /// or the description; title hits rank first.
     pub async fn search(
         &self,
         organisation_id: i64,
@@ -63,43 +91,24 @@ impl Db {
         audience: Audience,
         limit: i64,
     ) -> DbResult<Vec<SearchHit>> {
-        let published_only = audience == Audience::Public;
-        let words: Vec<String> = query
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .take(12)
-            .collect();
-        if words.is_empty() {
+        let Some(query) = SearchQuery::parse(query) else {
             return Ok(Vec::new());
-        }
+        };
+        let published_only = i64::from(audience == Audience::Public);
+        // The words are letters and digits only (no FTS or tsquery syntax from users), each
+        // matched as a prefix among the organisation's words.
+        let words = query.words().iter().map(|w| scoped(organisation_id, w));
         let rows = match self.backend {
             Backend::Sqlite => {
-                // Each word quoted (no FTS syntax from users) and matched as a prefix, within the
-                // organisation's scope token. No column filter: it makes FTS5 read the position
-                // lists of every row a word's prefix matches in the whole country. Only a word that
-                // could match the scope token itself ("o", "o12") is kept to the text columns.
-                let words: String = words
-                    .iter()
-                    .map(|w| {
-                        let scope_like = w.starts_with('o') && w[1..].chars().all(|c| c.is_ascii_digit());
-                        if scope_like {
-                            format!("{{title description}} : \"{w}\"*")
-                        } else {
-                            format!("\"{w}\"*")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let fts = format!("scope : \"o{organisation_id}\" AND {words}");
-                // In three steps, each forced (MATERIALIZED) so the planner cannot turn them
-                // around: the organisation's matches from the index alone (the scope token keeps
-                // them to one organisation); those the audience may see, ranked and cut to the
-                // limit; and only those get their highlighted title and snippet. Left to itself the
+                let fts = words.map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+                // In two steps, forced (MATERIALIZED) so the planner cannot turn them around: the
+                // matches from the index alone, then those the audience may see, ranked and cut to
+                // the limit; only those are read by rowid for their text. Left to itself the
                 // planner may walk the organisation's measures and ask the index once for each.
                 sqlx::query(
                     "WITH found AS MATERIALIZED (
-                         SELECT rowid AS id, rank FROM measure_search WHERE measure_search MATCH $1),
+                         SELECT rowid AS id, bm25(measure_search, 0.0, 0.0, 2.0, 1.0) AS rank
+                         FROM measure_search WHERE measure_search MATCH $1),
                      hits AS MATERIALIZED (
                          SELECT found.id, found.rank, p.year, m.number
                          FROM found JOIN measures m ON m.id = found.id JOIN programmes p ON p.id = m.programme_id
@@ -107,30 +116,24 @@ impl Db {
                            AND ($4 = 0 OR EXISTS (SELECT 1 FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
                                                   WHERE e.measure_id = m.id AND r.public = 1))
                          ORDER BY found.rank, p.year DESC, m.number LIMIT $3)
-                     SELECT hits.year, hits.number,
-                            highlight(measure_search, 0, char(2), char(3)) AS title,
-                            snippet(measure_search, 1, char(2), char(3), '…', 24) AS snippet
-                     FROM measure_search JOIN hits ON hits.id = measure_search.rowid
-                     WHERE measure_search MATCH $1
+                     SELECT hits.year, hits.number, s.title, s.description
+                     FROM hits CROSS JOIN measure_search s ON s.rowid = hits.id
                      ORDER BY hits.rank, hits.year DESC, hits.number",
                 )
                 .bind(fts)
                 .bind(organisation_id)
                 .bind(limit)
-                .bind(i64::from(published_only))
+                .bind(published_only)
                 .fetch_all(&self.pool)
                 .await?
             }
             Backend::Postgres => {
-                let tsquery = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+                let tsquery = words.map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
                 sqlx::query(
-                    "SELECT p.year, m.number,
-                            ts_headline('norwegian', s.title, q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', HighlightAll=true') AS title,
-                            CASE WHEN s.description = '' THEN '' ELSE
-                              ts_headline('norwegian', s.description, q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10') END AS snippet
+                    "SELECT p.year, m.number, s.title, s.description
                      FROM measure_search s JOIN measures m ON m.id = s.measure_id
                      JOIN programmes p ON p.id = m.programme_id,
-                          to_tsquery('norwegian', $1) q
+                          to_tsquery('simple', $1) q
                      WHERE s.document @@ q AND p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
                        AND ($4 = 0 OR EXISTS (SELECT 1 FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
                                               WHERE e.measure_id = m.id AND r.public = 1))
@@ -139,7 +142,7 @@ impl Db {
                 .bind(tsquery)
                 .bind(organisation_id)
                 .bind(limit)
-                .bind(i64::from(published_only))
+                .bind(published_only)
                 .fetch_all(&self.pool)
                 .await?
             }
@@ -149,10 +152,31 @@ impl Db {
                 Ok(SearchHit {
                     year: r.try_get::<i64, _>("year")? as i32,
                     number: r.try_get("number")?,
-                    title: r.try_get("title")?,
-                    snippet: r.try_get::<Option<String>, _>("snippet")?.unwrap_or_default(),
+                    title: query.mark(&r.try_get::<String, _>("title")?),
+                    snippet: query.snippet(&r.try_get::<String, _>("description")?, SNIPPET_WORDS),
                 })
             })
             .collect()
+    }
+
+    /// Fills the search index when it is empty while measures exist: the first start after the
+    /// index changed shape (a migration left it empty).
+    pub(crate) async fn fill_search_if_empty(&self) -> DbResult<()> {
+        let empty =
+            sqlx::query("SELECT 1 FROM measure_search LIMIT 1").fetch_optional(&self.pool).await?.is_none();
+        let measures =
+            sqlx::query("SELECT 1 FROM measures LIMIT 1").fetch_optional(&self.pool).await?.is_some();
+        if !(empty && measures) {
+            return Ok(());
+        }
+        let programmes: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM programmes ORDER BY id").fetch_all(&self.pool).await?;
+        tracing::info!("filling the search index for {} programmes", programmes.len());
+        let mut tx = self.pool.begin().await?;
+        for id in programmes {
+            refresh(&mut tx, id).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

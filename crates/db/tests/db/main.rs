@@ -287,3 +287,28 @@ async fn suggestions_are_offered_once_and_a_dismissed_one_stays_dismissed() {
         assert_eq!(count(&db, "entities").await, 0, "nothing is created without a person");
     }
 }
+
+#[tokio::test]
+async fn search_stays_in_its_organisation_and_an_empty_index_is_filled_at_start() {
+    use tiltak_db::Audience;
+    for db in testing::all().await {
+        let a = org(&db, "osloregionen").await;
+        db.save_report(&a, &sample(), IdSource::Place, OnExisting::Refuse).await.unwrap();
+        let alone = db.search(a.id, "klima", Audience::Members, 50).await.unwrap();
+        assert!(alone.len() >= 3, "{:?}: {alone:?}", db.backend());
+        assert!(alone.iter().all(|h| {
+            h.title.iter().chain(&h.snippet).any(|(hit, t)| *hit && t.to_lowercase().starts_with("klima"))
+        }));
+        // Another organisation with the same text: the first one's hits stay the same.
+        let b = org(&db, "andre").await;
+        db.save_report(&b, &sample(), IdSource::Place, OnExisting::Refuse).await.unwrap();
+        assert_eq!(db.search(a.id, "klima", Audience::Members, 50).await.unwrap(), alone);
+        assert_eq!(db.search(b.id, "klima", Audience::Members, 50).await.unwrap().len(), alone.len());
+        // An index left empty (as a migration that changes its shape leaves it) is filled again
+        // when the store is opened.
+        sqlx::query("DELETE FROM measure_search").execute(db.pool()).await.unwrap();
+        assert!(db.search(a.id, "klima", Audience::Members, 50).await.unwrap().is_empty());
+        let reopened = Db::connect(db.url()).await.unwrap();
+        assert_eq!(reopened.search(a.id, "klima", Audience::Members, 50).await.unwrap(), alone);
+    }
+}

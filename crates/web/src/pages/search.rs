@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tiltak_db::search::{HIT_END, HIT_START};
+use tiltak_core::search::Marked;
 
 use super::{PageCtx, render};
 use crate::AppState;
@@ -22,8 +22,8 @@ pub struct HitView {
     pub href: String,
     pub year: i32,
     /// (is a hit, text) runs, so the template escapes text and marks hits.
-    pub title: Vec<(bool, String)>,
-    pub snippet: Vec<(bool, String)>,
+    pub title: Marked,
+    pub snippet: Marked,
 }
 
 #[derive(Template)]
@@ -33,27 +33,6 @@ struct SearchPage {
     tr: Tr,
     query: String,
     hits: Option<Vec<HitView>>,
-}
-
-/// Splits highlighted text into runs at the hit marks.
-fn runs(s: &str) -> Vec<(bool, String)> {
-    let mut out = Vec::new();
-    let mut hit = false;
-    let mut buf = String::new();
-    for c in s.chars() {
-        if c == HIT_START || c == HIT_END {
-            if !buf.is_empty() {
-                out.push((hit, std::mem::take(&mut buf)));
-            }
-            hit = c == HIT_START;
-        } else {
-            buf.push(c);
-        }
-    }
-    if !buf.is_empty() {
-        out.push((hit, buf));
-    }
-    out
 }
 
 pub async fn show(
@@ -73,8 +52,8 @@ pub async fn show(
                 .map(|h| HitView {
                     href: format!("/{}/{}/measures/{}", org.slug, h.year, h.number),
                     year: h.year,
-                    title: runs(&h.title),
-                    snippet: runs(&h.snippet),
+                    title: h.title,
+                    snippet: h.snippet,
                 })
                 .collect(),
         )
