@@ -12,7 +12,7 @@ build_release
 
 WORK=$(mktemp -d /tmp/tiltak-abuse-XXXX)
 PORT=18090
-trap 'kill $SERVER_PID 2>/dev/null; kill $ATTACK_PID 2>/dev/null; true' EXIT
+trap 'kill $SERVER_PID 2>/dev/null || true; kill $ATTACK_PID 2>/dev/null || true' EXIT
 export TILTAK_TRUSTED_PROXY=127.0.0.1
 start_server "$WORK" $PORT
 printf 'bench secretariat password\n' | "$TILTAK" --database "sqlite://$WORK/tiltak.db" user add sek@bench.no \

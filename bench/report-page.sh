@@ -11,7 +11,7 @@ build_release
 
 WORK=$(mktemp -d /tmp/tiltak-bench-XXXX)
 PORT=18080 NGINX_PORT=18081
-trap 'kill $SERVER_PID 2>/dev/null; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; true' EXIT
+trap 'kill $SERVER_PID 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true' EXIT
 start_server "$WORK" $PORT
 PAGE="/osloregionen/2025/report"
 mkdir -p "$WORK/www/osloregionen/2025"

@@ -16,7 +16,7 @@ build_release
 ORGS=${ORGS:-400} WRK_SECONDS=${WRK_SECONDS:-5}
 WORK=$(mktemp -d /tmp/tiltak-bench-XXXX)
 PORT=18090
-trap 'kill ${SERVER_PID:-0} 2>/dev/null; true' EXIT
+trap 'kill ${SERVER_PID:-0} 2>/dev/null || true' EXIT
 PAGES=(/demo-000/2025/report /demo-000/2025 "/demo-000/search?q=workshop" /demo-000/2025/rounds/2025-09-02/changes)
 
 # measure NAME DB: p99 of each page, cached and uncached, into $WORK/NAME.

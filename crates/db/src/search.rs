@@ -129,15 +129,24 @@ impl Db {
             }
             Backend::Postgres => {
                 let tsquery = words.map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+                // The same steps as on SQLite, forced (MATERIALIZED): the matches from the GIN
+                // index (the scoped words keep them to the organisation), ranked; those the
+                // audience may see, cut to the limit; then their text. Left to itself the planner
+                // may scan the programmes and test every measure of the organisation.
                 sqlx::query(
-                    "SELECT p.year, m.number, s.title, s.description
-                     FROM measure_search s JOIN measures m ON m.id = s.measure_id
-                     JOIN programmes p ON p.id = m.programme_id,
-                          to_tsquery('simple', $1) q
-                     WHERE s.document @@ q AND p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
-                       AND ($4 = 0 OR EXISTS (SELECT 1 FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
-                                              WHERE e.measure_id = m.id AND r.public = 1))
-                     ORDER BY ts_rank(s.document, q) DESC, p.year DESC, m.number LIMIT $3",
+                    "WITH found AS MATERIALIZED (
+                         SELECT s.measure_id, ts_rank(s.document, q) AS rank
+                         FROM measure_search s, to_tsquery('simple', $1) q WHERE s.document @@ q),
+                     hits AS MATERIALIZED (
+                         SELECT found.measure_id, found.rank, p.year, m.number
+                         FROM found JOIN measures m ON m.id = found.measure_id JOIN programmes p ON p.id = m.programme_id
+                         WHERE p.organisation_id = $2 AND (p.published = 1 OR $4 = 0)
+                           AND ($4 = 0 OR EXISTS (SELECT 1 FROM status_entries e JOIN reporting_rounds r ON r.id = e.round_id
+                                                  WHERE e.measure_id = m.id AND r.public = 1))
+                         ORDER BY found.rank DESC, p.year DESC, m.number LIMIT $3)
+                     SELECT hits.year, hits.number, s.title, s.description
+                     FROM hits JOIN measure_search s ON s.measure_id = hits.measure_id
+                     ORDER BY hits.rank DESC, hits.year DESC, hits.number",
                 )
                 .bind(tsquery)
                 .bind(organisation_id)

@@ -5,7 +5,10 @@
 //! typst is the heaviest dependency of the workspace (several minutes for a first release build), so
 //! it lives in this crate alone and the binary takes it behind its `pdf` feature.
 
-use std::sync::LazyLock;
+use std::collections::VecDeque;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+
+use sha2::{Digest, Sha256};
 
 use serde::Serialize;
 use tiltak_core::StatusReport;
@@ -26,7 +29,7 @@ const REPORT: &str = include_str!("../templates/report.typ");
 const CHANGES: &str = include_str!("../templates/changes.typ");
 const ANNUAL: &str = include_str!("../templates/annual.typ");
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("could not typeset the PDF: {0}")]
 pub struct PdfError(String);
 
@@ -120,8 +123,51 @@ impl World for Papers {
     }
 }
 
+/// Documents made lately, by what they were made from (template, title and data): the same input
+/// gives the same bytes, so a download of an unchanged report, or one already being made (by the
+/// server ahead of a download, or by a second person at once), is answered from here. The cell is
+/// taken before the work starts: a second caller with the same input waits for the first.
+type Made = Arc<OnceLock<Result<Vec<u8>, PdfError>>>;
+/// By the SHA-256 of what the document is made from, the most recently asked for last.
+type Kept = VecDeque<([u8; 32], Made)>;
+static MADE: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
+/// Documents kept in [`MADE`] (a board report is about 100 KB).
+const KEEP: usize = 8;
+
 fn render(template: &str, data: &impl Serialize, title: &str) -> Result<Vec<u8>, PdfError> {
     let json = serde_json::to_vec(data).map_err(|e| PdfError(e.to_string()))?;
+    let key: [u8; 32] = Sha256::new()
+        .chain_update(template.as_bytes())
+        .chain_update([0])
+        .chain_update(title.as_bytes())
+        .chain_update([0])
+        .chain_update(&json)
+        .finalize()
+        .into();
+    let cell = {
+        let mut made = MADE.lock().expect("not poisoned");
+        match made.iter().position(|(k, _)| *k == key) {
+            Some(i) => {
+                // The most recently asked for goes last, so the oldest is dropped first.
+                let entry = made.remove(i).expect("found");
+                let cell = entry.1.clone();
+                made.push_back(entry);
+                cell
+            }
+            None => {
+                if made.len() >= KEEP {
+                    made.pop_front();
+                }
+                let cell = Made::default();
+                made.push_back((key, cell.clone()));
+                cell
+            }
+        }
+    };
+    cell.get_or_init(|| typeset(template, json, title)).clone()
+}
+
+fn typeset(template: &str, json: Vec<u8>, title: &str) -> Result<Vec<u8>, PdfError> {
     let world = Papers {
         main: Source::new(id("/main.typ"), template.to_owned()),
         common: Source::new(id("/common.typ"), COMMON.to_owned()),
@@ -135,7 +181,12 @@ fn render(template: &str, data: &impl Serialize, title: &str) -> Result<Vec<u8>,
         tagged: true,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|e| diagnostics(&e))
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|e| diagnostics(&e));
+    // typst's caches (comemo) are emptied after each document: measured on the sample, keeping
+    // them does not make the next document faster once its data changed (about 30 ms either way;
+    // an unchanged one comes from MADE), and they hold tens of megabytes.
+    typst::comemo::evict(0);
+    pdf
 }
 
 fn diagnostics(errors: &[SourceDiagnostic]) -> PdfError {

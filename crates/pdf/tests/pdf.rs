@@ -137,3 +137,28 @@ fn the_annual_report_is_a_tagged_pdf_with_every_done_measure() {
         assert!(in_order(&words, &title, 4), "{title:?} is in the PDF text");
     }
 }
+
+#[test]
+fn a_document_is_made_once_for_the_same_input_and_again_for_a_changed_one() {
+    let mut report = sample();
+    let v = Vocabulary::default_nb();
+    let labels = Labels::for_language(Language::Nb);
+    // Four at once with the same input: one typesets, the others wait for it; all get its bytes.
+    let made: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let handles: Vec<_> =
+            (0..4).map(|_| s.spawn(|| tiltak_pdf::write_report(&report, &v, &labels).unwrap())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(made.windows(2).all(|w| w[0] == w[1]));
+    // A changed entry is never answered with the document made before the change.
+    let title = report.sections[0].title.clone();
+    report.sections[0].title.push_str(" (endret)");
+    let changed = tiltak_pdf::write_report(&report, &v, &labels).unwrap();
+    assert_ne!(changed, made[0]);
+    report.sections[0].title = title;
+    assert_eq!(
+        tiltak_pdf::write_report(&report, &v, &labels).unwrap(),
+        made[0],
+        "the same input, the same bytes"
+    );
+}

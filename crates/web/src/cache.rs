@@ -33,7 +33,8 @@ const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct PageCache {
-    pages: Arc<Mutex<HashMap<String, (i64, Bytes)>>>,
+    /// Key → (revision, page, its ETag): the validator is made once, with the page.
+    pages: Arc<Mutex<HashMap<String, Kept>>>,
     /// Off with `TILTAK_PAGE_CACHE=off`, to measure what a page costs to make.
     enabled: bool,
 }
@@ -45,18 +46,20 @@ impl Default for PageCache {
     }
 }
 
+type Kept = (i64, Bytes, HeaderValue);
+
 impl PageCache {
-    fn get(&self, key: &str, revision: i64) -> Option<Bytes> {
+    fn get(&self, key: &str, revision: i64) -> Option<(Bytes, HeaderValue)> {
         let pages = self.pages.lock().expect("not poisoned");
-        pages.get(key).filter(|(r, _)| *r == revision).map(|(_, b)| b.clone())
+        pages.get(key).filter(|(r, _, _)| *r == revision).map(|(_, b, t)| (b.clone(), t.clone()))
     }
 
-    fn put(&self, key: String, revision: i64, page: Bytes) {
+    fn put(&self, key: String, revision: i64, page: Bytes, tag: HeaderValue) {
         let mut pages = self.pages.lock().expect("not poisoned");
         if pages.len() >= MAX_PAGES {
             pages.clear();
         }
-        pages.insert(key, (revision, page));
+        pages.insert(key, (revision, page, tag));
     }
 }
 
@@ -104,6 +107,7 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
         // Whatever it changed, and however, the next page is made from the database.
         let response = next.run(request).await;
         app.db.wrote();
+        app.prepared.after_change(&app);
         return response;
     }
     if !app.pages.enabled || request.headers().contains_key("hx-request") {
@@ -122,9 +126,9 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
         return next.run(Request::from_parts(parts, body)).await;
     };
     let anonymous = viewer.user.is_none();
-    if let Some(page) = app.pages.get(&key, revision) {
+    if let Some((page, tag)) = app.pages.get(&key, revision) {
         if anonymous {
-            return answer(&parts, etag(&key, revision), page);
+            return answer(&parts, tag, page);
         }
         return ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], page)
             .into_response();
@@ -149,10 +153,10 @@ pub async fn pages(State(app): State<AppState>, request: Request, next: Next) ->
     // An anonymous page that carries the visitor's own CSRF token (the login form) is theirs alone.
     let token = viewer.csrf.as_bytes();
     let embeds = !token.is_empty() && bytes.windows(token.len()).any(|w| w == token);
-    if bytes.len() <= MAX_PAGE_BYTES && (!anonymous || !embeds) {
-        app.pages.put(key.clone(), revision, bytes.clone());
-    }
     let tag = etag(&key, revision);
+    if bytes.len() <= MAX_PAGE_BYTES && (!anonymous || !embeds) {
+        app.pages.put(key, revision, bytes.clone(), tag.clone());
+    }
     if anonymous && !embeds && not_modified(&request_parts, &tag) {
         return answer(&request_parts, tag, bytes);
     }

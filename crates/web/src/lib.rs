@@ -34,6 +34,8 @@ pub struct AppState {
     pub db: Db,
     pub limiter: auth::LoginLimiter,
     pub pages: cache::PageCache,
+    /// Report PDFs made again after a change, before they are asked for.
+    pub prepared: pages::download::Prepared,
     /// The reverse proxy whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
     /// (`TILTAK_TRUSTED_PROXY`, an IP address); nobody else's are.
     pub trusted_proxy: Option<std::net::IpAddr>,
@@ -57,6 +59,7 @@ impl AppState {
             db,
             limiter: auth::LoginLimiter::default(),
             pages: cache::PageCache::default(),
+            prepared: pages::download::Prepared::default(),
             trusted_proxy: std::env::var("TILTAK_TRUSTED_PROXY").ok().and_then(|p| p.trim().parse().ok()),
             uploads: pages::import::Kept::default(),
             flash: flash::Flash::default(),

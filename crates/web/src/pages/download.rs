@@ -2,6 +2,10 @@
 //! the same bytes as `tiltak export` writes; `/{org}/{year}/rounds/{round}/changes/download?format=
 //! docx|pdf`: the changes since the previous round.
 
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::{Arc, Mutex};
+
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -31,23 +35,98 @@ pub async fn report(
     let round = ctx
         .find_round(q.round.as_deref())?
         .ok_or_else(|| AppError::not_found(Message::new("overview-no-round")))?;
-    let report = app.db.load_report(org, programme.year, Some(&round.slug), ctx.audience()).await?;
-    let vocabulary = app.db.vocabulary(org.id).await?;
-    let labels = Labels::for_language(tr.language);
-    let format = q.format.clone();
+    let wanted = Wanted {
+        org: org.clone(),
+        year: programme.year,
+        round: round.slug.clone(),
+        audience: ctx.audience(),
+        language: tr.language,
+        format: q.format.clone(),
+    };
     let entities =
-        if format == "json" { linked_entities(&app, &ctx, ctx.audience()).await? } else { Vec::new() };
+        if q.format == "json" { linked_entities(&app, &ctx, ctx.audience()).await? } else { Vec::new() };
+    let (content_type, extension, bytes) = make_wanted(&app, &wanted, entities).await?;
+    let name = format!("{}-{}-{}.{extension}", org.slug, programme.year, round.slug);
+    if wanted.format == "pdf" {
+        app.prepared.remember(wanted);
+    }
+    Ok(attachment(content_type, &name, bytes))
+}
+
+/// A report document as asked for: whose, which round, for whom, in which language and format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wanted {
+    org: tiltak_db::OrganisationRow,
+    year: i32,
+    round: String,
+    audience: tiltak_db::Audience,
+    language: tiltak_core::Language,
+    format: String,
+}
+
+/// Reads what the document is made from and makes it on the blocking pool, away from the threads
+/// that answer requests.
+async fn make_wanted(
+    app: &AppState,
+    w: &Wanted,
+    entities: Vec<tiltak_formats::document::LinkedEntity>,
+) -> AppResult<Made> {
+    let report = app.db.load_report(&w.org, w.year, Some(&w.round), w.audience).await?;
+    let vocabulary = app.db.vocabulary(w.org.id).await?;
+    let labels = Labels::for_language(w.language);
     // The organisation's own fields it chose as columns of the report (every field goes in the
     // spreadsheet, CSV and JSON).
     let columns: Vec<String> =
-        app.db.custom_fields(org.id).await?.into_iter().filter(|d| d.in_report).map(|d| d.name).collect();
-    // Documents are made on the blocking pool, away from the threads that answer requests.
-    let (content_type, extension, bytes) = tokio::task::spawn_blocking(move || {
+        app.db.custom_fields(w.org.id).await?.into_iter().filter(|d| d.in_report).map(|d| d.name).collect();
+    let format = w.format.clone();
+    tokio::task::spawn_blocking(move || {
         make_report(&format, &report, &vocabulary, &labels, &columns, entities)
     })
-    .await??;
-    let name = format!("{}-{}-{}.{extension}", org.slug, programme.year, round.slug);
-    Ok(attachment(content_type, &name, bytes))
+    .await?
+}
+
+/// The report PDFs downloaded lately from this server, made again in the background after each
+/// change, so that the next download finds its document made (`tiltak_pdf` keeps the last few
+/// by what they were made from, and a download of one being made waits for it rather than making
+/// it twice). Unchanged documents cost a read of the report and no typesetting.
+#[derive(Clone, Default)]
+pub struct Prepared {
+    wanted: Arc<Mutex<VecDeque<Wanted>>>,
+    scheduled: Arc<AtomicBool>,
+}
+
+/// Report PDFs made again after a change.
+const PREPARE: usize = 4;
+
+impl Prepared {
+    fn remember(&self, w: Wanted) {
+        let mut wanted = self.wanted.lock().expect("not poisoned");
+        wanted.retain(|x| *x != w);
+        wanted.push_back(w);
+        while wanted.len() > PREPARE {
+            wanted.pop_front();
+        }
+    }
+
+    /// After a request that may have changed data: makes the remembered documents again from the
+    /// data as it is now, one after another, once for a burst of changes.
+    pub fn after_change(&self, app: &AppState) {
+        if self.wanted.lock().expect("not poisoned").is_empty() || self.scheduled.swap(true, SeqCst) {
+            return;
+        }
+        let app = app.clone();
+        tokio::spawn(async move {
+            // A change that comes while these are made schedules them again.
+            app.prepared.scheduled.store(false, SeqCst);
+            let wanted: Vec<Wanted> =
+                app.prepared.wanted.lock().expect("not poisoned").iter().rev().cloned().collect();
+            for w in wanted {
+                if let Err(e) = make_wanted(&app, &w, Vec::new()).await {
+                    tracing::debug!("preparing {}/{} {}: {e:?}", w.org.slug, w.year, w.round);
+                }
+            }
+        });
+    }
 }
 
 /// The events, projects, partners and decisions linked to the programme's measures that the

@@ -354,3 +354,23 @@ async fn raced_first_saves_are_conflicts_not_errors() {
         );
     }
 }
+
+/// The server makes the report PDFs downloaded lately again after a change (ahead of the next
+/// download): a download right after a save, and one a moment later, both have the change.
+#[cfg(feature = "pdf")]
+#[tokio::test]
+async fn the_pdf_downloaded_after_a_save_is_made_from_the_saved_entry() {
+    for app in TestApp::all().await {
+        let pdf = "/osloregionen/2025/report/download?format=pdf";
+        let before = app.get(pdf).await;
+        assert!(before.bytes.starts_with(b"%PDF-"));
+        let version = app.version_of(ROUND, 7).await;
+        let path = format!("/osloregionen/2025/rounds/{ROUND}/measures/7");
+        let r = app.post(&path, &form(&version, "done", "Ferdig før fristen, med rapport"), false).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let at_once = app.get(pdf).await;
+        assert_ne!(at_once.bytes, before.bytes, "{:?}: no PDF from before the save", app.db.backend());
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(app.get(pdf).await.bytes, at_once.bytes, "made once for the saved data");
+    }
+}
